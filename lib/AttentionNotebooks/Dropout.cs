@@ -1,0 +1,50 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks;
+
+/// <summary>
+/// Inverted dropout: during training each element is zeroed with probability <see cref="P"/> and the survivors are
+/// scaled by 1/(1−p), so the expected value of every element is unchanged; in evaluation mode it is the identity.
+/// </summary>
+/// <remarks>
+/// The keep/drop decisions come from the <see cref="TorchGenerator"/> passed in (one float draw per element, in
+/// row-major order, kept when the draw is ≥ p). PyTorch draws its dropout masks with a platform-dependent Bernoulli
+/// sampler, so the pattern of zeros differs from PyTorch's even with the same seed; the scaling and statistics are the same.
+/// </remarks>
+public sealed class Dropout
+{
+    private readonly TorchGenerator _generator;
+
+    /// <summary>A dropout layer that zeroes each element with probability <paramref name="p"/> in training mode.</summary>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <param name="generator">The seeded generator that decides which elements are dropped; a fresh one if null.</param>
+    public Dropout(float p, TorchGenerator? generator = null)
+    {
+        if (!(p >= 0f && p < 1f))
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"dropout probability p must be in [0, 1), but is {p}.");
+        P = p;
+        _generator = generator ?? new TorchGenerator();
+    }
+
+    /// <summary>The probability of zeroing an element in training mode.</summary>
+    public float P { get; }
+
+    /// <summary>True (the default, as in PyTorch) to drop elements; false (evaluation mode) to pass inputs through unchanged.</summary>
+    public bool Training { get; set; } = true;
+
+    /// <summary>Applies dropout.</summary>
+    /// <param name="inputs">(rows, cols) values.</param>
+    /// <returns>(rows, cols): a copy with each element zeroed with probability p and survivors scaled by 1/(1−p); an unchanged copy in evaluation mode or when p = 0.</returns>
+    public Matrix<float> Forward(Matrix<float> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outputs = inputs.Clone();
+        if (!Training || P == 0f)
+            return outputs;
+        float scale = 1f / (1f - P);
+        for (int i = 0; i < outputs.RowCount; i++)
+            for (int j = 0; j < outputs.ColumnCount; j++)
+                outputs[i, j] = _generator.NextFloat() >= P ? outputs[i, j] * scale : 0f;
+        return outputs;
+    }
+}

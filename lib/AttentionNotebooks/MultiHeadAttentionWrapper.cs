@@ -1,0 +1,92 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks;
+
+/// <summary>
+/// Multi-head attention the simple way: several independent <see cref="CausalAttention"/> heads run side by side
+/// and their context vectors are concatenated. This is the book's <c>MultiHeadAttentionWrapper</c>.
+/// </summary>
+/// <remarks>
+/// Changed from <see cref="CausalAttention"/>: numHeads modules instead of one; the output has numHeads·dOut
+/// features. Z = [Z₁ | Z₂ | … | Z_h].
+/// </remarks>
+public sealed class MultiHeadAttentionWrapper
+{
+    /// <summary>Builds <paramref name="numHeads"/> causal heads one after another from the same generator, as the book's <c>nn.ModuleList</c> does.</summary>
+    /// <param name="dIn">Input features per token.</param>
+    /// <param name="dOut">Features per head; the output has numHeads·dOut features.</param>
+    /// <param name="contextLength">The longest sequence the module accepts.</param>
+    /// <param name="dropout">Probability of dropping an attention weight during training, in [0, 1).</param>
+    /// <param name="numHeads">Number of heads.</param>
+    /// <param name="qkvBias">Whether the projections add a bias.</param>
+    /// <param name="generator">The seeded generator for every head; a fresh one if null.</param>
+    public MultiHeadAttentionWrapper(int dIn, int dOut, int contextLength, float dropout, int numHeads, bool qkvBias = false, TorchGenerator? generator = null)
+    {
+        Check.Positive(numHeads, nameof(numHeads));
+        generator ??= new TorchGenerator();
+        var heads = new CausalAttention[numHeads];
+        for (int h = 0; h < numHeads; h++)
+            heads[h] = new CausalAttention(dIn, dOut, contextLength, dropout, qkvBias, generator);
+        Heads = heads;
+    }
+
+    /// <summary>A wrapper around existing heads (used as they are), which must agree on dIn, dOut and context length.</summary>
+    public MultiHeadAttentionWrapper(IEnumerable<CausalAttention> heads)
+    {
+        ArgumentNullException.ThrowIfNull(heads);
+        var list = heads.ToArray();
+        if (list.Length == 0)
+            throw new ArgumentException("a multi-head wrapper needs at least one head.", nameof(heads));
+        for (int h = 1; h < list.Length; h++)
+        {
+            if (list[h].DIn != list[0].DIn || list[h].DOut != list[0].DOut || list[h].ContextLength != list[0].ContextLength)
+                throw new ArgumentException(
+                    $"head {h} maps {list[h].DIn} -> {list[h].DOut} features with context length {list[h].ContextLength}, " +
+                    $"but head 0 maps {list[0].DIn} -> {list[0].DOut} with context length {list[0].ContextLength}.", nameof(heads));
+        }
+        Heads = list;
+    }
+
+    /// <summary>The heads, in the order their outputs are concatenated.</summary>
+    public IReadOnlyList<CausalAttention> Heads { get; }
+
+    /// <summary>Input features per token.</summary>
+    public int DIn => Heads[0].DIn;
+
+    /// <summary>Output features per token: heads × per-head dOut.</summary>
+    public int DOut => Heads.Count * Heads[0].DOut;
+
+    /// <summary>The longest sequence the module accepts.</summary>
+    public int ContextLength => Heads[0].ContextLength;
+
+    /// <summary>Training mode applies dropout in every head; setting it sets every head.</summary>
+    public bool Training
+    {
+        get => Heads[0].Training;
+        set
+        {
+            foreach (var head in Heads)
+                head.Training = value;
+        }
+    }
+
+    /// <summary>Number of trainable values over all heads.</summary>
+    public long ParameterCount => Heads.Sum(h => h.ParameterCount);
+
+    /// <summary>Runs every head over the batch and concatenates their context vectors.</summary>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <returns>Per sequence: (tokens, heads·dOut) context vectors, and each head's (tokens, tokens) weights.</returns>
+    public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
+    {
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
+        var perHead = Heads.Select(head => head.Forward(batch)).ToArray();                    // heads × (B, T, dOut)
+        var context = new Matrix<float>[batch.Count];
+        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+        {
+            context[b] = perHead.Skip(1).Aggregate(perHead[0].Context[b], (z, r) => z.Append(r.Context[b]));  // (T, heads·dOut)
+            weights[b] = perHead.Select(r => r.Weights[b]).ToArray();                          // heads × (T, T)
+        }
+        return new MultiHeadAttentionResult(context, weights);
+    }
+}

@@ -1,0 +1,70 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks;
+
+/// <summary>
+/// Scaled dot-product self-attention whose projections are <see cref="Linear"/> layers: the book's
+/// <c>SelfAttention_v2</c>, and the form every later class builds on.
+/// </summary>
+/// <remarks>
+/// Changed from <see cref="SelfAttentionWithMatrices"/>: the three matrices became <see cref="Linear"/> layers, which
+/// store their weights as (dOut, dIn), may add a bias, and are initialised like <c>nn.Linear</c>.
+/// Q = X·W_qᵀ, K = X·W_kᵀ, V = X·W_vᵀ; A = softmax(Q·Kᵀ / √d_k); Z = A·V.
+/// </remarks>
+public sealed class SelfAttention
+{
+    /// <summary>Builds the query, key and value layers in that order, as <c>nn.Linear(dIn, dOut, bias=qkvBias)</c>.</summary>
+    /// <param name="dIn">Input features per token.</param>
+    /// <param name="dOut">Features per query, key, value and context vector.</param>
+    /// <param name="qkvBias">Whether the three projections add a bias.</param>
+    /// <param name="generator">The seeded generator to draw from; a fresh one (PyTorch's start-up state) if null.</param>
+    public SelfAttention(int dIn, int dOut, bool qkvBias = false, TorchGenerator? generator = null)
+    {
+        generator ??= new TorchGenerator();
+        WQuery = new Linear(dIn, dOut, qkvBias, generator);
+        WKey = new Linear(dIn, dOut, qkvBias, generator);
+        WValue = new Linear(dIn, dOut, qkvBias, generator);
+    }
+
+    /// <summary>A module with the given projections (used as they are, not copied).</summary>
+    public SelfAttention(Linear wQuery, Linear wKey, Linear wValue)
+    {
+        Projections.CheckSame(wQuery, wKey, wValue);
+        WQuery = wQuery;
+        WKey = wKey;
+        WValue = wValue;
+    }
+
+    /// <summary>Query projection, weight (dOut, dIn).</summary>
+    public Linear WQuery { get; }
+
+    /// <summary>Key projection, weight (dOut, dIn).</summary>
+    public Linear WKey { get; }
+
+    /// <summary>Value projection, weight (dOut, dIn).</summary>
+    public Linear WValue { get; }
+
+    /// <summary>Input features per token.</summary>
+    public int DIn => WQuery.InFeatures;
+
+    /// <summary>Features per output token.</summary>
+    public int DOut => WQuery.OutFeatures;
+
+    /// <summary>Number of trainable values in the three projections.</summary>
+    public long ParameterCount => WQuery.ParameterCount + WKey.ParameterCount + WValue.ParameterCount;
+
+    /// <summary>Computes self-attention over one sequence.</summary>
+    /// <param name="inputs">(tokens, dIn).</param>
+    /// <returns>Context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
+    public AttentionResult Forward(Matrix<float> inputs)
+    {
+        Check.Sequence(inputs, DIn, nameof(inputs), "W_query");
+        var queries = WQuery.Forward(inputs);                       // (T, dOut)
+        var keys = WKey.Forward(inputs);                            // (T, dOut)
+        var values = WValue.Forward(inputs);                        // (T, dOut)
+        var scores = queries * keys.Transpose();                    // (T, T)
+        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)
+        var context = weights * values;                             // (T, dOut)
+        return new AttentionResult(context, weights);
+    }
+}
