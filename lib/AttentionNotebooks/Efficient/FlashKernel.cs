@@ -1,0 +1,338 @@
+using System.Runtime.CompilerServices;
+
+namespace AttentionNotebooks.Efficient;
+
+/// <summary>Where one (batch, head) slice of a tensor starts and how far apart its token rows are, in floats.</summary>
+/// <param name="BatchStride">Floats from one sequence to the next.</param>
+/// <param name="HeadStride">Floats from one head to the next.</param>
+/// <param name="TokenStride">Floats from one token's headDim values to the next token's.</param>
+internal readonly record struct HeadLayout(long BatchStride, long HeadStride, int TokenStride)
+{
+    /// <summary>(batch, heads, tokens, headDim), contiguous: PyTorch's layout for <c>scaled_dot_product_attention</c>.</summary>
+    public static HeadLayout HeadsFirst(int heads, int tokens, int headDim) =>
+        new((long)heads * tokens * headDim, (long)tokens * headDim, headDim);
+
+    /// <summary>(batch, tokens, heads, headDim) inside rows of <paramref name="rowWidth"/> floats per token: a projection's output.</summary>
+    public static HeadLayout TokensFirst(int tokens, int headDim, int rowWidth) =>
+        new((long)tokens * rowWidth, headDim, rowWidth);
+}
+
+/// <summary>
+/// The fused attention kernel, written once over a vector width <typeparamref name="TSimd"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Work is cut into tiles of <see cref="QueryTile"/> = 4 registers' worth of consecutive queries (64 with AVX-512) of one
+/// (batch, head). A tile's queries are packed transposed (headDim × QueryTile, pre-multiplied by scale·log₂e), so every
+/// score register holds one key against 16 queries and the softmax needs no horizontal reductions: each lane is one
+/// query with its own running maximum m and running sum l. Keys and values are read in place, in chunks of
+/// <see cref="KeyChunk"/> keys:
+/// </para>
+/// <list type="number">
+/// <item>Sᵀ = K_chunk · Q_tileᵀ — micro-kernel of 4 keys × 4 registers (16 accumulators), one broadcast key element
+/// per 4 fused multiply-adds, loop over headDim;</item>
+/// <item>online softmax per lane — causal mask (only on chunks that reach past the tile's first query), new maximum,
+/// α = 2^(m_old − m_new), P = 2^(S − m_new) with a polynomial exponential, l = α·l + ΣP;</item>
+/// <item>Oᵀ = α·Oᵀ + Vᵀ_chunk · Pᵀ — micro-kernel of 4 features × 4 registers, one broadcast value element per 4 fused
+/// multiply-adds, loop over the chunk's keys.</item>
+/// </list>
+/// <para>
+/// At the end Oᵀ / l is transposed into the output. Memory per thread: (2·headDim + KeyChunk + 3) · QueryTile floats,
+/// whatever the number of tokens — never a tokens × tokens matrix. Tails: padded query lanes compute on zero queries and
+/// are not written; key and feature tails use one-row micro-kernels.
+/// </para>
+/// </remarks>
+internal static unsafe class FlashKernel<TSimd, TVec>
+    where TSimd : struct, ISimd<TVec>
+    where TVec : unmanaged
+{
+    /// <summary>Registers per query tile.</summary>
+    private const int Registers = 4;
+
+    /// <summary>Keys per chunk: the scores of one chunk (KeyChunk × QueryTile floats) stay in the L1 cache.</summary>
+    public const int KeyChunk = 64;
+
+    /// <summary>Queries per tile.</summary>
+    public static int QueryTile => Registers * TSimd.Width;
+
+    /// <summary>Scratch floats one thread needs for <paramref name="headDim"/>.</summary>
+    public static int ScratchFloats(int headDim) => (2 * headDim + KeyChunk + 3) * QueryTile;
+
+    /// <summary>Runs attention for every (batch, head, query tile) on up to <paramref name="degreeOfParallelism"/> threads.</summary>
+    public static void Run(in AttentionArguments arguments, int degreeOfParallelism)
+    {
+        var job = t_job ??= new Job();
+        job.Arguments = arguments;
+        job.Tiles = (arguments.Tokens + QueryTile - 1) / QueryTile;
+        job.Slices = arguments.Batch * arguments.Heads;
+        job.Run(job.Tiles * job.Slices, degreeOfParallelism);
+        job.Arguments = default;
+    }
+
+    [ThreadStatic]
+    private static Job? t_job;
+
+    private sealed class Job : ParallelJob
+    {
+        public AttentionArguments Arguments;
+        public int Tiles;
+        public int Slices;
+
+        protected override void RunItem(int item)
+        {
+            // Longest tiles first: under a causal mask the last query tile sees every key, the first only its own.
+            int tile = Tiles - 1 - item / Slices;
+            int slice = item % Slices;
+            Tile(in Arguments, slice / Arguments.Heads, slice % Arguments.Heads, tile);
+        }
+    }
+
+    /// <summary>Attention for query tile <paramref name="tile"/> of head <paramref name="head"/> of sequence <paramref name="batch"/>.</summary>
+    public static void Tile(in AttentionArguments a, int batch, int head, int tile)
+    {
+        int width = TSimd.Width, queryTile = QueryTile, headDim = a.HeadDim;
+        float* q = a.Query + batch * a.QueryLayout.BatchStride + head * a.QueryLayout.HeadStride;
+        float* k = a.Key + batch * a.KeyLayout.BatchStride + head * a.KeyLayout.HeadStride;
+        float* v = a.Value + batch * a.ValueLayout.BatchStride + head * a.ValueLayout.HeadStride;
+        float* o = a.Output + batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
+
+        float* scratch = ThreadScratch.Get(ScratchFloats(headDim));
+        float* qt = scratch;                                  // (headDim, queryTile) queries, transposed and scaled
+        float* ot = qt + headDim * queryTile;                 // (headDim, queryTile) output accumulator, transposed
+        float* s = ot + headDim * queryTile;                  // (KeyChunk, queryTile) scores, then probabilities
+        float* m = s + KeyChunk * queryTile;                  // (queryTile) running maximum, log₂ units
+        float* l = m + queryTile;                             // (queryTile) running sum of probabilities
+        float* alpha = l + queryTile;                         // (queryTile) rescaling of the previous chunks
+
+        int firstQuery = tile * queryTile;
+        int queries = Math.Min(queryTile, a.Tokens - firstQuery);
+        PackQueries(q + (long)firstQuery * a.QueryLayout.TokenStride, a.QueryLayout.TokenStride, queries, headDim, a.ScaleLog2E, qt);
+        new Span<float>(ot, headDim * queryTile).Clear();
+        for (int j = 0; j < queryTile; j += width)
+        {
+            TSimd.Store(m + j, TSimd.Broadcast(float.NegativeInfinity));
+            TSimd.Store(l + j, TSimd.Zero);
+        }
+
+        int keyEnd = a.Causal ? firstQuery + queries : a.Tokens;
+        for (int firstKey = 0; firstKey < keyEnd; firstKey += KeyChunk)
+        {
+            int keys = Math.Min(KeyChunk, keyEnd - firstKey);
+            Scores(k + (long)firstKey * a.KeyLayout.TokenStride, a.KeyLayout.TokenStride, keys, qt, headDim, s);
+            bool maskNeeded = a.Causal && firstKey + keys - 1 > firstQuery;
+            Softmax(s, keys, maskNeeded ? firstQuery : -1, firstKey, m, l, alpha);
+            AccumulateValues(v + (long)firstKey * a.ValueLayout.TokenStride, a.ValueLayout.TokenStride, keys, s, headDim, alpha, ot);
+        }
+
+        WriteOutput(ot, l, queries, headDim, o + (long)firstQuery * a.OutputLayout.TokenStride, a.OutputLayout.TokenStride);
+    }
+
+    /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
+    private static void PackQueries(float* q, int stride, int queries, int headDim, float scale, float* qt)
+    {
+        int queryTile = QueryTile;
+        for (int d = 0; d < headDim; d++)
+        {
+            float* row = qt + d * queryTile;
+            for (int j = 0; j < queries; j++)
+                row[j] = q[(long)j * stride + d] * scale;
+            for (int j = queries; j < queryTile; j++)
+                row[j] = 0f;
+        }
+    }
+
+    /// <summary>s[r, j] = Σ_d k[r, d] · qt[d, j] for the chunk's keys r.</summary>
+    private static void Scores(float* k, int stride, int keys, float* qt, int headDim, float* s)
+    {
+        int queryTile = QueryTile, r = 0;
+        for (; r + 4 <= keys; r += 4)
+            Scores4(k + (long)r * stride, stride, qt, headDim, s + r * queryTile);
+        for (; r < keys; r++)
+            Scores1(k + (long)r * stride, qt, headDim, s + r * queryTile);
+    }
+
+    /// <summary>Micro-kernel: 4 keys × 4 registers of queries, 16 accumulators.</summary>
+    private static void Scores4(float* k, int stride, float* qt, int headDim, float* s)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        float* k0 = k, k1 = k + stride, k2 = k + 2 * stride, k3 = k + 3 * stride;
+        TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s02 = TSimd.Zero, s03 = TSimd.Zero;
+        TVec s10 = TSimd.Zero, s11 = TSimd.Zero, s12 = TSimd.Zero, s13 = TSimd.Zero;
+        TVec s20 = TSimd.Zero, s21 = TSimd.Zero, s22 = TSimd.Zero, s23 = TSimd.Zero;
+        TVec s30 = TSimd.Zero, s31 = TSimd.Zero, s32 = TSimd.Zero, s33 = TSimd.Zero;
+        for (int d = 0; d < headDim; d++, qt += queryTile)
+        {
+            TVec q0 = TSimd.Load(qt), q1 = TSimd.Load(qt + w), q2 = TSimd.Load(qt + 2 * w), q3 = TSimd.Load(qt + 3 * w);
+            TVec b = TSimd.Broadcast(k0[d]);
+            s00 = TSimd.MultiplyAdd(b, q0, s00); s01 = TSimd.MultiplyAdd(b, q1, s01); s02 = TSimd.MultiplyAdd(b, q2, s02); s03 = TSimd.MultiplyAdd(b, q3, s03);
+            b = TSimd.Broadcast(k1[d]);
+            s10 = TSimd.MultiplyAdd(b, q0, s10); s11 = TSimd.MultiplyAdd(b, q1, s11); s12 = TSimd.MultiplyAdd(b, q2, s12); s13 = TSimd.MultiplyAdd(b, q3, s13);
+            b = TSimd.Broadcast(k2[d]);
+            s20 = TSimd.MultiplyAdd(b, q0, s20); s21 = TSimd.MultiplyAdd(b, q1, s21); s22 = TSimd.MultiplyAdd(b, q2, s22); s23 = TSimd.MultiplyAdd(b, q3, s23);
+            b = TSimd.Broadcast(k3[d]);
+            s30 = TSimd.MultiplyAdd(b, q0, s30); s31 = TSimd.MultiplyAdd(b, q1, s31); s32 = TSimd.MultiplyAdd(b, q2, s32); s33 = TSimd.MultiplyAdd(b, q3, s33);
+        }
+        TSimd.Store(s, s00); TSimd.Store(s + w, s01); TSimd.Store(s + 2 * w, s02); TSimd.Store(s + 3 * w, s03);
+        s += queryTile;
+        TSimd.Store(s, s10); TSimd.Store(s + w, s11); TSimd.Store(s + 2 * w, s12); TSimd.Store(s + 3 * w, s13);
+        s += queryTile;
+        TSimd.Store(s, s20); TSimd.Store(s + w, s21); TSimd.Store(s + 2 * w, s22); TSimd.Store(s + 3 * w, s23);
+        s += queryTile;
+        TSimd.Store(s, s30); TSimd.Store(s + w, s31); TSimd.Store(s + 2 * w, s32); TSimd.Store(s + 3 * w, s33);
+    }
+
+    /// <summary>Micro-kernel for the key tail: 1 key × 4 registers of queries.</summary>
+    private static void Scores1(float* k, float* qt, int headDim, float* s)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec s0 = TSimd.Zero, s1 = TSimd.Zero, s2 = TSimd.Zero, s3 = TSimd.Zero;
+        for (int d = 0; d < headDim; d++, qt += queryTile)
+        {
+            TVec b = TSimd.Broadcast(k[d]);
+            s0 = TSimd.MultiplyAdd(b, TSimd.Load(qt), s0);
+            s1 = TSimd.MultiplyAdd(b, TSimd.Load(qt + w), s1);
+            s2 = TSimd.MultiplyAdd(b, TSimd.Load(qt + 2 * w), s2);
+            s3 = TSimd.MultiplyAdd(b, TSimd.Load(qt + 3 * w), s3);
+        }
+        TSimd.Store(s, s0); TSimd.Store(s + w, s1); TSimd.Store(s + 2 * w, s2); TSimd.Store(s + 3 * w, s3);
+    }
+
+    /// <summary>
+    /// Online softmax over one chunk of scores, in place: masks keys after each lane's query (when
+    /// <paramref name="firstQuery"/> ≥ 0), updates the running maximum <paramref name="m"/> and sum <paramref name="l"/>,
+    /// stores the factor <paramref name="alpha"/> that rescales what earlier chunks accumulated, and turns the scores into
+    /// probabilities relative to the new maximum.
+    /// </summary>
+    private static void Softmax(float* s, int keys, int firstQuery, int firstKey, float* m, float* l, float* alpha)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec max0 = TSimd.Load(m), max1 = TSimd.Load(m + w), max2 = TSimd.Load(m + 2 * w), max3 = TSimd.Load(m + 3 * w);
+        for (int r = 0; r < keys; r++)
+        {
+            float* row = s + r * queryTile;
+            TVec x0 = TSimd.Load(row), x1 = TSimd.Load(row + w), x2 = TSimd.Load(row + 2 * w), x3 = TSimd.Load(row + 3 * w);
+            int key = firstKey + r;
+            if (firstQuery >= 0 && key > firstQuery)
+            {
+                x0 = TSimd.MaskFutureKey(x0, firstQuery, key);
+                x1 = TSimd.MaskFutureKey(x1, firstQuery + w, key);
+                x2 = TSimd.MaskFutureKey(x2, firstQuery + 2 * w, key);
+                x3 = TSimd.MaskFutureKey(x3, firstQuery + 3 * w, key);
+                TSimd.Store(row, x0); TSimd.Store(row + w, x1); TSimd.Store(row + 2 * w, x2); TSimd.Store(row + 3 * w, x3);
+            }
+            max0 = TSimd.Max(max0, x0); max1 = TSimd.Max(max1, x1); max2 = TSimd.Max(max2, x2); max3 = TSimd.Max(max3, x3);
+        }
+        TSimd.Store(alpha, TSimd.Exp2(TSimd.Subtract(TSimd.Load(m), max0)));
+        TSimd.Store(alpha + w, TSimd.Exp2(TSimd.Subtract(TSimd.Load(m + w), max1)));
+        TSimd.Store(alpha + 2 * w, TSimd.Exp2(TSimd.Subtract(TSimd.Load(m + 2 * w), max2)));
+        TSimd.Store(alpha + 3 * w, TSimd.Exp2(TSimd.Subtract(TSimd.Load(m + 3 * w), max3)));
+        TSimd.Store(m, max0); TSimd.Store(m + w, max1); TSimd.Store(m + 2 * w, max2); TSimd.Store(m + 3 * w, max3);
+
+        TVec sum0 = TSimd.Zero, sum1 = TSimd.Zero, sum2 = TSimd.Zero, sum3 = TSimd.Zero;
+        for (int r = 0; r < keys; r++)
+        {
+            float* row = s + r * queryTile;
+            TVec p0 = TSimd.Exp2(TSimd.Subtract(TSimd.Load(row), max0));
+            TVec p1 = TSimd.Exp2(TSimd.Subtract(TSimd.Load(row + w), max1));
+            TVec p2 = TSimd.Exp2(TSimd.Subtract(TSimd.Load(row + 2 * w), max2));
+            TVec p3 = TSimd.Exp2(TSimd.Subtract(TSimd.Load(row + 3 * w), max3));
+            TSimd.Store(row, p0); TSimd.Store(row + w, p1); TSimd.Store(row + 2 * w, p2); TSimd.Store(row + 3 * w, p3);
+            sum0 = TSimd.Add(sum0, p0); sum1 = TSimd.Add(sum1, p1); sum2 = TSimd.Add(sum2, p2); sum3 = TSimd.Add(sum3, p3);
+        }
+        TSimd.Store(l, TSimd.MultiplyAdd(TSimd.Load(l), TSimd.Load(alpha), sum0));
+        TSimd.Store(l + w, TSimd.MultiplyAdd(TSimd.Load(l + w), TSimd.Load(alpha + w), sum1));
+        TSimd.Store(l + 2 * w, TSimd.MultiplyAdd(TSimd.Load(l + 2 * w), TSimd.Load(alpha + 2 * w), sum2));
+        TSimd.Store(l + 3 * w, TSimd.MultiplyAdd(TSimd.Load(l + 3 * w), TSimd.Load(alpha + 3 * w), sum3));
+    }
+
+    /// <summary>ot[d, j] = alpha[j] · ot[d, j] + Σ_r v[r, d] · p[r, j] over the chunk's keys r.</summary>
+    private static void AccumulateValues(float* v, int stride, int keys, float* p, int headDim, float* alpha, float* ot)
+    {
+        int queryTile = QueryTile, d = 0;
+        for (; d + 4 <= headDim; d += 4)
+            Values4(v + d, stride, keys, p, alpha, ot + d * queryTile);
+        for (; d < headDim; d++)
+            Values1(v + d, stride, keys, p, alpha, ot + d * queryTile);
+    }
+
+    /// <summary>Micro-kernel: 4 features × 4 registers of queries, 16 accumulators, loop over keys.</summary>
+    private static void Values4(float* v, int stride, int keys, float* p, float* alpha, float* ot)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec a0 = TSimd.Load(alpha), a1 = TSimd.Load(alpha + w), a2 = TSimd.Load(alpha + 2 * w), a3 = TSimd.Load(alpha + 3 * w);
+        float* o0 = ot, o1 = ot + queryTile, o2 = ot + 2 * queryTile, o3 = ot + 3 * queryTile;
+        TVec c00 = TSimd.Multiply(TSimd.Load(o0), a0), c01 = TSimd.Multiply(TSimd.Load(o0 + w), a1), c02 = TSimd.Multiply(TSimd.Load(o0 + 2 * w), a2), c03 = TSimd.Multiply(TSimd.Load(o0 + 3 * w), a3);
+        TVec c10 = TSimd.Multiply(TSimd.Load(o1), a0), c11 = TSimd.Multiply(TSimd.Load(o1 + w), a1), c12 = TSimd.Multiply(TSimd.Load(o1 + 2 * w), a2), c13 = TSimd.Multiply(TSimd.Load(o1 + 3 * w), a3);
+        TVec c20 = TSimd.Multiply(TSimd.Load(o2), a0), c21 = TSimd.Multiply(TSimd.Load(o2 + w), a1), c22 = TSimd.Multiply(TSimd.Load(o2 + 2 * w), a2), c23 = TSimd.Multiply(TSimd.Load(o2 + 3 * w), a3);
+        TVec c30 = TSimd.Multiply(TSimd.Load(o3), a0), c31 = TSimd.Multiply(TSimd.Load(o3 + w), a1), c32 = TSimd.Multiply(TSimd.Load(o3 + 2 * w), a2), c33 = TSimd.Multiply(TSimd.Load(o3 + 3 * w), a3);
+        for (int r = 0; r < keys; r++, p += queryTile, v += stride)
+        {
+            TVec p0 = TSimd.Load(p), p1 = TSimd.Load(p + w), p2 = TSimd.Load(p + 2 * w), p3 = TSimd.Load(p + 3 * w);
+            TVec b = TSimd.Broadcast(v[0]);
+            c00 = TSimd.MultiplyAdd(b, p0, c00); c01 = TSimd.MultiplyAdd(b, p1, c01); c02 = TSimd.MultiplyAdd(b, p2, c02); c03 = TSimd.MultiplyAdd(b, p3, c03);
+            b = TSimd.Broadcast(v[1]);
+            c10 = TSimd.MultiplyAdd(b, p0, c10); c11 = TSimd.MultiplyAdd(b, p1, c11); c12 = TSimd.MultiplyAdd(b, p2, c12); c13 = TSimd.MultiplyAdd(b, p3, c13);
+            b = TSimd.Broadcast(v[2]);
+            c20 = TSimd.MultiplyAdd(b, p0, c20); c21 = TSimd.MultiplyAdd(b, p1, c21); c22 = TSimd.MultiplyAdd(b, p2, c22); c23 = TSimd.MultiplyAdd(b, p3, c23);
+            b = TSimd.Broadcast(v[3]);
+            c30 = TSimd.MultiplyAdd(b, p0, c30); c31 = TSimd.MultiplyAdd(b, p1, c31); c32 = TSimd.MultiplyAdd(b, p2, c32); c33 = TSimd.MultiplyAdd(b, p3, c33);
+        }
+        TSimd.Store(o0, c00); TSimd.Store(o0 + w, c01); TSimd.Store(o0 + 2 * w, c02); TSimd.Store(o0 + 3 * w, c03);
+        TSimd.Store(o1, c10); TSimd.Store(o1 + w, c11); TSimd.Store(o1 + 2 * w, c12); TSimd.Store(o1 + 3 * w, c13);
+        TSimd.Store(o2, c20); TSimd.Store(o2 + w, c21); TSimd.Store(o2 + 2 * w, c22); TSimd.Store(o2 + 3 * w, c23);
+        TSimd.Store(o3, c30); TSimd.Store(o3 + w, c31); TSimd.Store(o3 + 2 * w, c32); TSimd.Store(o3 + 3 * w, c33);
+    }
+
+    /// <summary>Micro-kernel for the feature tail: 1 feature × 4 registers of queries.</summary>
+    private static void Values1(float* v, int stride, int keys, float* p, float* alpha, float* ot)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec c0 = TSimd.Multiply(TSimd.Load(ot), TSimd.Load(alpha));
+        TVec c1 = TSimd.Multiply(TSimd.Load(ot + w), TSimd.Load(alpha + w));
+        TVec c2 = TSimd.Multiply(TSimd.Load(ot + 2 * w), TSimd.Load(alpha + 2 * w));
+        TVec c3 = TSimd.Multiply(TSimd.Load(ot + 3 * w), TSimd.Load(alpha + 3 * w));
+        for (int r = 0; r < keys; r++, p += queryTile, v += stride)
+        {
+            TVec b = TSimd.Broadcast(v[0]);
+            c0 = TSimd.MultiplyAdd(b, TSimd.Load(p), c0);
+            c1 = TSimd.MultiplyAdd(b, TSimd.Load(p + w), c1);
+            c2 = TSimd.MultiplyAdd(b, TSimd.Load(p + 2 * w), c2);
+            c3 = TSimd.MultiplyAdd(b, TSimd.Load(p + 3 * w), c3);
+        }
+        TSimd.Store(ot, c0); TSimd.Store(ot + w, c1); TSimd.Store(ot + 2 * w, c2); TSimd.Store(ot + 3 * w, c3);
+    }
+
+    /// <summary>o[j, d] = ot[d, j] / l[j] for the tile's real queries.</summary>
+    private static void WriteOutput(float* ot, float* l, int queries, int headDim, float* o, int stride)
+    {
+        int queryTile = QueryTile;
+        for (int j = 0; j < queries; j++)
+        {
+            float inverse = 1f / l[j];
+            float* row = o + (long)j * stride;
+            for (int d = 0; d < headDim; d++)
+                row[d] = ot[d * queryTile + j] * inverse;
+        }
+    }
+}
+
+/// <summary>Pointers, shapes and layouts of one attention call (the inputs are pinned by the caller for its duration).</summary>
+internal unsafe struct AttentionArguments
+{
+    public float* Query;
+    public float* Key;
+    public float* Value;
+    public float* Output;
+    public HeadLayout QueryLayout;
+    public HeadLayout KeyLayout;
+    public HeadLayout ValueLayout;
+    public HeadLayout OutputLayout;
+    public int Batch;
+    public int Heads;
+    public int Tokens;
+    public int HeadDim;
+    public bool Causal;
+
+    /// <summary>The softmax scale times log₂ e: scores come out in base-2 exponent units.</summary>
+    public float ScaleLog2E;
+}
