@@ -1,0 +1,174 @@
+using System.Buffers;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks.Efficient;
+
+/// <summary>
+/// Multi-head attention for inference, computing what <see cref="MultiHeadAttention"/> computes in evaluation mode,
+/// fast: one fused query/key/value projection (a (3·dOut × dIn) weight), the fused <see cref="FlashAttention"/> kernel
+/// on every head at once, and the output projection — all with blocked SIMD kernels and no tokens × tokens matrix.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Data flow for a batch of B sequences of T tokens: x (B·T, dIn) → QKV = x·[W_q; W_k; W_v]ᵀ + b (B·T, 3·dOut), whose
+/// row for a token holds its queries, keys and values for every head side by side → per (sequence, head) attention
+/// read in place (head h is the headDim columns starting at h·headDim of each third) → context (B·T, dOut), already the
+/// heads concatenated → y = context·W_oᵀ + b_o (B·T, dOut).
+/// </para>
+/// <para>
+/// Inference only: there is no dropout and no attention-weight output. The intermediate buffers come from
+/// <see cref="ArrayPool{T}.Shared"/> and go back after each call. Instances are immutable and thread-safe.
+/// </para>
+/// </remarks>
+public sealed unsafe class FusedMultiHeadAttention
+{
+    /// <summary>A module with copies of the given projections, as the teaching <see cref="MultiHeadAttention"/> takes them.</summary>
+    /// <param name="wQuery">Query projection (dIn → dOut).</param>
+    /// <param name="wKey">Key projection (dIn → dOut).</param>
+    /// <param name="wValue">Value projection (dIn → dOut).</param>
+    /// <param name="outProj">Output projection (dOut → dOut).</param>
+    /// <param name="contextLength">The longest sequence the module accepts.</param>
+    /// <param name="numHeads">Number of heads; must divide dOut.</param>
+    /// <param name="dropout">Must be 0: this module is for inference only.</param>
+    /// <param name="causal">Whether token t only attends to tokens 0 … t (true for GPT-style models and the teaching module).</param>
+    public FusedMultiHeadAttention(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout = 0f, bool causal = true)
+    {
+        Projections.CheckSame(wQuery, wKey, wValue);
+        ArgumentNullException.ThrowIfNull(outProj);
+        int dOut = wQuery.OutFeatures;
+        Check.MatrixShape(outProj.Weight, dOut, dOut, nameof(outProj), $"W_query has {dOut} outputs, so the output projection");
+        Check.Positive(numHeads, nameof(numHeads));
+        if (dOut % numHeads != 0)
+            throw new ArgumentException($"d_out ({dOut}) must be divisible by num_heads ({numHeads}): each head gets d_out / num_heads features.", nameof(numHeads));
+        Check.Positive(contextLength, nameof(contextLength));
+        if (dropout != 0f)
+            throw new NotSupportedException($"dropout is {dropout} but FusedMultiHeadAttention is for inference only and has no dropout: pass 0 (or compare with MultiHeadAttention in evaluation mode).");
+        QkvProjection = PackedLinear.Stack(wQuery, wKey, wValue);
+        OutProjection = PackedLinear.From(outProj);
+        NumHeads = numHeads;
+        ContextLength = contextLength;
+        Causal = causal;
+    }
+
+    /// <summary>The fused equivalent of <paramref name="module"/> (its four projections copied), for inference.</summary>
+    /// <param name="module">A teaching module; if it has dropout, it must be in evaluation mode (<c>Training = false</c>), where dropout does nothing.</param>
+    public static FusedMultiHeadAttention FromTeaching(MultiHeadAttention module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        if (module.Training && module.Dropout.P > 0f)
+            throw new NotSupportedException($"The module is in training mode with dropout {module.Dropout.P}, which FusedMultiHeadAttention (inference only) cannot reproduce: set Training = false first.");
+        return new FusedMultiHeadAttention(module.WQuery, module.WKey, module.WValue, module.OutProj, module.ContextLength, module.NumHeads);
+    }
+
+    /// <summary>[W_query; W_key; W_value] as one layer: dIn → 3·dOut.</summary>
+    public PackedLinear QkvProjection { get; }
+
+    /// <summary>The output projection: dOut → dOut.</summary>
+    public PackedLinear OutProjection { get; }
+
+    /// <summary>Number of heads.</summary>
+    public int NumHeads { get; }
+
+    /// <summary>Features per head: dOut / numHeads.</summary>
+    public int HeadDim => DOut / NumHeads;
+
+    /// <summary>Input features per token.</summary>
+    public int DIn => QkvProjection.InFeatures;
+
+    /// <summary>Output features per token.</summary>
+    public int DOut => OutProjection.OutFeatures;
+
+    /// <summary>The longest sequence the module accepts.</summary>
+    public int ContextLength { get; }
+
+    /// <summary>Whether token t only attends to tokens 0 … t.</summary>
+    public bool Causal { get; }
+
+    /// <summary>Computes multi-head attention for a batch of sequences stored contiguously.</summary>
+    /// <param name="input">(batch, tokens, dIn), row-major.</param>
+    /// <param name="output">Receives (batch, tokens, dOut), row-major; must not overlap <paramref name="input"/>.</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="tokens">Tokens per sequence, 1 … ContextLength.</param>
+    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, FlashAttentionOptions? options = null)
+    {
+        Check.Positive(batch, nameof(batch));
+        Check.Positive(tokens, nameof(tokens));
+        if (tokens > ContextLength)
+            throw new ArgumentException($"The sequences have {tokens} tokens but the context length is {ContextLength}.", nameof(tokens));
+        options ??= FlashAttentionOptions.Default;
+        options.Validate();
+        long rows = (long)batch * tokens;
+        if (rows * 3 * DOut > Array.MaxLength || rows * DIn > Array.MaxLength)
+            throw new ArgumentException($"(batch {batch}, tokens {tokens}) with dIn {DIn} and dOut {DOut} needs more floats than one buffer can hold.", nameof(batch));
+        if (input.Length != rows * DIn)
+            throw new ArgumentException($"input has {input.Length} floats but (batch {batch}, tokens {tokens}, dIn {DIn}) needs {rows * DIn}.", nameof(input));
+        if (output.Length != rows * DOut)
+            throw new ArgumentException($"output has {output.Length} floats but (batch {batch}, tokens {tokens}, dOut {DOut}) needs {rows * DOut}.", nameof(output));
+        if (output.Overlaps(input))
+            throw new ArgumentException("output overlaps input: the module needs a separate output buffer.", nameof(output));
+
+        float[] qkv = ArrayPool<float>.Shared.Rent((int)(rows * 3 * DOut));
+        float[] context = ArrayPool<float>.Shared.Rent((int)(rows * DOut));
+        try
+        {
+            fixed (float* x = input, y = output, qkvPointer = qkv, contextPointer = context)
+                Compute(x, y, qkvPointer, contextPointer, batch, tokens, options);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(context);
+            ArrayPool<float>.Shared.Return(qkv);
+        }
+    }
+
+    /// <summary>Computes multi-head attention for a batch given as MathNet matrices, like <see cref="MultiHeadAttention.Forward"/>.</summary>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <returns>Per sequence, the (tokens, dOut) outputs.</returns>
+    public Matrix<float>[] Forward(IReadOnlyList<Matrix<float>> batch, FlashAttentionOptions? options = null)
+    {
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
+        int tokens = batch[0].RowCount, dIn = DIn, dOut = DOut;
+        var input = new float[(long)batch.Count * tokens * dIn];
+        for (int b = 0; b < batch.Count; b++)
+            for (int t = 0; t < tokens; t++)
+                for (int k = 0; k < dIn; k++)
+                    input[((long)b * tokens + t) * dIn + k] = batch[b][t, k];
+        var output = new float[(long)batch.Count * tokens * dOut];
+        Forward(input, output, batch.Count, tokens, options);
+        var result = new Matrix<float>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+        {
+            int first = b * tokens * dOut;
+            result[b] = Matrix<float>.Build.Dense(tokens, dOut, (t, o) => output[first + t * dOut + o]);
+        }
+        return result;
+    }
+
+    private void Compute(float* x, float* y, float* qkv, float* context, int batch, int tokens, FlashAttentionOptions options)
+    {
+        int rows = batch * tokens, dOut = DOut, headDim = HeadDim;
+        QkvProjection.Run(x, qkv, rows, options);                          // (B·T, 3·dOut): [queries | keys | values]
+        var inQkv = HeadLayout.TokensFirst(tokens, headDim, 3 * dOut);     // head h: columns h·headDim … of each third
+        var arguments = new AttentionArguments
+        {
+            Query = qkv,
+            Key = qkv + dOut,
+            Value = qkv + 2 * dOut,
+            Output = context,
+            QueryLayout = inQkv,
+            KeyLayout = inQkv,
+            ValueLayout = inQkv,
+            OutputLayout = HeadLayout.TokensFirst(tokens, headDim, dOut),  // (B·T, dOut): the heads concatenated
+            Batch = batch,
+            Heads = NumHeads,
+            Tokens = tokens,
+            HeadDim = headDim,
+            Causal = Causal,
+            ScaleLog2E = (options.Scale ?? 1f / MathF.Sqrt(headDim)) * MathF.Log2(MathF.E),
+        };
+        FlashAttention.Run(in arguments, options);
+        OutProjection.Run(context, y, rows, options);                      // (B·T, dOut)
+    }
+}
