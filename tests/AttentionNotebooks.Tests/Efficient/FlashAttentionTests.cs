@@ -1,0 +1,169 @@
+using AttentionNotebooks.Efficient;
+using CsCheck;
+using static AttentionNotebooks.Tests.Efficient.EfficientReference;
+
+namespace AttentionNotebooks.Tests.Efficient;
+
+public sealed class FlashAttentionTests
+{
+    private static float[] Run(float[] q, float[] k, float[] v, int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
+    {
+        var output = new float[q.Length];
+        FlashAttention.Forward(q, k, v, output, batch, heads, tokens, headDim, causal, options);
+        return output;
+    }
+
+    private static void CheckAgainstReference(int batch, int heads, int tokens, int headDim, bool causal, SimdPath path, int seed, int threads = 2)
+    {
+        int n = batch * heads * tokens * headDim;
+        float[] q = Uniform(n, seed), k = Uniform(n, seed + 1), v = Uniform(n, seed + 2);
+        var actual = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = threads });
+        var expected = Attention(q, k, v, batch, heads, tokens, headDim, causal);
+        AssertClose(expected, actual, $"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) causal {causal} {path}");
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(1, 2, 1, 64)]
+    [InlineData(2, 3, 5, 3)]
+    [InlineData(1, 2, 63, 64)]
+    [InlineData(1, 2, 64, 64)]
+    [InlineData(1, 2, 65, 64)]
+    [InlineData(2, 1, 130, 80)]
+    [InlineData(1, 1, 200, 1)]
+    [InlineData(1, 3, 97, 3)]
+    [InlineData(1, 1, 129, 17)]
+    public void Causal_and_full_attention_match_a_double_precision_reference_on_every_vector_path(int batch, int heads, int tokens, int headDim)
+    {
+        foreach (var path in Paths)
+            foreach (bool causal in new[] { true, false })
+                CheckAgainstReference(batch, heads, tokens, headDim, causal, path, seed: tokens * 31 + headDim);
+    }
+
+    [Fact]
+    public void Random_shapes_and_seeds_match_the_reference_with_and_without_the_vector_path()
+    {
+        var shapes = Gen.Select(Gen.Int[1, 2], Gen.Int[1, 3], Gen.Int[1, 150], Gen.OneOfConst(1, 2, 3, 7, 16, 33, 64, 80), Gen.Bool, Gen.OneOfConst(Paths), Gen.Int[0, 100_000]);
+        shapes.Sample((batch, heads, tokens, headDim, causal, path, seed) =>
+            CheckAgainstReference(batch, heads, tokens, headDim, causal, path, seed), iter: 60, threads: 1);
+    }
+
+    [Fact]
+    public void One_thread_and_two_threads_give_identical_results()
+    {
+        const int batch = 2, heads = 3, tokens = 150, headDim = 24;
+        int n = batch * heads * tokens * headDim;
+        float[] q = Uniform(n, 1), k = Uniform(n, 2), v = Uniform(n, 3);
+        var one = Run(q, k, v, batch, heads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = 1 });
+        var two = Run(q, k, v, batch, heads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = 2 });
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Concurrent_callers_each_get_their_own_correct_result()
+    {
+        const int heads = 2, tokens = 90, headDim = 16;
+        int n = heads * tokens * headDim;
+        var results = new float[8][];
+        var inputs = Enumerable.Range(0, results.Length).Select(i => (Q: Uniform(n, 10 * i), K: Uniform(n, 10 * i + 1), V: Uniform(n, 10 * i + 2))).ToArray();
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (int repeat = 0; repeat < 5; repeat++)
+                results[i] = Run(inputs[i].Q, inputs[i].K, inputs[i].V, 1, heads, tokens, headDim, i % 2 == 0);
+        });
+        for (int i = 0; i < results.Length; i++)
+            AssertClose(Attention(inputs[i].Q, inputs[i].K, inputs[i].V, 1, heads, tokens, headDim, i % 2 == 0), results[i], $"caller {i}");
+    }
+
+    [Fact]
+    public void Large_scores_stay_finite_because_the_running_maximum_is_subtracted()
+    {
+        const int tokens = 100, headDim = 8;
+        int n = tokens * headDim;
+        float[] q = Uniform(n, 5, magnitude: 30f), k = Uniform(n, 6, magnitude: 30f), v = Uniform(n, 7);
+        foreach (var path in Paths)
+        {
+            var actual = Run(q, k, v, 1, 1, tokens, headDim, true, new FlashAttentionOptions { Simd = path });
+            Assert.All(actual, x => Assert.True(float.IsFinite(x)));
+            AssertClose(Attention(q, k, v, 1, 1, tokens, headDim, true), actual, $"large scores {path}", 1e-4);
+        }
+    }
+
+    [Fact]
+    public void A_custom_scale_replaces_one_over_the_square_root_of_headDim()
+    {
+        const int tokens = 40, headDim = 5;
+        int n = tokens * headDim;
+        float[] q = Uniform(n, 8), k = Uniform(n, 9), v = Uniform(n, 10);
+        var actual = Run(q, k, v, 1, 1, tokens, headDim, false, new FlashAttentionOptions { Scale = 2.5f });
+        AssertClose(Attention(q, k, v, 1, 1, tokens, headDim, false, scale: 2.5), actual, "scale 2.5");
+    }
+
+    [Fact]
+    public void The_first_token_of_causal_attention_returns_its_own_value()
+    {
+        const int tokens = 70, headDim = 6;
+        int n = tokens * headDim;
+        float[] q = Uniform(n, 11), k = Uniform(n, 12), v = Uniform(n, 13);
+        var output = Run(q, k, v, 1, 1, tokens, headDim, true);
+        for (int d = 0; d < headDim; d++)
+            Assert.Equal(v[d], output[d], 6);
+    }
+
+    [Fact]
+    public void The_resolved_path_is_scalar_when_forced_and_vector_when_the_processor_accelerates_it()
+    {
+        Assert.Equal(SimdPath.Scalar, FlashAttention.ResolvedPath(SimdPath.Scalar));
+        var auto = FlashAttention.ResolvedPath();
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            Assert.Equal(SimdPath.Vector512, auto);
+        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.Equal(SimdPath.Vector256, auto);
+    }
+
+    [Theory]
+    [InlineData(0, 1, 1, 1, "batch")]
+    [InlineData(1, 0, 1, 1, "heads")]
+    [InlineData(1, 1, 0, 1, "tokens")]
+    [InlineData(1, 1, 1, -3, "headDim")]
+    public void Non_positive_dimensions_are_rejected_by_name(int batch, int heads, int tokens, int headDim, string name)
+    {
+        var buffer = new float[4];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.Forward(buffer, buffer, buffer, new float[4], batch, heads, tokens, headDim, true));
+        Assert.Equal(name, error.ParamName);
+    }
+
+    [Fact]
+    public void A_buffer_of_the_wrong_length_is_rejected_with_the_shape_it_needs()
+    {
+        var right = new float[2 * 3 * 4 * 5];
+        var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, new float[119], right, new float[120], 2, 3, 4, 5, false));
+        Assert.Equal("key", error.ParamName);
+        Assert.Contains("key has 119 floats but (batch 2, heads 3, tokens 4, headDim 5) needs 120", error.Message);
+        error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, right, right, new float[121], 2, 3, 4, 5, false));
+        Assert.Equal("output", error.ParamName);
+    }
+
+    [Fact]
+    public void An_output_that_overlaps_an_input_is_rejected()
+    {
+        var shared = new float[2 * 16];
+        var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(shared.AsSpan(0, 16), new float[16], new float[16], shared.AsSpan(15, 16), 1, 1, 4, 4, true));
+        Assert.Equal("output", error.ParamName);
+        error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(new float[16], new float[16], shared.AsSpan(0, 16), shared.AsSpan(8, 16), 1, 1, 4, 4, true));
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains("overlaps", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_options_are_rejected_by_name()
+    {
+        var buffer = new float[4];
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.Forward(buffer, buffer, buffer, new float[4], 1, 1, 1, 4, true, new FlashAttentionOptions { MaxDegreeOfParallelism = 0 }));
+        Assert.Equal("MaxDegreeOfParallelism", error.ParamName);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.Forward(buffer, buffer, buffer, new float[4], 1, 1, 1, 4, true, new FlashAttentionOptions { Scale = float.NaN }));
+        Assert.Equal("Scale", error.ParamName);
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.Forward(buffer, buffer, buffer, new float[4], 1, 1, 1, 4, true, new FlashAttentionOptions { Simd = (SimdPath)42 }));
+        Assert.Equal("Simd", error.ParamName);
+    }
+}
