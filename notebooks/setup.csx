@@ -1,0 +1,48 @@
+// Loaded by the setup cell every course notebook starts with (#load "setup.csx"; see tools/NotebookRunner/README.md).
+// It finds the course library that the course command builds into artifacts/lib/, adds it to this kernel, and, if
+// it is not built yet, stops the setup cell with the command that builds it. The setup cell then starts a second
+// submission (#!csharp) that can use the library, because it is compiled after the reference was added here.
+{
+    const string buildCommand = "dotnet run --project tools/NotebookRunner -- build";
+    var marker = System.IO.Path.Combine("lib", "AttentionNotebooks.Interactive", "AttentionNotebooks.Interactive.csproj");
+    var root = new System.IO.DirectoryInfo(System.Environment.CurrentDirectory);
+    while (root is not null && !System.IO.File.Exists(System.IO.Path.Combine(root.FullName, marker)))
+        root = root.Parent;
+    if (root is null)
+    {
+        throw new System.InvalidOperationException(
+            $"This notebook is not inside the Attention Notebooks repository (no {marker} above "
+            + $"{System.Environment.CurrentDirectory}): open it from a clone of the repository.");
+    }
+
+    var libraryFolder = System.IO.Path.Combine(root.FullName, "artifacts", "lib");
+    var assemblies = new[] { "AttentionNotebooks.dll", "AttentionNotebooks.Interactive.dll" }
+        .Select(name => System.IO.Path.Combine(libraryFolder, name))
+        .ToArray();
+    var missing = assemblies.FirstOrDefault(path => !System.IO.File.Exists(path));
+    if (missing is not null)
+    {
+        throw new System.InvalidOperationException(
+            $"The course library is not built yet ({missing} is missing). Build it once from a terminal, "
+            + $"then run this cell again:    cd \"{root.FullName}\" && {buildCommand}");
+    }
+
+    var builtAt = assemblies.Min(path => System.IO.File.GetLastWriteTimeUtc(path));
+    var changedSince = new[] { "AttentionNotebooks", "AttentionNotebooks.Interactive" }
+        .Select(project => System.IO.Path.Combine(root.FullName, "lib", project))
+        .Where(System.IO.Directory.Exists)
+        .SelectMany(folder => System.IO.Directory.EnumerateFiles(folder, "*.cs*", System.IO.SearchOption.AllDirectories))
+        .Where(path => !path.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}")
+                       && !path.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}"))
+        .Any(path => System.IO.File.GetLastWriteTimeUtc(path) > builtAt);
+    if (changedSince)
+    {
+        // HTML only, so that `check` (which compares text outputs) is not affected by file times.
+        Microsoft.DotNet.Interactive.Kernel.display(Microsoft.DotNet.Interactive.Kernel.HTML(
+            "<p>⚠ lib/ changed after artifacts/lib/ was built: this kernel uses the older build. To use the change, run "
+            + $"<code>{buildCommand}</code> from the repository root, then restart the kernel.</p>"));
+    }
+
+    var kernel = Microsoft.DotNet.Interactive.KernelInvocationContext.Current.HandlingKernel;
+    ((Microsoft.DotNet.Interactive.CSharp.CSharpKernel)kernel).AddAssemblyReferences(assemblies);
+}

@@ -1,0 +1,267 @@
+using System.Globalization;
+
+namespace NotebookRunner.Core;
+
+/// <summary>
+/// The runner's commands (run, check, build) as a library: the console app and the tests call this. Everything it
+/// has to say goes to the given writer; bad input gives a one-line error, never a stack trace.
+/// </summary>
+public sealed class CourseRunner
+{
+    private const int MaxErrorLines = 25;
+    private readonly TextWriter _out;
+    private readonly RepositoryLayout? _layout;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="output">Where progress, errors and the summary go.</param>
+    /// <param name="layout">The course repository (for default paths, the library build and artifacts/); may be
+    /// null when every path and the output directory are given and the library is not built.</param>
+    public CourseRunner(TextWriter output, RepositoryLayout? layout)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        _out = output;
+        _layout = layout;
+    }
+
+    /// <summary>Parses the command line and runs the command.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <returns>The report; its exit code is the process's.</returns>
+    public async Task<CourseReport> RunAsync(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        RunnerOptions options;
+        try
+        {
+            options = RunnerOptions.Parse(args);
+        }
+        catch (RunnerUsageException ex)
+        {
+            _out.WriteLine($"error: {ex.Message} (see --help)");
+            return new CourseReport(ExitCodes.BadInput, []);
+        }
+
+        return await RunAsync(options).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a command.</summary>
+    /// <param name="options">What to do.</param>
+    /// <returns>The report; its exit code is the process's.</returns>
+    public async Task<CourseReport> RunAsync(RunnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Command == RunnerCommand.Help)
+        {
+            _out.WriteLine(RunnerOptions.Usage);
+            return new CourseReport(ExitCodes.Success, []);
+        }
+
+        if (_layout is null && (options.BuildLibrary || options.Paths.Count == 0 || (options.OutputDirectory is null && !options.InPlace)))
+        {
+            _out.WriteLine($"error: not inside the course repository (no {RepositoryLayout.MarkerPath} above {Environment.CurrentDirectory}); run from the repository");
+            return new CourseReport(ExitCodes.BadInput, []);
+        }
+
+        if (options.Command == RunnerCommand.Build)
+            return new CourseReport(await BuildAsync().ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.BuildFailed, []);
+
+        var notebooks = LoadNotebooks(options.Paths);
+        if (notebooks is null)
+            return new CourseReport(ExitCodes.BadInput, []);
+
+        if (options.BuildLibrary && !await BuildAsync().ConfigureAwait(false))
+            return new CourseReport(ExitCodes.BuildFailed, []);
+
+        var executor = new NotebookExecutor(options.CellTimeout);
+        var reports = new List<NotebookReport>();
+        foreach (var notebook in notebooks)
+            reports.Add(await RunNotebookAsync(executor, notebook, options).ConfigureAwait(false));
+
+        WriteSummary(reports, options);
+        var exitCode = reports.All(r => r.Outcome == NotebookOutcome.Passed) ? ExitCodes.Success : ExitCodes.NotebookFailed;
+        return new CourseReport(exitCode, reports);
+    }
+
+    private async Task<bool> BuildAsync()
+    {
+        var layout = _layout!;
+        var result = await LibraryBuilder.BuildAsync(layout).ConfigureAwait(false);
+        var target = Path.GetRelativePath(layout.Root, layout.LibraryOutputDirectory).Replace('\\', '/');
+        if (result.Succeeded)
+        {
+            _out.WriteLine($"built  lib/ -> {target}/  {Seconds(result.Duration)} s");
+            return true;
+        }
+
+        _out.WriteLine($"FAILED building the course library into {target}/ (dotnet build {RepositoryLayout.MarkerPath}):");
+        foreach (var line in result.Output.Split('\n'))
+            _out.WriteLine($"    {line.TrimEnd()}");
+        return false;
+    }
+
+    private List<NotebookDocument>? LoadNotebooks(IReadOnlyList<string> paths)
+    {
+        var files = new List<string>();
+        if (paths.Count == 0)
+        {
+            files.AddRange(_layout!.DefaultNotebooks());
+            if (files.Count == 0)
+            {
+                _out.WriteLine($"error: no notebooks in {_layout.NotebooksDirectory}");
+                return null;
+            }
+        }
+
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                var inFolder = RepositoryLayout.NotebooksIn(path).ToArray();
+                if (inFolder.Length == 0)
+                {
+                    _out.WriteLine($"error: {path}: a folder with no .ipynb files");
+                    return null;
+                }
+
+                files.AddRange(inFolder);
+            }
+            else
+            {
+                files.Add(path);
+            }
+        }
+
+        var notebooks = new List<NotebookDocument>();
+        var failed = false;
+        foreach (var file in files)
+        {
+            try
+            {
+                notebooks.Add(NotebookDocument.Load(file));
+            }
+            catch (NotebookInputException ex)
+            {
+                _out.WriteLine($"error: {ex.Message}");
+                failed = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _out.WriteLine($"error: {file}: cannot be read ({ex.Message})");
+                failed = true;
+            }
+        }
+
+        return failed ? null : notebooks;
+    }
+
+    private async Task<NotebookReport> RunNotebookAsync(NotebookExecutor executor, NotebookDocument notebook, RunnerOptions options)
+    {
+        var name = _layout?.DisplayNameFor(notebook.Path) ?? notebook.FileName;
+        var drifted = new List<int>();
+        var execution = await executor.ExecuteAsync(notebook, cell => ReportCell(name, cell, options, drifted)).ConfigureAwait(false);
+
+        var executedPath = options.InPlace
+            ? notebook.Path
+            : (_layout ?? new RepositoryLayout(Path.GetDirectoryName(notebook.Path)!))
+                .ExecutedPathFor(notebook.Path, options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory);
+        WriteIfChanged(executedPath, execution.ToExecutedJson());
+
+        var outcome = !execution.Succeeded ? NotebookOutcome.Failed
+            : drifted.Count > 0 ? NotebookOutcome.Drifted
+            : NotebookOutcome.Passed;
+        if (outcome == NotebookOutcome.Drifted)
+        {
+            var shownPath = _layout is null ? notebook.Path : Path.GetRelativePath(_layout.Root, notebook.Path).Replace('\\', '/');
+            _out.WriteLine($"    to accept the new outputs: dotnet run --project tools/NotebookRunner -- run --in-place {shownPath}");
+        }
+
+        return new NotebookReport(name, execution, outcome, drifted, executedPath);
+    }
+
+    private void ReportCell(string name, CellExecution cell, RunnerOptions options, List<int> drifted)
+    {
+        var header = $"{name} cell {cell.Cell.Number}";
+        switch (cell.Status)
+        {
+            case CellStatus.Failed:
+            case CellStatus.TimedOut:
+                var what = cell.Status == CellStatus.TimedOut ? "TIMED OUT" : "FAILED";
+                _out.WriteLine($"{what} {header}: {cell.Cell.FirstLine}");
+                foreach (var line in ErrorLines(cell.Error ?? string.Empty))
+                    _out.WriteLine($"    {line}");
+                return;
+        }
+
+        if (options.Command == RunnerCommand.Check && !cell.Cell.SkipsOutputCheck)
+        {
+            var diff = OutputComparer.Diff(cell.Cell.Outputs, cell.Outputs);
+            if (diff.Count > 0)
+            {
+                drifted.Add(cell.Cell.Number);
+                _out.WriteLine($"DRIFT {header}: {cell.Cell.FirstLine}");
+                _out.WriteLine("    text outputs differ from the committed ones (- committed, + now):");
+                foreach (var line in diff)
+                    _out.WriteLine($"    {line}");
+                return;
+            }
+        }
+
+        var skip = options.Command == RunnerCommand.Check && cell.Cell.SkipsOutputCheck ? "  (output not compared)" : string.Empty;
+        _out.WriteLine($"ok  {name}  cell {cell.Cell.Number}  {Seconds(cell.Duration)} s  {cell.Cell.FirstLine}{skip}");
+    }
+
+    // The compiler diagnostics or the exception, without the scripting engine's own stack frames.
+    private static IEnumerable<string> ErrorLines(string error)
+    {
+        var lines = error.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
+            .Where(l => !l.TrimStart().StartsWith("--- End of stack trace", StringComparison.Ordinal))
+            .Where(l => !l.TrimStart().StartsWith("at Microsoft.CodeAnalysis.", StringComparison.Ordinal))
+            .Where(l => !l.TrimStart().StartsWith("at Microsoft.DotNet.Interactive.", StringComparison.Ordinal))
+            .Where(l => l.Trim().Length > 0)
+            .ToList();
+        return lines.Count <= MaxErrorLines ? lines : lines.Take(MaxErrorLines).Append($"... ({lines.Count - MaxErrorLines} more lines)");
+    }
+
+    private void WriteSummary(IReadOnlyList<NotebookReport> reports, RunnerOptions options)
+    {
+        var rows = reports.Select(r => (
+            Name: r.DisplayName,
+            Cells: $"{r.Execution.Cells.Count}/{r.Execution.Notebook.CodeCells.Count()}",
+            Seconds: Seconds(r.Execution.Duration),
+            Result: r.Outcome switch
+            {
+                NotebookOutcome.Passed => "ok",
+                NotebookOutcome.Drifted => $"DRIFT in cell{(r.DriftedCells.Count > 1 ? "s" : "")} {string.Join(", ", r.DriftedCells)}",
+                _ => $"{(r.Execution.FailedCell!.Status == CellStatus.TimedOut ? "TIMED OUT" : "FAILED")} in cell {r.Execution.FailedCell.Cell.Number}",
+            })).ToList();
+
+        int nameWidth = Math.Max("notebook".Length, rows.Max(r => r.Name.Length));
+        int cellsWidth = Math.Max("cells".Length, rows.Max(r => r.Cells.Length));
+        int secondsWidth = Math.Max("seconds".Length, rows.Max(r => r.Seconds.Length));
+        _out.WriteLine();
+        _out.WriteLine($"{"notebook".PadRight(nameWidth)}  {"cells".PadLeft(cellsWidth)}  {"seconds".PadLeft(secondsWidth)}  result");
+        foreach (var row in rows)
+            _out.WriteLine($"{row.Name.PadRight(nameWidth)}  {row.Cells.PadLeft(cellsWidth)}  {row.Seconds.PadLeft(secondsWidth)}  {row.Result}");
+
+        int passed = reports.Count(r => r.Outcome == NotebookOutcome.Passed);
+        int notPassed = reports.Count - passed;
+        var total = Seconds(TimeSpan.FromTicks(reports.Sum(r => r.Execution.Duration.Ticks)));
+        _out.WriteLine($"{reports.Count} notebook{(reports.Count == 1 ? "" : "s")} in {total} s: {passed} ok, {notPassed} {(options.Command == RunnerCommand.Check ? "failed or drifted" : "failed")}");
+        if (!options.InPlace)
+        {
+            var folder = options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory;
+            var shown = _layout is null ? folder : Path.GetRelativePath(_layout.Root, folder).Replace('\\', '/');
+            _out.WriteLine($"executed notebooks: {shown}/");
+        }
+    }
+
+    private static void WriteIfChanged(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path) && File.ReadAllText(path) == text)
+            return;
+        File.WriteAllText(path, text);
+    }
+
+    private static string Seconds(TimeSpan duration) =>
+        duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+}

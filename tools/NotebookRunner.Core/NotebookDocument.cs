@@ -1,0 +1,167 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NotebookRunner.Core;
+
+/// <summary>
+/// A Jupyter notebook (nbformat 4) read from disk. The JSON tree is kept whole so that writing the executed
+/// notebook preserves its metadata, cell ids, cell sources and indentation; only outputs and execution counts change.
+/// </summary>
+public sealed class NotebookDocument
+{
+    private static readonly HashSet<string> CSharpKernelNames = new(StringComparer.OrdinalIgnoreCase) { "csharp", "c#" };
+
+    // Kernel selectors (#!name) of .NET Interactive's other kernels: a cell that switches to one is not C#.
+    private static readonly HashSet<string> OtherKernelNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "fsharp", "f#", "pwsh", "powershell", "javascript", "js", "html", "mermaid", "sql", "kql", "http",
+        "value", "markdown", "md", "python", "r", "vscode", "webview",
+    };
+
+    private NotebookDocument(string path, JsonObject root, string indent, IReadOnlyList<NotebookCell> cells)
+    {
+        Path = path;
+        Root = root;
+        Indent = indent;
+        Cells = cells;
+    }
+
+    /// <summary>The notebook's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>The notebook's file name.</summary>
+    public string FileName => System.IO.Path.GetFileName(Path);
+
+    /// <summary>The indentation the file uses (kept when the executed notebook is written).</summary>
+    public string Indent { get; }
+
+    /// <summary>The notebook's cells in order.</summary>
+    public IReadOnlyList<NotebookCell> Cells { get; }
+
+    /// <summary>The code cells, in order.</summary>
+    public IEnumerable<NotebookCell> CodeCells => Cells.Where(cell => cell.Kind == NotebookCellKind.Code);
+
+    internal JsonObject Root { get; }
+
+    /// <summary>
+    /// Reads and validates a notebook: the file must exist, end in .ipynb, hold nbformat 4 JSON, and every code cell
+    /// must be C#.
+    /// </summary>
+    /// <param name="path">The notebook's path.</param>
+    /// <returns>The parsed notebook.</returns>
+    /// <exception cref="NotebookInputException">The path is not a runnable C# notebook (one-line message).</exception>
+    public static NotebookDocument Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+            throw new NotebookInputException($"{path}: is a directory, not a notebook (expected a .ipynb file)");
+        if (!File.Exists(fullPath))
+            throw new NotebookInputException($"{path}: no such file");
+        if (!fullPath.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
+            throw new NotebookInputException($"{path}: not a notebook (expected a .ipynb file)");
+        return Parse(File.ReadAllText(fullPath), fullPath, path);
+    }
+
+    /// <summary>Parses and validates notebook JSON.</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="fullPath">The notebook's full path.</param>
+    /// <param name="displayPath">The path to name in error messages.</param>
+    /// <returns>The parsed notebook.</returns>
+    /// <exception cref="NotebookInputException">The text is not a runnable C# notebook (one-line message).</exception>
+    public static NotebookDocument Parse(string json, string fullPath, string displayPath)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fullPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(displayPath);
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : string.Empty;
+            throw new NotebookInputException($"{displayPath}: not valid JSON{where}", ex);
+        }
+
+        if (node is not JsonObject root || root["cells"] is not JsonArray cellsJson)
+            throw new NotebookInputException($"{displayPath}: not a Jupyter notebook (no \"cells\" list)");
+        if (root["nbformat"] is not JsonValue format || !format.TryGetValue<int>(out var major) || major != 4)
+            throw new NotebookInputException($"{displayPath}: not an nbformat 4 notebook (\"nbformat\" must be 4)");
+
+        var metadata = root["metadata"] as JsonObject;
+        var defaultKernel = NotebookCell.ReadString(metadata?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"])
+                            ?? NotebookCell.ReadString(metadata?["kernelspec"]?["language"])
+                            ?? "csharp";
+
+        var cells = new List<NotebookCell>();
+        for (int i = 0; i < cellsJson.Count; i++)
+        {
+            if (cellsJson[i] is not JsonObject cellJson)
+                throw new NotebookInputException($"{displayPath}: cell {i + 1} is not a JSON object");
+            var cell = NotebookCell.FromJson(i + 1, cellJson, defaultKernel);
+            if (cell.Kind == NotebookCellKind.Code)
+                EnsureCSharp(cell, displayPath);
+            cells.Add(cell);
+        }
+
+        return new NotebookDocument(fullPath, root, JupyterJson.DetectIndent(json), cells);
+    }
+
+    /// <summary>Serializes the notebook as VS Code would (sorted keys, same indentation, final newline).</summary>
+    public string ToJson() => JupyterJson.Serialize(Root, Indent);
+
+    /// <summary>
+    /// Creates the executed notebook: a copy of this one whose code cells carry the given outputs and execution
+    /// counts. Code cells without an entry (not reached because an earlier cell failed) get no outputs and a null
+    /// execution count. Everything else — metadata, cell ids, sources — is kept.
+    /// </summary>
+    /// <param name="executed">Outputs and execution count by cell number.</param>
+    /// <returns>The notebook text to write.</returns>
+    public string ToExecutedJson(IReadOnlyDictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> executed)
+    {
+        ArgumentNullException.ThrowIfNull(executed);
+        var copy = (JsonObject)Root.DeepClone();
+        var cellsJson = (JsonArray)copy["cells"]!;
+        foreach (var cell in CodeCells)
+        {
+            var cellJson = (JsonObject)cellsJson[cell.Number - 1]!;
+            if (executed.TryGetValue(cell.Number, out var run))
+            {
+                cellJson["execution_count"] = run.ExecutionCount;
+                cellJson["outputs"] = new JsonArray(run.Outputs.Select(o => (JsonNode?)o.ToJson(run.ExecutionCount)).ToArray());
+            }
+            else
+            {
+                cellJson["execution_count"] = null;
+                cellJson["outputs"] = new JsonArray();
+            }
+        }
+
+        return JupyterJson.Serialize(copy, Indent);
+    }
+
+    private static void EnsureCSharp(NotebookCell cell, string displayPath)
+    {
+        if (!CSharpKernelNames.Contains(cell.KernelName))
+        {
+            throw new NotebookInputException(
+                $"{displayPath}: cell {cell.Number} is a '{cell.KernelName}' cell; the runner executes C# cells only");
+        }
+
+        foreach (var line in cell.Source.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (!trimmed.StartsWith("#!", StringComparison.Ordinal))
+                continue;
+            var selector = trimmed[2..].Split(' ', 2)[0];
+            if (OtherKernelNames.Contains(selector))
+            {
+                throw new NotebookInputException(
+                    $"{displayPath}: cell {cell.Number} switches to the '{selector}' kernel (#!{selector}); the runner executes C# cells only");
+            }
+        }
+    }
+}

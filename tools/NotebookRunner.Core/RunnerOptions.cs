@@ -1,0 +1,152 @@
+using System.Globalization;
+
+namespace NotebookRunner.Core;
+
+/// <summary>The runner's commands.</summary>
+public enum RunnerCommand
+{
+    /// <summary>Execute notebooks and write the executed copies.</summary>
+    Run,
+
+    /// <summary>Execute notebooks and compare their text outputs with the committed ones.</summary>
+    Check,
+
+    /// <summary>Only build the course library into artifacts/lib/.</summary>
+    Build,
+
+    /// <summary>Print the usage text.</summary>
+    Help,
+}
+
+/// <summary>What the runner is asked to do; <see cref="Parse"/> reads it from the command line.</summary>
+public sealed class RunnerOptions
+{
+    /// <summary>The usage text printed by <c>--help</c> and after a usage error.</summary>
+    public const string Usage = """
+        usage: dotnet run --project tools/NotebookRunner -- <command> [options] [paths...]
+
+        commands:
+          run     execute notebooks in order, one fresh C# kernel each, and write the executed copies to
+                  artifacts/notebooks/ (paths: notebooks or folders; default notebooks/*.ipynb, then
+                  notebooks/solutions/*.ipynb)
+          check   execute notebooks and compare each code cell's text outputs (streams and text/plain) with the
+                  committed ones; a cell whose first line is "// check: skip-output" is not compared
+          build   only build the course library into artifacts/lib/ (what the notebooks' setup cell loads)
+
+        options:
+          --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs)
+          --timeout <seconds>  time each cell may take (default 300)
+          --no-build           do not build the library first
+          --output <folder>    where executed notebooks go (default artifacts/notebooks/)
+          -h, --help           print this text
+
+        exit codes: 0 all passed, 1 a notebook failed or drifted, 2 bad command line or input, 3 library build failed
+        """;
+
+    /// <summary>The command.</summary>
+    public RunnerCommand Command { get; init; } = RunnerCommand.Run;
+
+    /// <summary>Notebook files or folders; empty means the course's notebooks.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>Write executed notebooks back over the originals (run only).</summary>
+    public bool InPlace { get; init; }
+
+    /// <summary>The time each cell may take.</summary>
+    public TimeSpan CellTimeout { get; init; } = NotebookExecutor.DefaultCellTimeout;
+
+    /// <summary>Build the course library before executing notebooks.</summary>
+    public bool BuildLibrary { get; init; } = true;
+
+    /// <summary>Where executed notebooks go; null means artifacts/notebooks/ of the repository.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Reads options from command-line arguments.</summary>
+    /// <param name="args">The arguments after the program name.</param>
+    /// <returns>The options.</returns>
+    /// <exception cref="RunnerUsageException">The arguments are not valid (one-line message).</exception>
+    public static RunnerOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Count == 0)
+            throw new RunnerUsageException("no command given (run, check or build)");
+        if (args[0] is "-h" or "--help" or "help")
+            return new RunnerOptions { Command = RunnerCommand.Help };
+
+        var command = args[0] switch
+        {
+            "run" => RunnerCommand.Run,
+            "check" => RunnerCommand.Check,
+            "build" => RunnerCommand.Build,
+            var other => throw new RunnerUsageException($"unknown command '{other}' (expected run, check or build)"),
+        };
+
+        var paths = new List<string>();
+        bool inPlace = false, build = true;
+        var timeout = NotebookExecutor.DefaultCellTimeout;
+        string? output = null;
+        for (int i = 1; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help":
+                    return new RunnerOptions { Command = RunnerCommand.Help };
+                case "--in-place":
+                    inPlace = true;
+                    break;
+                case "--no-build":
+                    build = false;
+                    break;
+                case "--timeout":
+                    var seconds = Value(args, ref i);
+                    if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) || !(s > 0) || s > 86_400)
+                        throw new RunnerUsageException($"--timeout needs a number of seconds between 0 and 86400, not '{seconds}'");
+                    timeout = TimeSpan.FromSeconds(s);
+                    break;
+                case "--output":
+                    output = Value(args, ref i);
+                    break;
+                case var option when option.StartsWith('-'):
+                    throw new RunnerUsageException($"unknown option '{option}'");
+                default:
+                    paths.Add(args[i]);
+                    break;
+            }
+        }
+
+        if (command != RunnerCommand.Run && inPlace)
+            throw new RunnerUsageException("--in-place only goes with run (check never changes notebooks)");
+        if (command == RunnerCommand.Build && (paths.Count > 0 || output is not null))
+            throw new RunnerUsageException("build takes no paths and no --output");
+        if (inPlace && output is not null)
+            throw new RunnerUsageException("--in-place and --output exclude each other");
+
+        return new RunnerOptions
+        {
+            Command = command,
+            Paths = paths,
+            InPlace = inPlace,
+            CellTimeout = timeout,
+            BuildLibrary = build,
+            OutputDirectory = output,
+        };
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count)
+            throw new RunnerUsageException($"{args[i]} needs a value");
+        return args[++i];
+    }
+}
+
+/// <summary>The command line is not valid; the message is one line, fit to print.</summary>
+public sealed class RunnerUsageException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What is wrong.</param>
+    public RunnerUsageException(string message)
+        : base(message)
+    {
+    }
+}
