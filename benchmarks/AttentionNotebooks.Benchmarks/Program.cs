@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using AttentionNotebooks;
+using AttentionNotebooks.Benchmarks;
+using AttentionNotebooks.Efficient;
+using BenchmarkDotNet.Running;
+using TorchSharp;
+
+// Commands (see benchmarks/README.md):
+//   ladder [BenchmarkDotNet arguments]   the BenchmarkDotNet ladders (default: all of them, one joined table)
+//   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
+//   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
+//   verify                               every fast rung computes the same numbers as libtorch
+string command = args.Length > 0 ? args[0] : "ladder";
+string[] rest = args.Skip(1).ToArray();
+PrintMachine();
+switch (command)
+{
+    case "ladder":
+        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder)])
+            .Run(rest.Length == 0 ? ["--filter", "*"] : rest);
+        break;
+    case "compare":
+        Compare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "L"), rest.Length > 1 ? int.Parse(rest[1]) : 15);
+        break;
+    case "memory":
+        MemoryCheck.Run(rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [4096, 16384]);
+        break;
+    case "verify":
+        Verify.Run();
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, memory or verify.");
+        return 1;
+}
+return 0;
+
+static void PrintMachine()
+{
+    string cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+        : "?";
+    Console.WriteLine($"# {cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}, " +
+        $"kernel path {FlashAttention.ResolvedPath()}, load average {LoadAverage()}");
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+/// <summary>Fused kernel and SDPA called alternately in one loop, so machine load hits both alike.</summary>
+internal static class Compare
+{
+    public static void Run(AttentionShape shape, int rounds)
+    {
+        var q = Inputs.Uniform(shape.Elements, 1);
+        var k = Inputs.Uniform(shape.Elements, 2);
+        var v = Inputs.Uniform(shape.Elements, 3);
+        var output = new float[shape.Elements];
+        long[] dims = [shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim];
+        using var tq = TorchAttention.Tensor(q, dims);
+        using var tk = TorchAttention.Tensor(k, dims);
+        using var tv = TorchAttention.Tensor(v, dims);
+        Console.WriteLine($"| shape | causal | threads | fused ms | SDPA ms | fused GFLOP/s | SDPA GFLOP/s | fused ÷ SDPA (median of per-round ratios) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (bool causal in new[] { true, false })
+            foreach (int threads in new[] { 1, Environment.ProcessorCount })
+            {
+                var options = Inputs.Threads(threads);
+                TorchAttention.UseThreads(threads);
+                var fused = new List<double>();
+                var sdpa = new List<double>();
+                for (int round = -2; round < rounds; round++)
+                {
+                    double f = Time(() => FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, options));
+                    double s = Time(() => { using var o = TorchAttention.Sdpa(tq, tk, tv, causal); });
+                    if (round >= 0)
+                    {
+                        fused.Add(f);
+                        sdpa.Add(s);
+                    }
+                }
+                double flops = shape.AttentionFlops(causal);
+                var ratios = fused.Zip(sdpa, (f, s) => f / s).ToList();
+                Console.WriteLine($"| {shape} | {causal} | {threads} | {Median(fused):F2} | {Median(sdpa):F2} | {flops / Median(fused) / 1e6:F1} | {flops / Median(sdpa) / 1e6:F1} | {Median(ratios):F3} |");
+            }
+    }
+
+    private static double Time(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>The fast rungs agree with libtorch.</summary>
+internal static class Verify
+{
+    public static void Run()
+    {
+        foreach (var shape in new[] { AttentionShape.Small, AttentionShape.Large })
+        {
+            var q = Inputs.Uniform(shape.Elements, 1);
+            var k = Inputs.Uniform(shape.Elements, 2);
+            var v = Inputs.Uniform(shape.Elements, 3);
+            long[] dims = [shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim];
+            using var tq = TorchAttention.Tensor(q, dims);
+            using var tk = TorchAttention.Tensor(k, dims);
+            using var tv = TorchAttention.Tensor(v, dims);
+            foreach (bool causal in new[] { true, false })
+            {
+                var output = new float[shape.Elements];
+                FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal);
+                using var expected = TorchAttention.Sdpa(tq, tk, tv, causal);
+                Console.WriteLine($"{shape} causal {causal}: fused kernel vs SDPA max |difference| {MaxDifference(expected.data<float>().ToArray(), output):E2}");
+            }
+
+            var teaching = Inputs.TeachingModule(shape);
+            var fused = FusedMultiHeadAttention.FromTeaching(teaching);
+            var x = Inputs.Uniform(shape.Batch * shape.Tokens * shape.DModel, 4);
+            var y = new float[x.Length];
+            fused.Forward(x, y, shape.Batch, shape.Tokens);
+            int d = shape.DModel;
+            var qkvWeight = new float[3 * d * d];
+            var qkvBias = new float[3 * d];
+            foreach (var (layer, part) in new[] { (teaching.WQuery, 0), (teaching.WKey, 1), (teaching.WValue, 2) })
+            {
+                Inputs.RowMajor(layer.Weight).CopyTo(qkvWeight, part * d * d);
+                layer.Bias!.ToArray().CopyTo(qkvBias, part * d);
+            }
+            using var tx = TorchAttention.Tensor(x, shape.Batch, shape.Tokens, d);
+            using var tw = TorchAttention.Tensor(qkvWeight, 3 * d, d);
+            using var tb = TorchAttention.Tensor(qkvBias, 3 * d);
+            using var tow = TorchAttention.Tensor(Inputs.RowMajor(teaching.OutProj.Weight), d, d);
+            using var tob = TorchAttention.Tensor(teaching.OutProj.Bias!.ToArray(), d);
+            using var ty = TorchAttention.MultiHead(tx, tw, tb, tow, tob, shape.Heads, causal: true);
+            Console.WriteLine($"{shape}: FusedMultiHeadAttention vs libtorch module max |difference| {MaxDifference(ty.data<float>().ToArray(), y):E2}");
+            if (shape == AttentionShape.Small)
+            {
+                var expected = teaching.Forward(Inputs.AsBatch(x, shape)).Context;
+                double max = 0;
+                for (int b = 0; b < shape.Batch; b++)
+                    for (int t = 0; t < shape.Tokens; t++)
+                        for (int o = 0; o < d; o++)
+                            max = Math.Max(max, Math.Abs(expected[b][t, o] - y[(b * shape.Tokens + t) * d + o]));
+                Console.WriteLine($"{shape}: FusedMultiHeadAttention vs teaching MultiHeadAttention max |difference| {max:E2}");
+            }
+        }
+    }
+
+    private static double MaxDifference(float[] expected, float[] actual) => expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max();
+}
+
+/// <summary>
+/// Extra memory per path at long sequences: managed bytes allocated during the call and the rise of the process's peak
+/// resident set (VmHWM, reset through /proc/self/clear_refs before each path) over the resident set before the call.
+/// </summary>
+internal static class MemoryCheck
+{
+    private const int Heads = 12, HeadDim = 64;
+
+    public static void Run(int[] tokenCounts)
+    {
+        Warm();
+        Console.WriteLine("| tokens | path | heads | ms | managed allocated MiB | peak RSS rise MiB | one tokens² float matrix MiB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (int tokens in tokenCounts)
+        {
+            int elements = Heads * tokens * HeadDim;
+            var q = Inputs.Uniform(elements, 1);
+            var k = Inputs.Uniform(elements, 2);
+            var v = Inputs.Uniform(elements, 3);
+            var output = new float[elements];
+            double square = (double)tokens * tokens * sizeof(float) / (1 << 20);
+            Measure(tokens, "fused kernel (all cores)", Heads, square,
+                () => FlashAttention.Forward(q, k, v, output, 1, Heads, tokens, HeadDim, causal: true));
+            long[] dims = [1, Heads, tokens, HeadDim];
+            using (var tq = TorchAttention.Tensor(q, dims))
+            using (var tk = TorchAttention.Tensor(k, dims))
+            using (var tv = TorchAttention.Tensor(v, dims))
+            {
+                TorchAttention.UseThreads(Environment.ProcessorCount);
+                Measure(tokens, "libtorch SDPA causal", Heads, square, () => { using var o = TorchAttention.Sdpa(tq, tk, tv, causal: true); });
+            }
+            // The matrix path, one head: it holds tokens × tokens scores, mask, weights at once.
+            var q1 = q[..(tokens * HeadDim)];
+            var k1 = k[..(tokens * HeadDim)];
+            var v1 = v[..(tokens * HeadDim)];
+            var mathNet = new MathNetAttention(q1, k1, v1, 1, 1, tokens, HeadDim);
+            Measure(tokens, "MathNet matrices (teaching code)", 1, square, () => mathNet.Forward());
+            long[] one = [1, 1, tokens, HeadDim];
+            using (var tq = TorchAttention.Tensor(q1, one))
+            using (var tk = TorchAttention.Tensor(k1, one))
+            using (var tv = TorchAttention.Tensor(v1, one))
+                Measure(tokens, "libtorch book style (matmul, masked_fill, softmax, matmul)", 1, square, () => BookStyle(tq, tk, tv));
+        }
+    }
+
+    private static void BookStyle(torch.Tensor q, torch.Tensor k, torch.Tensor v)
+    {
+        long tokens = q.shape[2];
+        using var scores = q.matmul(k.transpose(-2, -1));
+        using var ones = torch.ones(tokens, tokens);
+        using var upper = ones.triu(1);
+        using var mask = upper.to(torch.ScalarType.Bool);
+        using var masked = scores.masked_fill(mask, float.NegativeInfinity);
+        using var scaled = masked / MathF.Sqrt(HeadDim);
+        using var weights = torch.nn.functional.softmax(scaled, -1);
+        using var context = weights.matmul(v);
+    }
+
+    /// <summary>JIT, thread scratch and libtorch's pools are set up before anything is measured.</summary>
+    private static void Warm()
+    {
+        int elements = Heads * 256 * HeadDim;
+        var x = Inputs.Uniform(elements, 9);
+        FlashAttention.Forward(x, x, x, new float[elements], 1, Heads, 256, HeadDim, causal: true);
+        using var t = TorchAttention.Tensor(x, 1, Heads, 256, HeadDim);
+        using var o = TorchAttention.Sdpa(t, t, t, true);
+        BookStyle(t, t, t);
+        new MathNetAttention(x, x, x, 1, Heads, 256, HeadDim).Forward();
+    }
+
+    private static void Measure(int tokens, string path, int heads, double squareMiB, Action action)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        File.WriteAllText("/proc/self/clear_refs", "5");
+        long rss = StatusKiB("VmRSS");
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        action();
+        double ms = watch.Elapsed.TotalMilliseconds;
+        double managed = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)(1 << 20);
+        double peakRise = (StatusKiB("VmHWM") - rss) / 1024.0;
+        Console.WriteLine($"| {tokens} | {path} | {heads} | {ms:F0} | {managed:F2} | {peakRise:F1} | {squareMiB:F0} |");
+    }
+
+    private static long StatusKiB(string key)
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0]);
+    }
+}
