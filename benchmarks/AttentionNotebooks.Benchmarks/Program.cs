@@ -68,19 +68,24 @@ internal static class Compare
                 TorchAttention.UseThreads(threads);
                 var fused = new List<double>();
                 var sdpa = new List<double>();
-                for (int round = -2; round < rounds; round++)
+                // Warm up for at least a second and a half: the JIT promotes the kernels to optimised code only after
+                // they have been called for a while, which tiny shapes would otherwise never reach.
+                var warmUp = Stopwatch.StartNew();
+                for (int round = 0; round < 3 || warmUp.ElapsedMilliseconds < 1500; round++)
+                {
+                    FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, options);
+                    using var o = TorchAttention.Sdpa(tq, tk, tv, causal);
+                }
+                for (int round = 0; round < rounds; round++)
                 {
                     double f = Time(() => FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, options));
                     double s = Time(() => { using var o = TorchAttention.Sdpa(tq, tk, tv, causal); });
-                    if (round >= 0)
-                    {
-                        fused.Add(f);
-                        sdpa.Add(s);
-                    }
+                    fused.Add(f);
+                    sdpa.Add(s);
                 }
                 double flops = shape.AttentionFlops(causal);
                 var ratios = fused.Zip(sdpa, (f, s) => f / s).ToList();
-                Console.WriteLine($"| {shape} | {causal} | {threads} | {Median(fused):F2} | {Median(sdpa):F2} | {flops / Median(fused) / 1e6:F1} | {flops / Median(sdpa) / 1e6:F1} | {Median(ratios):F3} |");
+                Console.WriteLine($"| {shape} | {causal} | {threads} | {Median(fused):F3} | {Median(sdpa):F3} | {flops / Median(fused) / 1e6:F1} | {flops / Median(sdpa) / 1e6:F1} | {Median(ratios):F3} |");
             }
     }
 

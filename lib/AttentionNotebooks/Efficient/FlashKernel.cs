@@ -65,7 +65,8 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         job.Arguments = arguments;
         job.Tiles = (arguments.Tokens + QueryTile - 1) / QueryTile;
         job.Slices = arguments.Batch * arguments.Heads;
-        job.Run(job.Tiles * job.Slices, degreeOfParallelism);
+        double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
+        job.Run(job.Tiles * job.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
         job.Arguments = default;
     }
 

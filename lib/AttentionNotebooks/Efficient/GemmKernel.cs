@@ -28,7 +28,8 @@ internal static unsafe class GemmKernel<TSimd, TVec>
         job.Arguments = arguments;
         job.Panels = (arguments.OutFeatures + PanelWidth - 1) / PanelWidth;
         int rowBlocks = (arguments.Rows + RowBlock - 1) / RowBlock;
-        job.Run(rowBlocks * job.Panels, degreeOfParallelism);
+        double flops = 2.0 * arguments.Rows * arguments.InFeatures * (double)arguments.OutFeatures;
+        job.Run(rowBlocks * job.Panels, ParallelJob.Threads(flops, degreeOfParallelism));
         job.Arguments = default;
     }
 

@@ -15,6 +15,16 @@ internal abstract class ParallelJob : IThreadPoolWorkItem
     private int _nextItem;
     private int _pendingHelpers;
 
+    /// <summary>
+    /// Work below this many floating-point operations per thread (about 20 µs) runs on fewer threads: waking a helper
+    /// thread costs more than it saves.
+    /// </summary>
+    public const double MinFlopsPerThread = 2e6;
+
+    /// <summary>The threads worth using for <paramref name="flops"/> operations, at most <paramref name="degreeOfParallelism"/>.</summary>
+    public static int Threads(double flops, int degreeOfParallelism) =>
+        (int)Math.Clamp(flops / MinFlopsPerThread, 1, degreeOfParallelism);
+
     /// <summary>Runs items 0 … <paramref name="itemCount"/> − 1 and returns when all have finished.</summary>
     /// <param name="itemCount">Number of work items.</param>
     /// <param name="degreeOfParallelism">Threads to use at most, including the calling one.</param>
