@@ -16,10 +16,9 @@
     }
 
     var libraryFolder = System.IO.Path.Combine(root.FullName, "artifacts", "lib");
-    var assemblies = new[] { "AttentionNotebooks.dll", "AttentionNotebooks.Interactive.dll" }
+    var missing = new[] { "AttentionNotebooks.dll", "AttentionNotebooks.Interactive.dll" }
         .Select(name => System.IO.Path.Combine(libraryFolder, name))
-        .ToArray();
-    var missing = assemblies.FirstOrDefault(path => !System.IO.File.Exists(path));
+        .FirstOrDefault(path => !System.IO.File.Exists(path));
     if (missing is not null)
     {
         throw new System.InvalidOperationException(
@@ -27,14 +26,18 @@
             + $"then run this cell again:    cd \"{root.FullName}\" && {buildCommand}");
     }
 
-    var builtAt = assemblies.Min(path => System.IO.File.GetLastWriteTimeUtc(path));
-    var changedSince = new[] { "AttentionNotebooks", "AttentionNotebooks.Interactive" }
-        .Select(project => System.IO.Path.Combine(root.FullName, "lib", project))
-        .Where(System.IO.Directory.Exists)
-        .SelectMany(folder => System.IO.Directory.EnumerateFiles(folder, "*.cs*", System.IO.SearchOption.AllDirectories))
-        .Where(path => !path.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}")
-                       && !path.Contains($"{System.IO.Path.DirectorySeparatorChar}bin{System.IO.Path.DirectorySeparatorChar}"))
-        .Any(path => System.IO.File.GetLastWriteTimeUtc(path) > builtAt);
+    // The core library, the notebook companion and whatever else of lib/ they reference (charts, ...).
+    var assemblies = System.IO.Directory.GetFiles(libraryFolder, "AttentionNotebooks*.dll").Order().ToArray();
+    // A project of lib/ edited after its assembly here was built: the kernel would run the older code.
+    var sep = System.IO.Path.DirectorySeparatorChar;
+    var changedSince = assemblies.Any(assembly =>
+    {
+        var project = System.IO.Path.Combine(root.FullName, "lib", System.IO.Path.GetFileNameWithoutExtension(assembly));
+        return System.IO.Directory.Exists(project)
+               && System.IO.Directory.EnumerateFiles(project, "*.cs*", System.IO.SearchOption.AllDirectories)
+                   .Where(path => !path.Contains($"{sep}obj{sep}") && !path.Contains($"{sep}bin{sep}"))
+                   .Any(path => System.IO.File.GetLastWriteTimeUtc(path) > System.IO.File.GetLastWriteTimeUtc(assembly));
+    });
     if (changedSince)
     {
         // HTML only, so that `check` (which compares text outputs) is not affected by file times.

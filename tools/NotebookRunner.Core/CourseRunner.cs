@@ -184,8 +184,7 @@ public sealed class CourseRunner
         {
             case CellStatus.Failed:
             case CellStatus.TimedOut:
-                var what = cell.Status == CellStatus.TimedOut ? "TIMED OUT" : "FAILED";
-                _out.WriteLine($"{what} {header}: {cell.Cell.FirstLine}");
+                _out.WriteLine($"FAILED {header}: {cell.Cell.FirstLine}");
                 foreach (var line in ErrorLines(cell.Error ?? string.Empty))
                     _out.WriteLine($"    {line}");
                 return;
@@ -231,7 +230,7 @@ public sealed class CourseRunner
             {
                 NotebookOutcome.Passed => "ok",
                 NotebookOutcome.Drifted => $"DRIFT in cell{(r.DriftedCells.Count > 1 ? "s" : "")} {string.Join(", ", r.DriftedCells)}",
-                _ => $"{(r.Execution.FailedCell!.Status == CellStatus.TimedOut ? "TIMED OUT" : "FAILED")} in cell {r.Execution.FailedCell.Cell.Number}",
+                _ => $"FAILED in cell {r.Execution.FailedCell!.Cell.Number}{(r.Execution.FailedCell.Status == CellStatus.TimedOut ? " (timed out)" : "")}",
             })).ToList();
 
         int nameWidth = Math.Max("notebook".Length, rows.Max(r => r.Name.Length));
@@ -249,7 +248,8 @@ public sealed class CourseRunner
         if (!options.InPlace)
         {
             var folder = options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory;
-            var shown = _layout is null ? folder : Path.GetRelativePath(_layout.Root, folder).Replace('\\', '/');
+            var relative = _layout is null ? null : Path.GetRelativePath(_layout.Root, folder).Replace('\\', '/');
+            var shown = relative is null || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? folder : relative;
             _out.WriteLine($"executed notebooks: {shown}/");
         }
     }

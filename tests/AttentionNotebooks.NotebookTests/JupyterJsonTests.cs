@@ -1,0 +1,89 @@
+namespace AttentionNotebooks.NotebookTests;
+
+/// <summary>Reading and writing .ipynb JSON the way VS Code does.</summary>
+public sealed class JupyterJsonTests
+{
+    private const string TwoSpaceNotebook = """
+        {
+          "cells": [
+            {
+              "cell_type": "code",
+              "execution_count": null,
+              "id": "a1",
+              "metadata": {
+                "polyglot_notebook": {
+                  "kernelName": "csharp"
+                }
+              },
+              "outputs": [],
+              "source": [
+                "var html = \"<b>é & ü</b>\";\n",
+                "Console.WriteLine(html);"
+              ]
+            }
+          ],
+          "metadata": {
+            "custom": {
+              "z": 1,
+              "a": [true, false, 1.5]
+            },
+            "kernelspec": {
+              "display_name": ".NET (C#)",
+              "language": "C#",
+              "name": ".net-csharp"
+            }
+          },
+          "nbformat": 4,
+          "nbformat_minor": 5
+        }
+
+        """;
+
+    [Fact]
+    public void A_notebook_in_VS_Code_form_is_written_back_byte_for_byte()
+    {
+        var canonical = NotebookDocument.Parse(TwoSpaceNotebook, "/x/a.ipynb", "a.ipynb").ToJson();
+        var again = NotebookDocument.Parse(canonical, "/x/a.ipynb", "a.ipynb").ToJson();
+
+        Assert.Equal(canonical, again);
+        Assert.Contains("\n  \"cells\": [", canonical, StringComparison.Ordinal);
+        Assert.Contains("\"var html = \\\"<b>é & ü</b>\\\";\\n\"", canonical, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", canonical, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_are_sorted_and_the_files_indentation_is_kept()
+    {
+        var json = NotebookDocument.Parse(TwoSpaceNotebook, "/x/a.ipynb", "a.ipynb").ToJson();
+
+        Assert.True(json.IndexOf("\"a\": [", StringComparison.Ordinal) < json.IndexOf("\"z\": 1", StringComparison.Ordinal));
+        Assert.Contains("\n      \"a\": [\n        true,\n        false,\n        1.5\n      ],", json, StringComparison.Ordinal);
+        Assert.Equal("  ", JupyterJson.DetectIndent(TwoSpaceNotebook));
+        Assert.Equal(" ", JupyterJson.DetectIndent("{\n \"cells\": []\n}\n"));
+    }
+
+    [Fact]
+    public void Text_is_split_into_lines_that_keep_their_newlines()
+    {
+        Assert.Equal(["a\n", "b\n", "c"], JupyterJson.SplitLines("a\r\nb\nc").Select(n => (string?)n));
+        Assert.Equal(["a\n"], JupyterJson.SplitLines("a\n").Select(n => (string?)n));
+        Assert.Empty(JupyterJson.SplitLines(string.Empty));
+    }
+
+    [Fact]
+    public void Only_quotes_backslashes_and_control_characters_are_escaped()
+    {
+        var json = JupyterJson.Serialize(System.Text.Json.Nodes.JsonValue.Create("<a href='x'>\"q\"\\\t\u0001 ü 😀</a>"), " ");
+
+        Assert.Equal("\"<a href='x'>\\\"q\\\"\\\\\\t\\u0001 ü 😀</a>\"\n", json);
+    }
+
+    [Fact]
+    public void A_line_diff_marks_removed_and_added_lines_with_context()
+    {
+        var diff = LineDiff.Compare(["a", "b", "c", "d"], ["a", "b", "x", "d"], context: 1);
+
+        Assert.Equal(["  b", "- c", "+ x", "  d"], diff);
+        Assert.Empty(LineDiff.Compare(["same"], ["same"]));
+    }
+}

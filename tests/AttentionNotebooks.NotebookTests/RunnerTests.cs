@@ -1,0 +1,201 @@
+using System.Text.Json.Nodes;
+
+namespace AttentionNotebooks.NotebookTests;
+
+/// <summary>The runner on small fixture notebooks (Fixtures/): what it prints, its exit code, what it writes.</summary>
+public sealed class RunnerTests
+{
+    [Fact]
+    public async Task A_passing_notebook_exits_zero_and_prints_a_line_per_code_cell_and_a_summary()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 2  ", StringComparison.Ordinal) && l.EndsWith("  Console.WriteLine(\"to stdout\");", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 3  ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("notebook ", StringComparison.Ordinal) && l.EndsWith("  cells  seconds  result", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("passing.ipynb    3/3 ", StringComparison.Ordinal) && l.EndsWith("  ok", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_executed_notebook_stores_streams_displays_and_results_as_nbformat_outputs()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var cells = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["cells"]!.AsArray();
+        var streams = cells[1]!["outputs"]!.AsArray();
+        Assert.Equal(["stdout", "stderr", "stdout"], streams.Select(o => (string?)o!["name"]));
+        Assert.Equal(["to stdout\n"], streams[0]!["text"]!.AsArray().Select(t => (string?)t));
+
+        var displays = cells[2]!["outputs"]!.AsArray();
+        Assert.Equal(["display_data", "display_data", "execute_result"], displays.Select(o => (string?)o!["output_type"]));
+        Assert.Equal("a displayed string", (string?)displays[0]!["data"]!["text/plain"]![0]);
+        Assert.NotNull(displays[1]!["data"]!["text/html"]);
+        Assert.Equal("the answer is 42", (string?)displays[2]!["data"]!["text/plain"]![0]);
+        Assert.Equal(2, (int?)displays[2]!["execution_count"]);
+        Assert.Equal([1, 2, 3], cells.Skip(1).Select(c => (int?)c!["execution_count"]));
+
+        // Metadata and cell ids come through unchanged.
+        Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
+        Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
+    }
+
+    [Fact]
+    public async Task Running_a_notebook_twice_writes_identical_files()
+    {
+        using var first = TestRepository.TemporaryFolder();
+        using var second = TestRepository.TemporaryFolder();
+
+        var one = await TestRepository.RunAsync("run", "--no-build", "--output", first.Path, TestRepository.Fixture("passing.ipynb"));
+        var two = await TestRepository.RunAsync("run", "--no-build", "--output", second.Path, TestRepository.Fixture("passing.ipynb"));
+
+        Assert.True(one.ExitCode == ExitCodes.Success && two.ExitCode == ExitCodes.Success, one.Text + two.Text);
+        var a = File.ReadAllText(first.File("passing.ipynb"));
+        var b = File.ReadAllText(second.File("passing.ipynb"));
+
+        // Only the skip-output cell prints something that changes (the time); random GUIDs in HTML are normalized.
+        static string WithoutTicks(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"\\d{15,}\\\\n\"", "\"TICKS\"");
+        Assert.Equal(WithoutTicks(a), WithoutTicks(b));
+        Assert.Contains("00000000-0000-4000-8000-000000000001", a, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_passes_when_text_outputs_match_and_ignores_cells_marked_skip_output()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 4  ", StringComparison.Ordinal) && l.EndsWith("(output not compared)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_throwing_cell_stops_the_notebook_and_names_the_cell()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("throwing.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains("FAILED throwing.ipynb cell 2: throw new InvalidOperationException(\"boom from cell 2\");", run.Lines);
+        Assert.Contains(run.Lines, l => l.Contains("System.InvalidOperationException: boom from cell 2", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Lines, l => l.Contains("cell 3", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("throwing.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 2", StringComparison.Ordinal));
+
+        // The executed copy is written anyway: the error as an output, the cell after it not run.
+        var cells = JsonNode.Parse(File.ReadAllText(output.File("throwing.ipynb")))!["cells"]!.AsArray();
+        var error = cells[1]!["outputs"]!.AsArray().Single()!;
+        Assert.Equal("error", (string?)error["output_type"]);
+        Assert.Equal("System.InvalidOperationException", (string?)error["ename"]);
+        Assert.Contains("boom from cell 2", (string?)error["evalue"], StringComparison.Ordinal);
+        Assert.NotEmpty(error["traceback"]!.AsArray());
+        Assert.Empty(cells[2]!["outputs"]!.AsArray());
+        Assert.Null(cells[2]!["execution_count"]);
+    }
+
+    [Fact]
+    public async Task A_cell_that_does_not_compile_reports_the_compiler_diagnostic()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("compile-error.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains("FAILED compile-error.ipynb cell 2: int number = \"not a number\";", run.Lines);
+        Assert.Contains(run.Lines, l => l.Contains("error CS0029: Cannot implicitly convert type 'string' to 'int'", StringComparison.Ordinal));
+        var cells = JsonNode.Parse(File.ReadAllText(output.File("compile-error.ipynb")))!["cells"]!.AsArray();
+        var error = cells[1]!["outputs"]!.AsArray().Single()!;
+        Assert.Equal("error", (string?)error["output_type"]);
+        Assert.Contains("CS0029", (string?)error["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_fails_on_drifted_output_and_shows_a_line_diff_naming_notebook_and_cell()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("drifting.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains("DRIFT drifting.ipynb cell 1: Console.WriteLine(\"stable line\");", run.Lines);
+        Assert.Contains("      stable line", run.Lines);
+        Assert.Contains("    - what was committed", run.Lines);
+        Assert.Contains("    + what the code prints now", run.Lines);
+        Assert.Contains(run.Lines, l => l.StartsWith("drifting.ipynb ", StringComparison.Ordinal) && l.EndsWith("DRIFT in cell 1", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.Contains("run --in-place", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_does_not_compare_outputs()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("drifting.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+    }
+
+    [Fact]
+    public async Task A_cell_that_exceeds_the_timeout_fails_like_a_throwing_cell_and_the_next_notebook_still_runs()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        // 4 s: long enough for a fresh kernel's first cell on a busy 2-core machine, far below the slow cell's 20 s.
+        var run = await TestRepository.RunAsync(
+            "run", "--no-build", "--timeout", "4", "--output", output.Path,
+            TestRepository.Fixture("slow.ipynb"), TestRepository.Fixture("throwing.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains("FAILED slow.ipynb cell 1: await Task.Delay(TimeSpan.FromSeconds(20));", run.Lines);
+        Assert.Contains(run.Lines, l => l.Contains("did not finish within 4 s", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("slow.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 1 (timed out)", StringComparison.Ordinal));
+        var slow = JsonNode.Parse(File.ReadAllText(output.File("slow.ipynb")))!["cells"]!.AsArray();
+        Assert.Equal("error", (string?)slow[0]!["outputs"]![0]!["output_type"]);
+        Assert.Empty(slow[1]!["outputs"]!.AsArray());
+
+        // The next notebook runs in a fresh kernel: its first cell is execution 1 and prints normally.
+        Assert.Contains(run.Lines, l => l.StartsWith("ok  throwing.ipynb  cell 1  ", StringComparison.Ordinal));
+        var next = JsonNode.Parse(File.ReadAllText(output.File("throwing.ipynb")))!["cells"]!.AsArray();
+        Assert.Equal(1, (int?)next[0]!["execution_count"]);
+        Assert.Equal(["cell 1 ran\n"], next[0]!["outputs"]![0]!["text"]!.AsArray().Select(t => (string?)t));
+    }
+
+    [Theory]
+    [InlineData("invalid-json.ipynb", "invalid-json.ipynb: not valid JSON")]
+    [InlineData("not-a-notebook.txt", "not-a-notebook.txt: not a notebook (expected a .ipynb file)")]
+    [InlineData("json-but-not-a-notebook.ipynb", "json-but-not-a-notebook.ipynb: not a Jupyter notebook (no \"cells\" list)")]
+    [InlineData("fsharp-cell.ipynb", "fsharp-cell.ipynb: cell 2 is a 'fsharp' cell; the runner executes C# cells only")]
+    [InlineData("missing.ipynb", "missing.ipynb: no such file")]
+    public async Task Bad_input_gives_a_one_line_error_and_a_non_zero_exit_code(string fixture, string expected)
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture(fixture));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(output.Path));
+    }
+
+    [Theory]
+    [InlineData("explode")]
+    [InlineData("run --timeout soon")]
+    [InlineData("check --in-place")]
+    [InlineData("run --frobnicate")]
+    public async Task A_bad_command_line_gives_a_one_line_error(string commandLine)
+    {
+        var run = await TestRepository.RunAsync(commandLine.Split(' '));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+    }
+}

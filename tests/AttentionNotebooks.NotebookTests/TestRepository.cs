@@ -1,0 +1,76 @@
+namespace AttentionNotebooks.NotebookTests;
+
+/// <summary>The course repository these tests run in, its fixtures, and a way to run the runner's commands.</summary>
+internal static class TestRepository
+{
+    public static RepositoryLayout Layout { get; } =
+        RepositoryLayout.TryFind(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"The tests must run inside the course repository ({AppContext.BaseDirectory}).");
+
+    private static readonly Lazy<Task<LibraryBuildResult>> LibraryBuild = new(() => LibraryBuilder.BuildAsync(Layout));
+
+    /// <summary>The course notebooks, as paths below notebooks/ (e.g. solutions/03-causal-attention.ipynb).</summary>
+    public static TheoryData<string> CourseNotebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Layout.DefaultNotebooks())
+            data.Add(Layout.DisplayNameFor(path));
+        return data;
+    }
+
+    public static string CourseNotebook(string name) => Path.Combine(Layout.NotebooksDirectory, name);
+
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>Builds the course library into artifacts/lib/ once per test run (what the setup cell loads).</summary>
+    public static async Task EnsureLibraryBuiltAsync()
+    {
+        var result = await LibraryBuild.Value;
+        Assert.True(result.Succeeded, $"Building the course library failed:\n{result.Output}");
+    }
+
+    /// <summary>Runs a runner command line, capturing what it prints.</summary>
+    public static async Task<Transcript> RunAsync(params string[] args) => await RunAsync(Layout, args);
+
+    public static async Task<Transcript> RunAsync(RepositoryLayout layout, params string[] args)
+    {
+        using var writer = new StringWriter();
+        var report = await new CourseRunner(writer, layout).RunAsync(args);
+        return new Transcript(report, writer.ToString());
+    }
+
+    /// <summary>A temporary folder for executed notebooks, deleted at the end of the test.</summary>
+    public static TemporaryFolder TemporaryFolder() => new();
+}
+
+internal sealed record Transcript(CourseReport Report, string Text)
+{
+    public int ExitCode => Report.ExitCode;
+
+    public string[] Lines => Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+}
+
+internal sealed class TemporaryFolder : IDisposable
+{
+    public TemporaryFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "notebook-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
