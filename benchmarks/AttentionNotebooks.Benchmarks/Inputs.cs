@@ -36,5 +36,10 @@ public static class Inputs
             .Select(b => Matrix<float>.Build.Dense(shape.Tokens, shape.DModel, (t, i) => x[(b * shape.Tokens + t) * shape.DModel + i]))
             .ToArray();
 
-    public static FlashAttentionOptions Threads(int threads) => new() { MaxDegreeOfParallelism = threads };
+    private static readonly FlashAttentionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1 };
+    private static readonly FlashAttentionOptions s_allCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>Options for one thread or every core (cached, so the measured call allocates nothing of the benchmark's own).</summary>
+    public static FlashAttentionOptions Threads(int threads) =>
+        threads == 1 ? s_oneThread : threads == Environment.ProcessorCount ? s_allCores : new() { MaxDegreeOfParallelism = threads };
 }

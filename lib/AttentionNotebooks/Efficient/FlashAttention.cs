@@ -46,11 +46,10 @@ public static class FlashAttention
         long expected = (long)batch * heads * tokens * headDim;
         if (expected > Array.MaxLength)
             throw new ArgumentException($"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) is {expected} floats, more than one buffer can hold.", nameof(tokens));
-        string shape = $"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim})";
-        CheckLength(query.Length, expected, shape, nameof(query));
-        CheckLength(key.Length, expected, shape, nameof(key));
-        CheckLength(value.Length, expected, shape, nameof(value));
-        CheckLength(output.Length, expected, shape, nameof(output));
+        CheckLength(query.Length, expected, batch, heads, tokens, headDim, nameof(query));
+        CheckLength(key.Length, expected, batch, heads, tokens, headDim, nameof(key));
+        CheckLength(value.Length, expected, batch, heads, tokens, headDim, nameof(value));
+        CheckLength(output.Length, expected, batch, heads, tokens, headDim, nameof(output));
         if (output.Overlaps(query) || output.Overlaps(key) || output.Overlaps(value))
             throw new ArgumentException("output overlaps query, key or value: the kernel reads every key and value while it writes, so the output needs its own buffer.", nameof(output));
 
@@ -90,9 +89,9 @@ public static class FlashAttention
         }
     }
 
-    private static void CheckLength(int actual, long expected, string shape, string name)
+    private static void CheckLength(int actual, long expected, int batch, int heads, int tokens, int headDim, string name)
     {
         if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} floats but {shape} needs {expected}.", name);
+            throw new ArgumentException($"{name} has {actual} floats but (batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) needs {expected}.", name);
     }
 }
