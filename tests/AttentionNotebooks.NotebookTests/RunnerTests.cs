@@ -58,8 +58,10 @@ public sealed class RunnerTests
         var a = File.ReadAllText(first.File("passing.ipynb"));
         var b = File.ReadAllText(second.File("passing.ipynb"));
 
-        // Only the skip-output cell prints something that changes (the time); random GUIDs in HTML are normalized.
-        static string WithoutTicks(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"\\d{15,}\\\\n\"", "\"TICKS\"");
+        // Only the skip-output cell prints something that changes (the time, #!time's wall time); random GUIDs in
+        // HTML are normalized.
+        static string WithoutTicks(string json) => System.Text.RegularExpressions.Regex.Replace(
+            json, "\"\\d{15,}\\\\n\"|Wall time: [0-9.]+ms", "TIME");
         Assert.Equal(WithoutTicks(a), WithoutTicks(b));
         Assert.Contains("00000000-0000-4000-8000-000000000001", a, StringComparison.Ordinal);
     }
@@ -73,6 +75,19 @@ public sealed class RunnerTests
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
         Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 4  ", StringComparison.Ordinal) && l.EndsWith("(output not compared)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_time_magic_command_shows_the_wall_time_as_in_VS_Code()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var timed = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["cells"]![3]!["outputs"]!.AsArray();
+        Assert.Equal("stream", (string?)timed[0]!["output_type"]);
+        Assert.Matches("^Wall time: [0-9.]+ms$", (string?)timed[1]!["data"]!["text/plain"]![0]);
     }
 
     [Fact]

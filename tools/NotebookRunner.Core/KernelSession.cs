@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
@@ -45,6 +47,7 @@ internal sealed partial class KernelSession : IDisposable
         var kernel = new CompositeKernel { csharp };
         kernel.DefaultKernelName = csharp.Name;
         csharp.UseNugetDirective((k, references) => OnPackagesResolvedAsync(kernel, k, references));
+        kernel.AddDirective(new KernelActionDirective("#!time") { Description = "Shows the cell's wall time" }, TimeCell);
         Formatter.DefaultMimeType = HtmlFormatter.MimeType;
         Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
         return new KernelSession(kernel);
@@ -85,6 +88,21 @@ internal sealed partial class KernelSession : IDisposable
         // A kernel whose cell timed out may still be running that cell: do not wait long for it.
         var disposal = Task.Run(_kernel.Dispose);
         disposal.Wait(_abandoned ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30));
+    }
+
+    // #!time, as in VS Code: a plain-text display of the cell's wall time when it completes.
+    private static Task TimeCell(KernelCommand command, KernelInvocationContext context)
+    {
+        var watch = Stopwatch.StartNew();
+        context.OnComplete(completed =>
+        {
+            var milliseconds = watch.Elapsed.TotalMilliseconds.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+            completed.Publish(new DisplayedValueProduced(
+                watch.Elapsed,
+                completed.Command,
+                [new FormattedValue(PlainTextFormatter.MimeType, $"Wall time: {milliseconds}ms")]));
+        });
+        return Task.CompletedTask;
     }
 
     private static string Seconds(TimeSpan timeout) =>
