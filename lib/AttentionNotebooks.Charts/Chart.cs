@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using AttentionNotebooks.Charts.Plotly;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts;
+
+/// <summary>
+/// A chart made by <see cref="Plot"/>: render it as a standalone static SVG (<see cref="ToSvg"/>, what GitHub and
+/// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>, which needs plotly.js
+/// from its CDN to draw). Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
+/// </summary>
+/// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
+public sealed class Chart
+{
+    private readonly ChartSpec _spec;
+    private readonly (int Width, int Height)? _size;
+    private readonly Lazy<(string Svg, int Width, int Height)> _natural;
+
+    internal Chart(ChartSpec spec, string? title, (int Width, int Height)? size = null)
+    {
+        _spec = spec;
+        Title = title;
+        _size = size;
+        _natural = new Lazy<(string, int, int)>(() =>
+        {
+            var document = _spec.RenderSvg(Title);
+            return (document.ToString(), (int)document.Width, (int)document.Height);
+        });
+    }
+
+    /// <summary>The kind of chart: <c>heatmap</c>, <c>heatmaps</c>, <c>bar</c>, <c>scatter</c>, <c>scatter3d</c> or <c>line</c>.</summary>
+    public string Kind => _spec.Kind;
+
+    /// <summary>The title drawn above the chart, or null for none.</summary>
+    public string? Title { get; }
+
+    /// <summary>Width in pixels: the size the layout needs, unless <see cref="WithSize"/> set another.</summary>
+    public int Width => _size?.Width ?? _natural.Value.Width;
+
+    /// <summary>Height in pixels: the size the layout needs, unless <see cref="WithSize"/> set another.</summary>
+    public int Height => _size?.Height ?? _natural.Value.Height;
+
+    /// <summary>The same chart with another title (null for none); the layout makes room for it.</summary>
+    public Chart WithTitle(string? title) => new(_spec, title);
+
+    /// <summary>
+    /// The same chart displayed at <paramref name="width"/> x <paramref name="height"/> pixels. The SVG keeps its
+    /// layout and is scaled (its viewBox is unchanged, proportions are kept); the Plotly chart is laid out at that size.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not between 50 and 10000.</exception>
+    public Chart WithSize(int width, int height)
+    {
+        if (width is < 50 or > 10000)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"width must be between 50 and 10000 pixels, but is {width}.");
+        if (height is < 50 or > 10000)
+            throw new ArgumentOutOfRangeException(nameof(height), height, $"height must be between 50 and 10000 pixels, but is {height}.");
+        return new Chart(_spec, Title, (width, height));
+    }
+
+    /// <summary>
+    /// The chart as a standalone SVG document (<c>&lt;svg xmlns=… width=… height=… viewBox=…&gt;</c>, no XML
+    /// declaration), drawn in C# without a browser. The text is deterministic: the same chart always gives the same
+    /// bytes, whatever the machine or culture.
+    /// </summary>
+    public string ToSvg()
+    {
+        string svg = _natural.Value.Svg;
+        if (_size is null)
+            return svg;
+        // Only the outer width and height change; the viewBox keeps the natural layout, so the drawing scales.
+        int end = svg.IndexOf('>', StringComparison.Ordinal);
+        string head = svg[..end];
+        head = ReplaceAttribute(head, "width", Width.ToString(CultureInfo.InvariantCulture));
+        head = ReplaceAttribute(head, "height", Height.ToString(CultureInfo.InvariantCulture));
+        return head + svg[end..];
+    }
+
+    /// <summary>Writes <see cref="ToSvg"/> to a file (UTF-8, no byte order mark).</summary>
+    /// <param name="path">Where to write, e.g. <c>images/weights.svg</c>.</param>
+    public void SaveSvg(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        File.WriteAllText(path, ToSvg() + "\n", new UTF8Encoding(false));
+    }
+
+    /// <summary>
+    /// The chart as an interactive XPlot.Plotly chart (hover, zoom), with the same labels, values and colours as the
+    /// SVG. Its <see cref="PlotlyChart.Id"/> is derived from its content, so the HTML it produces is deterministic.
+    /// </summary>
+    public PlotlyChart ToPlotly()
+    {
+        var (traces, layout) = _spec.RenderPlotly(Title);
+        layout.width = Width;
+        layout.height = Height;
+        var chart = XPlot.Plotly.Chart.Plot(traces, layout);
+        chart.WithSize(Width, Height);
+        chart.WithId("plotly-placeholder");
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chart.GetPlottingJS())))[..10];
+        chart.WithId("an-plotly-" + hash);
+        return chart;
+    }
+
+    /// <summary>The interactive chart as an HTML fragment that loads plotly.js when needed (see <see cref="PlotlyHtml"/>).</summary>
+    public string ToHtml() => PlotlyHtml.Render(ToPlotly());
+
+    /// <summary>
+    /// One line describing the chart, used as its text output in notebooks: kind, data, title, size and a digest of
+    /// the SVG (so a text comparison of stored outputs notices when the picture changes), e.g.
+    /// <c>heatmap of a 6x6 matrix "Attention weights" (596x352 SVG, sha256 1a2b3c4d5e)</c>.
+    /// </summary>
+    public override string ToString()
+    {
+        string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
+        string title = Title is null ? "" : $" \"{Labels.Printable(Title)}\"";
+        return $"{Kind} of {_spec.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
+    }
+
+    private static string ReplaceAttribute(string head, string name, string value)
+    {
+        string marker = " " + name + "=\"";
+        int start = head.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        int end = head.IndexOf('"', start);
+        return head[..start] + value + head[end..];
+    }
+}

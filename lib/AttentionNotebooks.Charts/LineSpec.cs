@@ -1,0 +1,163 @@
+using System.Globalization;
+using AttentionNotebooks.Charts.Plotly;
+using AttentionNotebooks.Charts.Svg;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts;
+
+/// <summary>Lines with markers, one colour per series, a legend on the right; linear or logarithmic axes.</summary>
+internal sealed class LineSpec : ChartSpec
+{
+    private const double Margin = 16;
+    private const double TitleHeight = 30;
+    private const double PlotWidth = 520;
+    private const double PlotHeight = 300;
+
+    private readonly Series[] _series;
+    private readonly string? _xTitle;
+    private readonly string? _yTitle;
+    private readonly bool _logX;
+    private readonly bool _logY;
+
+    public LineSpec(IReadOnlyList<Series> series, string? xTitle, string? yTitle, bool logX, bool logY)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0)
+            throw new ArgumentException("series is empty: a line chart needs at least one series.", nameof(series));
+        for (int s = 0; s < series.Count; s++)
+        {
+            var item = series[s] ?? throw new ArgumentException($"series[{s}] is null.", nameof(series));
+            string name = $"series[{s}] \"{item.Name}\"";
+            if (item.X is null || item.Y is null)
+                throw new ArgumentException($"{name} has no X or no Y values.", nameof(series));
+            if (item.X.Count != item.Y.Count)
+                throw new ArgumentException($"{name} has {item.X.Count} x values but {item.Y.Count} y values: each point needs both.", nameof(series));
+            if (item.X.Count == 0)
+                throw new ArgumentException($"{name} is empty: a series needs at least one point.", nameof(series));
+            for (int i = 0; i < item.X.Count; i++)
+            {
+                Check(item.X[i], logX, name, i, "x");
+                Check(item.Y[i], logY, name, i, "y");
+            }
+        }
+        _series = series.ToArray();
+        _xTitle = string.IsNullOrEmpty(xTitle) ? null : xTitle;
+        _yTitle = string.IsNullOrEmpty(yTitle) ? null : yTitle;
+        _logX = logX;
+        _logY = logY;
+    }
+
+    private static void Check(double v, bool log, string name, int i, string axis)
+    {
+        if (!double.IsFinite(v))
+            throw new ArgumentException($"{name} has {axis} = {v.ToString(CultureInfo.InvariantCulture)} at point {i}: every coordinate must be finite.", "series");
+        if (log && v <= 0)
+            throw new ArgumentException($"{name} has {axis} = {v.ToString(CultureInfo.InvariantCulture)} at point {i}, but a logarithmic {axis} axis needs positive values.", "series");
+    }
+
+    public override string Kind => "line";
+
+    public override string Describe() => $"{_series.Length} series ({_series.Sum(s => s.X.Count)} points)";
+
+    private Axis MakeAxis(Func<Series, IReadOnlyList<double>> pick, bool log)
+    {
+        double lo = _series.Min(s => pick(s).Min()), hi = _series.Max(s => pick(s).Max());
+        return log ? Axis.Logarithmic(lo, hi) : Axis.Linear(lo, hi, target: 6);
+    }
+
+    public override SvgDocument RenderSvg(string? title)
+    {
+        var x = MakeAxis(s => s.X, _logX);
+        var y = MakeAxis(s => s.Y, _logY);
+        double tickWidth = y.TickLabels.Select(l => TextMetrics.Width(l, 11)).Max();
+        bool showLegend = _series.Length > 1;
+        double legendWidth = showLegend ? _series.Max(s => TextMetrics.Width(Labels.Printable(s.Name), 12)) + 26 : 0;
+        double top = Margin + (title is null ? 0 : TitleHeight) + 8;
+        double left = Margin + (_yTitle is null ? 0 : 20) + tickWidth + 8;
+        double right = left + PlotWidth, bottom = top + PlotHeight;
+        double width = right + (showLegend ? 20 + legendWidth : 12) + Margin;
+        double height = bottom + 20 + (_xTitle is null ? 0 : 22) + Margin;
+        if (title is not null)
+            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        var doc = new SvgDocument(width, height, title ?? "Line chart");
+        if (title is not null)
+            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+
+        double X(double v) => x.Map(v, left, right);
+        double Y(double v) => y.Map(v, bottom, top);
+        var grid = SvgDocument.Group("grid");
+        for (int k = 0; k < x.TickValues.Length; k++)
+        {
+            double tx = X(x.TickValues[k]);
+            grid.Add(SvgDocument.Line(tx, top, tx, bottom, Palette.Grid, 1, cls: "gridline"));
+            grid.Add(SvgDocument.Text(tx, bottom + 12, x.TickLabels[k], 11, "middle", Palette.MutedText, cls: "tick-label"));
+        }
+        for (int k = 0; k < y.TickValues.Length; k++)
+        {
+            double ty = Y(y.TickValues[k]);
+            grid.Add(SvgDocument.Line(left, ty, right, ty, Palette.Grid, 1, cls: "gridline"));
+            grid.Add(SvgDocument.Text(left - 6, ty, y.TickLabels[k], 11, "end", Palette.MutedText, cls: "tick-label"));
+        }
+        grid.Add(SvgDocument.Rect(left, top, PlotWidth, PlotHeight, "none", Palette.Axis, "frame"));
+        doc.Root.Add(grid);
+        if (_xTitle is not null)
+            doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title"));
+        if (_yTitle is not null)
+            doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, _yTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+
+        var lines = SvgDocument.Group("series");
+        var legend = SvgDocument.Group("legend");
+        for (int s = 0; s < _series.Length; s++)
+        {
+            var series = _series[s];
+            string color = Palette.Series[s % Palette.Series.Length];
+            string? dash = s < Palette.Series.Length ? null : "6 3";
+            var g = SvgDocument.Group("line");
+            var points = series.X.Select((v, i) => (X(v), Y(series.Y[i]))).ToArray();
+            if (points.Length > 1)
+                g.Add(SvgDocument.Polyline(points, color, 2, dash: dash));
+            for (int i = 0; i < points.Length; i++)
+            {
+                var marker = SvgDocument.Circle(points[i].Item1, points[i].Item2, 3.5, color, Palette.Background, "marker", 1);
+                marker.Add(SvgDocument.Tooltip($"{series.Name}: ({Number(series.X[i])}, {Number(series.Y[i])})"));
+                g.Add(marker);
+            }
+            lines.Add(g);
+            if (!showLegend)
+                continue;
+            double ly = top + 10 + s * 20;
+            legend.Add(SvgDocument.Line(right + 20, ly, right + 38, ly, color, 2.5, dash));
+            legend.Add(SvgDocument.Text(right + 44, ly, series.Name, 12, cls: "legend-label"));
+        }
+        doc.Root.Add(lines);
+        doc.Root.Add(legend);
+        return doc;
+    }
+
+    /// <summary>A coordinate in a tooltip: up to 6 significant digits, culture-invariant.</summary>
+    private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    public override (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) RenderPlotly(string? title)
+    {
+        var traces = _series.Select((s, k) => (Trace)new Scatter
+        {
+            name = PlotlyText.Escape(s.Name), mode = "lines+markers",
+            x = s.X.ToArray(), y = s.Y.ToArray(),
+            line = new Line { color = Palette.Series[k % Palette.Series.Length], width = 2, dash = k < Palette.Series.Length ? "solid" : "dash" },
+            marker = new Marker { size = 7, color = Palette.Series[k % Palette.Series.Length] },
+        }).ToArray();
+        var layout = new PlotlyLayout
+        {
+            xaxis = new Xaxis { title = PlotlyText.Escape(_xTitle ?? ""), type = _logX ? "log" : "linear", gridcolor = Palette.Grid },
+            yaxis = new Yaxis { title = PlotlyText.Escape(_yTitle ?? ""), type = _logY ? "log" : "linear", gridcolor = Palette.Grid },
+            showlegend = _series.Length > 1,
+            margin = new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 50 },
+            paper_bgcolor = Palette.Background,
+            plot_bgcolor = Palette.Background,
+            font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
+        };
+        if (title is not null)
+            layout.title = PlotlyText.Escape(title);
+        return (traces, layout);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts.Plotly;
+
+/// <summary>
+/// Turns an XPlot.Plotly chart into an HTML fragment that draws it in a notebook: a <c>div</c> and a script that
+/// uses plotly.js if the page already has it, loads it through RequireJS in classic Jupyter, or adds a script tag
+/// otherwise. Viewers that run no scripts (GitHub) show an empty box, which is why the course stores SVG for charts.
+/// </summary>
+public static class PlotlyHtml
+{
+    /// <summary>The plotly.js the fragment loads: the last 1.x release, the version XPlot.Plotly 4.1 writes for.</summary>
+    public const string PlotlyScriptUrl = "https://cdn.plot.ly/plotly-1.58.5.min.js";
+
+    /// <summary>The HTML fragment for <paramref name="chart"/>.</summary>
+    /// <param name="chart">Any XPlot.Plotly chart.</param>
+    /// <param name="id">The element id to draw into; the chart's own <see cref="PlotlyChart.Id"/> if null.</param>
+    /// <returns>
+    /// <c>&lt;div id="…" style="width: …px; height: …px;"&gt;&lt;/div&gt;</c> followed by a <c>&lt;script&gt;</c>. Every
+    /// <c>&lt;</c> inside the script is written as <c>\u003c</c>, so a label such as <c>&lt;/script&gt;</c> cannot end it.
+    /// </returns>
+    public static string Render(PlotlyChart chart, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (id is not null)
+            chart.WithId(id);
+        string elementId = chart.Id;
+        string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<div id=\"{Escape(elementId)}\" style=\"width: {chart.Width}px; height: {chart.Height}px;\"></div>\n");
+        html.Append("<script type=\"text/javascript\">\n(function () {\n");
+        html.Append("  var render = function (Plotly) {\n    ");
+        html.Append(string.Join("\n    ", plotting.Split('\n').Select(line => line.Trim())));
+        html.Append("\n  };\n");
+        html.Append("  if (typeof window.Plotly !== 'undefined') { render(window.Plotly); return; }\n");
+        html.Append("  if (typeof window.requirejs === 'function') {\n");
+        html.Append("    window.requirejs.config({ paths: { plotly: '").Append(PlotlyScriptUrl[..^3]).Append("' } });\n");
+        html.Append("    window.requirejs(['plotly'], function (Plotly) { window.Plotly = Plotly; render(Plotly); });\n");
+        html.Append("    return;\n  }\n");
+        html.Append("  var script = document.createElement('script');\n");
+        html.Append("  script.src = '").Append(PlotlyScriptUrl).Append("';\n");
+        html.Append("  script.onload = function () { render(window.Plotly); };\n");
+        html.Append("  document.head.appendChild(script);\n");
+        html.Append("})();\n</script>");
+        return html.ToString();
+    }
+
+    private static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+}
