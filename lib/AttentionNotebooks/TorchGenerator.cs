@@ -19,7 +19,8 @@ public enum TorchCpuCapability
 
     /// <summary>
     /// The portable kernel (<c>ATEN_CPU_CAPABILITY=default</c>, also a CPU without AVX2): x·(to − from) rounded before
-    /// adding from, and <c>randn</c> of 16 or more elements with the C library's <c>logf</c>, <c>cosf</c> and <c>sinf</c>.
+    /// adding from, and <c>randn</c> of 16 or more elements with the C library's <c>logf</c>, <c>cosf</c> and <c>sinf</c>
+    /// (through <see cref="MathF"/>, so bit-identical where .NET and libtorch share the C library, as on Linux).
     /// </summary>
     Default,
 }

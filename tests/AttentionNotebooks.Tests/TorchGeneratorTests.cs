@@ -44,13 +44,13 @@ public sealed class TorchGeneratorTests
                     break;
                 }
                 case "randn" when step.Shape!.Length == 2:
-                    Fixtures.AssertBitIdentical(step.Values!, generator.Randn((int)step.Shape[0], (int)step.Shape[1]).ToRowMajorArray(), what);
+                    AssertRandn(step, generator.Randn((int)step.Shape[0], (int)step.Shape[1]).ToRowMajorArray(), generator.Capability, what);
                     break;
                 case "randn":
                 {
                     var values = new float[step.Count];
                     generator.FillRandn(values);
-                    Fixtures.AssertBitIdentical(step.Values!, values, what);
+                    AssertRandn(step, values, generator.Capability, what);
                     break;
                 }
                 case "uniform":
@@ -75,6 +75,21 @@ public sealed class TorchGeneratorTests
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// Bit for bit, except where the portable kernel calls the C library's logf, cosf and sinf (randn of 16 or more):
+    /// those are glibc's on Linux, as in the fixtures, but another C library may differ in the last bit.
+    /// </summary>
+    private static void AssertRandn(GeneratorStep step, float[] actual, TorchCpuCapability capability, string what)
+    {
+        if (capability == TorchCpuCapability.Default && step.Count >= 16 && !OperatingSystem.IsLinux())
+        {
+            for (int i = 0; i < actual.Length; i++)
+                Assert.True(Math.Abs(step.Values![i] - actual[i]) <= 1e-6 * (1 + Math.Abs(actual[i])), $"{what}[{i}]: {actual[i]:R} vs {step.Values[i]:R}");
+            return;
+        }
+        Fixtures.AssertBitIdentical(step.Values!, actual, what);
     }
 
     [Fact]
