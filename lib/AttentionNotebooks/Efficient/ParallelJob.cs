@@ -8,18 +8,24 @@ namespace AttentionNotebooks.Efficient;
 /// taking the next item from a shared counter (so faster threads take more items). The job object is reused from call
 /// to call, so running one allocates nothing.
 /// </summary>
+/// <remarks>
+/// The calling thread drains the items itself, so a call never waits for a thread-pool thread to start (a busy pool only
+/// means fewer helpers). Before returning it closes the run and waits only for helpers that are inside it; a helper that
+/// starts after that finds the run closed (or joins a later run of the same job, within that run's helper slots).
+/// </remarks>
 internal abstract class ParallelJob : IThreadPoolWorkItem
 {
-    private readonly ManualResetEventSlim _helpersDone = new(false);
-    private int _itemCount;
-    private int _nextItem;
-    private int _pendingHelpers;
-
     /// <summary>
     /// Work below this many floating-point operations per thread (about 20 µs) runs on fewer threads: waking a helper
     /// thread costs more than it saves.
     /// </summary>
     public const double MinFlopsPerThread = 2e6;
+
+    private int _itemCount;
+    private int _nextItem;
+    private int _open;          // 1 while the current run accepts helpers
+    private int _helperSlots;   // helpers the current run may still take
+    private int _activeHelpers; // helpers between their check of _open and their exit
 
     /// <summary>The threads worth using for <paramref name="flops"/> operations, at most <paramref name="degreeOfParallelism"/>.</summary>
     public static int Threads(double flops, int degreeOfParallelism) =>
@@ -38,12 +44,15 @@ internal abstract class ParallelJob : IThreadPoolWorkItem
             Drain();
             return;
         }
-        _helpersDone.Reset();
-        Volatile.Write(ref _pendingHelpers, helpers);
+        _helperSlots = helpers;
+        Volatile.Write(ref _open, 1);
         for (int i = 0; i < helpers; i++)
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         Drain();
-        _helpersDone.Wait();
+        Interlocked.Exchange(ref _open, 0);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _activeHelpers) != 0)
+            spinner.SpinOnce();
     }
 
     /// <summary>Does item <paramref name="item"/>; must not throw (arguments are validated before <see cref="Run"/>).</summary>
@@ -51,9 +60,10 @@ internal abstract class ParallelJob : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute()
     {
-        Drain();
-        if (Interlocked.Decrement(ref _pendingHelpers) == 0)
-            _helpersDone.Set();
+        Interlocked.Increment(ref _activeHelpers);
+        if (Volatile.Read(ref _open) == 1 && Interlocked.Decrement(ref _helperSlots) >= 0)
+            Drain();
+        Interlocked.Decrement(ref _activeHelpers);
     }
 
     private void Drain()
