@@ -16,7 +16,7 @@ public static partial class Plot
     /// <param name="yTitle">Title of the value axis, or null.</param>
     /// <exception cref="ArgumentException">No values, a value that is not finite, or a label count that does not match.</exception>
     /// <example><code>Plot.Bar(scores.Row(1), SampleData.Tokens, "Attention scores of journey")</code></example>
-    public static Chart Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null) =>
+    public static Figure Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null) =>
         new(new BarSpec(values, labels, highlight, xTitle, yTitle, nameof(values)), title);
 
     /// <summary>
@@ -30,7 +30,7 @@ public static partial class Plot
     /// <param name="title">Title; null for the default naming the query.</param>
     /// <exception cref="ArgumentOutOfRangeException">The query is not a row of the weights.</exception>
     /// <example><code>Plot.QueryWeights(weights, SampleData.JourneyIndex, SampleData.Tokens)</code></example>
-    public static Chart QueryWeights(Matrix<float> weights, int query, IReadOnlyList<string>? tokens = null, string? title = null)
+    public static Figure QueryWeights(Matrix<float> weights, int query, IReadOnlyList<string>? tokens = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         if (query < 0 || query >= weights.RowCount)
@@ -55,7 +55,7 @@ public static partial class Plot
     /// <param name="options">Which columns to show and axis titles.</param>
     /// <exception cref="ArgumentException">No points, non-finite coordinates, or labels or highlight that do not match the shape.</exception>
     /// <example><code>Plot.Scatter2D(inputs, SampleData.Tokens, result.Context.Row(1), "z(2)")</code></example>
-    public static Chart Scatter2D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
+    public static Figure Scatter2D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
         new(new ScatterSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 2)), title);
 
@@ -71,7 +71,7 @@ public static partial class Plot
     /// <param name="title">Title, or null.</param>
     /// <param name="options">Which columns to show and axis titles.</param>
     /// <example><code>Plot.Scatter3D(SampleData.Inputs(), SampleData.Tokens, context.Row(1), "context z(2)")</code></example>
-    public static Chart Scatter3D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
+    public static Figure Scatter3D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
         new(new Scatter3DSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3)), title);
 
@@ -84,7 +84,7 @@ public static partial class Plot
     /// <param name="logY">Logarithmic y axis (e.g. times spanning decades).</param>
     /// <exception cref="ArgumentException">No series, an empty series, mismatched lengths, or a value that is not finite or not positive on a log axis; the message names the series and point.</exception>
     /// <example><code>Plot.Line([Series.Of("naive", lengths, naiveMs), Series.Of("flash", lengths, flashMs)], "Time per forward pass", "tokens", "ms", logX: true, logY: true)</code></example>
-    public static Chart Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
+    public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
         new(new LineSpec(series, xTitle, yTitle, logX, logY), title);
 
     /// <summary>One line through the points (x[i], y[i]).</summary>
@@ -94,6 +94,6 @@ public static partial class Plot
     /// <param name="xTitle">Title of the x axis, or null.</param>
     /// <param name="yTitle">Title of the y axis, or null; also the series name in the legend.</param>
     /// <example><code>Plot.Line(new double[] { 1, 2, 3 }, new double[] { 0.5, 0.3, 0.2 }, "Loss", "epoch", "loss")</code></example>
-    public static Chart Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null) =>
+    public static Figure Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null) =>
         Line([new Series(yTitle ?? "y", x, y)], title, xTitle, yTitle);
 }

@@ -3,9 +3,9 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks.Charts;
 
 /// <summary>
-/// The course's charts, each made in one line and rendered either as static SVG (<see cref="Chart.ToSvg"/>) or as an
-/// interactive Plotly chart (<see cref="Chart.ToPlotly"/>). In a notebook set up with
-/// <c>NotebookSetup.Initialize()</c>, displaying a <see cref="Chart"/> shows its SVG.
+/// The course's charts, each made in one line and rendered either as static SVG (<see cref="Figure.ToSvg"/>) or as an
+/// interactive Plotly chart (<see cref="Figure.ToPlotly"/>). In a notebook set up with
+/// <c>NotebookSetup.Initialize()</c>, displaying a <see cref="Figure"/> shows its SVG.
 /// </summary>
 /// <example><code>
 /// var weights = SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;
@@ -28,11 +28,11 @@ public static partial class Plot
     /// <c>weights is 6x5 but 6 labels were given for 5 columns.</c>
     /// </exception>
     /// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
-    public static Chart Heatmap(Matrix<float> weights, IReadOnlyList<string>? tokens = null, string? title = null, HeatmapOptions? options = null)
+    public static Figure Heatmap(Matrix<float> weights, IReadOnlyList<string>? tokens = null, string? title = null, HeatmapOptions? options = null)
     {
         options ??= new HeatmapOptions();
         var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
-        return new Chart(new HeatmapSpec([panel], options, 1, grid: false), title);
+        return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
     }
 
     /// <summary>
@@ -48,7 +48,7 @@ public static partial class Plot
     /// <param name="options">Labels, axis titles, colour range and decimals, applied to every panel.</param>
     /// <exception cref="ArgumentException">No matrices, a matrix is empty or has NaN (named by index), or a title count does not match.</exception>
     /// <example><code>Plot.Heatmaps(result.Weights[0], SampleData.Tokens, ["head 0", "head 1"])</code></example>
-    public static Chart Heatmaps(IReadOnlyList<Matrix<float>> matrices, IReadOnlyList<string>? tokens = null, IReadOnlyList<string>? titles = null,
+    public static Figure Heatmaps(IReadOnlyList<Matrix<float>> matrices, IReadOnlyList<string>? tokens = null, IReadOnlyList<string>? titles = null,
         string? title = null, int? columns = null, HeatmapOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(matrices);
@@ -65,7 +65,7 @@ public static partial class Plot
             string panelTitle = titles?[k] ?? $"[{k}]";
             panels[k] = HeatmapPanelData.Create(matrices[k], tokens, options, $"matrices[{k}]", panelTitle);
         }
-        return new Chart(new HeatmapSpec(panels, options, columns, grid: true), title);
+        return new Figure(new HeatmapSpec(panels, options, columns, grid: true), title);
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static partial class Plot
     /// <param name="sequence">Which sequence of the batch (default 0).</param>
     /// <param name="title">Title of the figure, or null.</param>
     /// <example><code>Plot.Heatmaps(mha.Forward(SampleData.Batch()), SampleData.Tokens)</code></example>
-    public static Chart Heatmaps(MultiHeadAttentionResult result, IReadOnlyList<string>? tokens = null, int sequence = 0, string? title = null)
+    public static Figure Heatmaps(MultiHeadAttentionResult result, IReadOnlyList<string>? tokens = null, int sequence = 0, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (sequence < 0 || sequence >= result.Weights.Count)

@@ -1,11 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using AttentionNotebooks.Charts;
+using AttentionNotebooks.Charts.Plotly;
+using MathNet.Numerics.LinearAlgebra;
+using Microsoft.DotNet.Interactive.Formatting;
+using XPlot.Plotly;
+
 namespace AttentionNotebooks.Interactive;
 
 /// <summary>What the first cell of every course notebook calls after loading the library.</summary>
+/// <remarks>
+/// <para>What each value displays as, after <see cref="Initialize"/> (a stored notebook output holds every MIME type listed):</para>
+/// <list type="table">
+/// <listheader><term>Value</term><description>Outputs</description></listheader>
+/// <item><term><c>Matrix&lt;float&gt;</c>, <c>Vector&lt;float&gt;</c></term>
+/// <description><c>text/plain</c>: <see cref="MatrixText"/> (PyTorch's layout, what the drift check compares);
+/// <c>text/html</c>: <see cref="MatrixHtml"/> table with numbered rows and columns.</description></item>
+/// <item><term><see cref="LabelledMatrix"/>, <see cref="LabelledVector"/> (<c>weights.WithTokens(SampleData.Tokens)</c>)</term>
+/// <description><c>text/plain</c>: the labelled table; <c>text/html</c>: a table with the labels.</description></item>
+/// <item><term><see cref="AttentionResult"/>, <see cref="BatchAttentionResult"/>, <see cref="MultiHeadAttentionResult"/></term>
+/// <description><c>text/plain</c> and <c>text/html</c>: each matrix under a heading with its shape.</description></item>
+/// <item><term><see cref="Figure"/> (<c>Plot.Heatmap(...)</c>)</term>
+/// <description><c>image/svg+xml</c>: the static SVG, which GitHub, VS Code and Jupyter all show; <c>text/plain</c>:
+/// its one-line description with a digest of the SVG. No <c>text/html</c>: viewers prefer HTML over SVG, and GitHub
+/// runs no scripts, so an interactive chart would show there as an empty box. For an interactive chart display
+/// <c>chart.ToPlotly()</c>.</description></item>
+/// <item><term><see cref="PlotlyChart"/></term>
+/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (loads plotly.js from its CDN), with an element id
+/// derived from the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
+/// </list>
+/// </remarks>
 public static class NotebookSetup
 {
-    /// <summary>Registers the course's display settings in the running kernel. Safe to call more than once.</summary>
+    private const string Plain = "text/plain";
+    private const string Html = "text/html";
+    private const string Svg = "image/svg+xml";
+
+    private static readonly Lock Gate = new();
+    private static CourseFormatter[]? s_formatters;
+
+    /// <summary>
+    /// Registers the course's formatters and preferred MIME types with .NET Interactive (see the remarks for what each
+    /// type displays as). Safe to call more than once: it registers again only if the formatters were removed
+    /// (e.g. by <c>Formatter.ResetToDefault()</c>).
+    /// </summary>
     public static void Initialize()
     {
-        // Formatters for matrices, results and charts are registered here (seeing-attention work in progress).
+        lock (Gate)
+        {
+            s_formatters ??= CreateFormatters();
+            var registered = Formatter.RegisteredFormatters(includeDefaults: false).ToHashSet();
+            if (s_formatters.All(registered.Contains))
+                return;
+            foreach (var formatter in s_formatters)
+                Formatter.Register(formatter);
+            foreach (var type in new[]
+                     {
+                         typeof(Matrix<float>), typeof(Vector<float>), typeof(LabelledMatrix), typeof(LabelledVector),
+                         typeof(AttentionResult), typeof(BatchAttentionResult), typeof(MultiHeadAttentionResult), typeof(PlotlyChart),
+                     })
+                Formatter.SetPreferredMimeTypesFor(type, Html, Plain);
+            Formatter.SetPreferredMimeTypesFor(typeof(Figure), Svg, Plain);
+        }
+    }
+
+    private static CourseFormatter[] CreateFormatters() =>
+    [
+        new(typeof(Matrix<float>), Plain, o => MatrixText.Format((Matrix<float>)o)),
+        new(typeof(Matrix<float>), Html, o => MatrixHtml.Format((Matrix<float>)o)),
+        new(typeof(Vector<float>), Plain, o => MatrixText.Format((Vector<float>)o)),
+        new(typeof(Vector<float>), Html, o => MatrixHtml.Format((Vector<float>)o)),
+        new(typeof(LabelledMatrix), Plain, o => o.ToString()!),
+        new(typeof(LabelledMatrix), Html, o => MatrixHtml.Format((LabelledMatrix)o)),
+        new(typeof(LabelledVector), Plain, o => o.ToString()!),
+        new(typeof(LabelledVector), Html, o => MatrixHtml.Format((LabelledVector)o)),
+        new(typeof(AttentionResult), Plain, o => MatrixText.Format((AttentionResult)o)),
+        new(typeof(AttentionResult), Html, o => MatrixHtml.Format((AttentionResult)o)),
+        new(typeof(BatchAttentionResult), Plain, o => MatrixText.Format((BatchAttentionResult)o)),
+        new(typeof(BatchAttentionResult), Html, o => MatrixHtml.Format((BatchAttentionResult)o)),
+        new(typeof(MultiHeadAttentionResult), Plain, o => MatrixText.Format((MultiHeadAttentionResult)o)),
+        new(typeof(MultiHeadAttentionResult), Html, o => MatrixHtml.Format((MultiHeadAttentionResult)o)),
+        new(typeof(Figure), Svg, o => ((Figure)o).ToSvg()),
+        new(typeof(Figure), Plain, o => o.ToString()!),
+        new(typeof(PlotlyChart), Html, o => PlotlyHtml.Render((PlotlyChart)o, StableId((PlotlyChart)o))),
+        new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),
+    ];
+
+    /// <summary>
+    /// The chart's id if it was chosen deliberately (as <see cref="Figure.ToPlotly"/> does); otherwise, for XPlot's
+    /// random GUIDs, an id derived from the chart's content, so a stored output is the same on every run.
+    /// </summary>
+    private static string? StableId(PlotlyChart chart)
+    {
+        if (!Guid.TryParse(chart.Id, out _))
+            return null;
+        string content = chart.GetPlottingJS().Replace(chart.Id, "", StringComparison.Ordinal);
+        return "an-plotly-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..10];
+    }
+
+    private static string DescribePlotly(PlotlyChart chart)
+    {
+        string js = chart.GetPlottingJS();
+        var types = System.Text.RegularExpressions.Regex.Matches(js, "\"type\":\"([a-z0-9]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        return $"Plotly chart ({(types.Length == 0 ? "no traces" : string.Join(", ", types))}), {chart.Width}x{chart.Height}";
     }
 }

@@ -9,16 +9,17 @@ namespace AttentionNotebooks.Charts;
 /// <summary>
 /// A chart made by <see cref="Plot"/>: render it as a standalone static SVG (<see cref="ToSvg"/>, what GitHub and
 /// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>, which needs plotly.js
-/// from its CDN to draw). Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
+/// from its CDN to draw). Named Figure so that it never clashes with <c>XPlot.Plotly.Chart</c> in a notebook that
+/// imports both namespaces. Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
 /// </summary>
 /// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
-public sealed class Chart
+public sealed class Figure
 {
     private readonly ChartSpec _spec;
     private readonly (int Width, int Height)? _size;
     private readonly Lazy<(string Svg, int Width, int Height)> _natural;
 
-    internal Chart(ChartSpec spec, string? title, (int Width, int Height)? size = null)
+    internal Figure(ChartSpec spec, string? title, (int Width, int Height)? size = null)
     {
         _spec = spec;
         Title = title;
@@ -43,20 +44,20 @@ public sealed class Chart
     public int Height => _size?.Height ?? _natural.Value.Height;
 
     /// <summary>The same chart with another title (null for none); the layout makes room for it.</summary>
-    public Chart WithTitle(string? title) => new(_spec, title);
+    public Figure WithTitle(string? title) => new(_spec, title);
 
     /// <summary>
     /// The same chart displayed at <paramref name="width"/> x <paramref name="height"/> pixels. The SVG keeps its
     /// layout and is scaled (its viewBox is unchanged, proportions are kept); the Plotly chart is laid out at that size.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is not between 50 and 10000.</exception>
-    public Chart WithSize(int width, int height)
+    public Figure WithSize(int width, int height)
     {
         if (width is < 50 or > 10000)
             throw new ArgumentOutOfRangeException(nameof(width), width, $"width must be between 50 and 10000 pixels, but is {width}.");
         if (height is < 50 or > 10000)
             throw new ArgumentOutOfRangeException(nameof(height), height, $"height must be between 50 and 10000 pixels, but is {height}.");
-        return new Chart(_spec, Title, (width, height));
+        return new Figure(_spec, Title, (width, height));
     }
 
     /// <summary>
