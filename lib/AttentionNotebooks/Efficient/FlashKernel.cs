@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AttentionNotebooks.Efficient;
 
@@ -131,8 +131,16 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
     private static void PackQueries(float* q, int stride, int queries, int headDim, float scale, float* qt)
     {
-        int queryTile = QueryTile;
-        for (int d = 0; d < headDim; d++)
+        int queryTile = QueryTile, first = 0;
+        if (typeof(TVec) == typeof(Vector512<float>))
+        {
+            // Whole 16 × 16 blocks in registers; the last headDim % 16 features below.
+            first = headDim & ~15;
+            for (int j = 0; j < queryTile; j += 16)
+                for (int d = 0; d < first; d += 16)
+                    Transpose16.Run(q + (long)j * stride + d, stride, Math.Clamp(queries - j, 0, 16), qt + d * queryTile + j, queryTile, 16, scale);
+        }
+        for (int d = first; d < headDim; d++)
         {
             float* row = qt + d * queryTile;
             for (int j = 0; j < queries; j++)
@@ -306,12 +314,26 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// <summary>o[j, d] = ot[d, j] / l[j] for the tile's real queries.</summary>
     private static void WriteOutput(float* ot, float* l, int queries, int headDim, float* o, int stride)
     {
-        int queryTile = QueryTile;
+        int queryTile = QueryTile, w = TSimd.Width, first = 0;
+        if (typeof(TVec) == typeof(Vector512<float>))
+        {
+            // Divide every lane by its sum, then move whole 16 × 16 blocks in registers; the last headDim % 16 below.
+            first = headDim & ~15;
+            for (int j = 0; j < queryTile; j += w)
+            {
+                TVec inverse = TSimd.Divide(TSimd.Broadcast(1f), TSimd.Load(l + j));
+                for (int d = 0; d < first; d++)
+                    TSimd.Store(ot + d * queryTile + j, TSimd.Multiply(TSimd.Load(ot + d * queryTile + j), inverse));
+            }
+            for (int j = 0; j < queries; j += 16)
+                for (int d = 0; d < first; d += 16)
+                    Transpose16.Run(ot + d * queryTile + j, queryTile, 16, o + (long)j * stride + d, stride, queries - j, 1f);
+        }
         for (int j = 0; j < queries; j++)
         {
             float inverse = 1f / l[j];
             float* row = o + (long)j * stride;
-            for (int d = 0; d < headDim; d++)
+            for (int d = first; d < headDim; d++)
                 row[d] = ot[d * queryTile + j] * inverse;
         }
     }

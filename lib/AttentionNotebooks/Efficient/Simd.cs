@@ -30,6 +30,8 @@ internal unsafe interface ISimd<TVec>
 
     static abstract TVec Multiply(TVec a, TVec b);
 
+    static abstract TVec Divide(TVec a, TVec b);
+
     static abstract TVec Add(TVec a, TVec b);
 
     static abstract TVec Subtract(TVec a, TVec b);
@@ -86,6 +88,9 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
@@ -147,6 +152,9 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -201,6 +209,9 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Multiply(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Divide(float a, float b) => a / b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Add(float a, float b) => a + b;
