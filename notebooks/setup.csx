@@ -28,9 +28,12 @@
 
     // The core library, the notebook companion and whatever else of lib/ they reference (charts, ...).
     var assemblies = System.IO.Directory.GetFiles(libraryFolder, "AttentionNotebooks*.dll").Order().ToArray();
-    // A project of lib/ edited after its assembly here was built: the kernel would run the older code.
+    // A project of lib/ edited after its assembly here was built: the kernel would run the older code. (Not checked
+    // under tools/NotebookRunner, which builds the library right before it runs notebooks: files that others edit
+    // meanwhile must not put a warning into committed outputs.)
     var sep = System.IO.Path.DirectorySeparatorChar;
-    var changedSince = assemblies.Any(assembly =>
+    var underRunner = System.AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
+    var changedSince = !underRunner && assemblies.Any(assembly =>
     {
         var project = System.IO.Path.Combine(root.FullName, "lib", System.IO.Path.GetFileNameWithoutExtension(assembly));
         return System.IO.Directory.Exists(project)

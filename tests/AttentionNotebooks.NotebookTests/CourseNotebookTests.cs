@@ -54,6 +54,9 @@ public sealed class CourseNotebookTests
             // Sorted keys, the file's own indentation, a final newline: what VS Code writes, so saving there is no diff.
             var notebook = NotebookDocument.Load(path);
             Assert.True(notebook.ToJson() == text, $"{path} is not in the canonical form; refresh it with run --in-place");
+
+            // setup.csx's stale-build warning is for interactive kernels only; it must not be committed.
+            Assert.DoesNotContain("changed after artifacts/lib/ was built", text, StringComparison.Ordinal);
         }
     }
 
