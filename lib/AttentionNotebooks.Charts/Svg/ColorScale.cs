@@ -18,8 +18,8 @@ internal static class ColorScale
     /// <summary>Fill for cells that hold ±∞ (masked positions).</summary>
     public const string Masked = "#e5e7eb";
 
-    /// <summary>Dark text colour used on light fills.</summary>
-    public const string DarkText = "#0f172a";
+    /// <summary>Text colour on light fills: black, so that white or black always reaches a contrast of at least 4.5:1 (WCAG AA).</summary>
+    public const string DarkText = "#000000";
 
     /// <summary>The colour for <paramref name="t"/> in [0, 1] (clamped), as <c>#rrggbb</c>.</summary>
     public static string At(double t)

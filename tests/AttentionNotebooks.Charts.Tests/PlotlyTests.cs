@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AttentionNotebooks.Charts.Plotly;
+
+namespace AttentionNotebooks.Charts.Tests;
+
+public sealed class PlotlyTests
+{
+    private static Matrix<float> Weights() => SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;
+
+    /// <summary>The data and layout JSON that the chart's script passes to Plotly.newPlot.</summary>
+    private static (JsonElement Data, JsonElement Layout) Parse(string html)
+    {
+        string data = Regex.Match(html, @"var data = (.*?);\s*\n").Groups[1].Value;
+        string layout = Regex.Match(html, @"var layout = (.*?);\s*\n").Groups[1].Value;
+        return (JsonDocument.Parse(data).RootElement, JsonDocument.Parse(layout).RootElement);
+    }
+
+    [Fact]
+    public void A_heatmap_becomes_a_plotly_heatmap_with_token_ticks_and_a_value_in_every_cell()
+    {
+        var (data, layout) = Parse(Plot.Heatmap(Weights(), SampleData.Tokens, "Weights").ToHtml());
+        var trace = data[0];
+        Assert.Equal("heatmap", trace.GetProperty("type").GetString());
+        Assert.Equal(6, trace.GetProperty("z").GetArrayLength());
+        Assert.Equal(0.2379, trace.GetProperty("z")[1][1].GetDouble(), 4);
+        Assert.Equal(SampleData.Tokens, layout.GetProperty("xaxis").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()!));
+        Assert.Equal("reversed", layout.GetProperty("yaxis").GetProperty("autorange").GetString());
+        Assert.Equal(36, layout.GetProperty("annotations").GetArrayLength());
+    }
+
+    [Fact]
+    public void Masked_cells_become_gaps_instead_of_invalid_json()
+    {
+        var (data, _) = Parse(Plot.Heatmap(CausalMask.FillAboveDiagonal(Weights()), SampleData.Tokens).ToHtml());
+        Assert.Equal(JsonValueKind.Null, data[0].GetProperty("z")[0][1].ValueKind);
+    }
+
+    [Fact]
+    public void A_grid_of_heatmaps_gets_one_axis_pair_per_panel()
+    {
+        var heads = new MultiHeadAttention(3, 4, 6, 0f, 4, generator: new TorchGenerator(123)).Forward(SampleData.Batch());
+        var (data, layout) = Parse(Plot.Heatmaps(heads, SampleData.Tokens).ToHtml());
+        Assert.Equal(4, data.GetArrayLength());
+        Assert.Equal("x4", data[3].GetProperty("xaxis").GetString());
+        Assert.True(layout.TryGetProperty("xaxis4", out _));
+        Assert.True(layout.TryGetProperty("yaxis3", out _));
+    }
+
+    [Fact]
+    public void Hostile_labels_cannot_end_the_script_and_are_entities_for_plotly()
+    {
+        string html = Plot.Heatmap(Weights(), ["</script>", "a&b", "<|endoftext|>", "d", "e", "f"]).ToHtml();
+        int scriptStart = html.IndexOf("<script", StringComparison.Ordinal);
+        Assert.Equal(html.IndexOf("</script>", StringComparison.Ordinal), html.LastIndexOf("</script>", StringComparison.Ordinal));
+        Assert.True(html.IndexOf("</script>", StringComparison.Ordinal) > scriptStart);
+        var (_, layout) = Parse(html);
+        Assert.Equal(["&lt;/script&gt;", "a&amp;b", "&lt;|endoftext|&gt;", "d", "e", "f"],
+            layout.GetProperty("xaxis").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()!));
+    }
+
+    [Fact]
+    public void The_chart_id_and_html_are_the_same_on_every_run()
+    {
+        var a = Plot.Heatmap(Weights(), SampleData.Tokens).ToPlotly();
+        var b = Plot.Heatmap(Weights(), SampleData.Tokens).ToPlotly();
+        Assert.Equal(a.Id, b.Id);
+        Assert.StartsWith("an-plotly-", a.Id);
+        Assert.Equal(PlotlyHtml.Render(a), PlotlyHtml.Render(b));
+        Assert.NotEqual(a.Id, Plot.Heatmap(SampleData.Inputs()).ToPlotly().Id);
+    }
+
+    [Fact]
+    public void The_html_loads_plotly_when_the_page_lacks_it()
+    {
+        string html = Plot.Bar(Weights().Row(1), SampleData.Tokens).ToHtml();
+        Assert.StartsWith("<div id=\"an-plotly-", html);
+        Assert.Contains(PlotlyHtml.PlotlyScriptUrl, html);
+        Assert.Contains("requirejs", html);
+        Assert.Contains("Plotly.newPlot(", html);
+    }
+
+    [Fact]
+    public void Every_kind_of_figure_has_a_plotly_form_with_valid_json()
+    {
+        var context = SimplifiedSelfAttention.Forward(SampleData.Inputs()).Context.Row(1);
+        Figure[] figures =
+        [
+            Plot.QueryWeights(Weights(), 1, SampleData.Tokens),
+            Plot.Scatter2D(SampleData.Inputs(), SampleData.Tokens, context, "z(2)"),
+            Plot.Scatter3D(SampleData.Inputs(), SampleData.Tokens, context, "z(2)"),
+            Plot.Line([Series.Of("a", new[] { 1, 10, 100 }, new[] { 1.0, 2.0, 4.0 })], logX: true),
+        ];
+        string[] types = ["bar", "scatter", "scatter3d", "scatter"];
+        for (int k = 0; k < figures.Length; k++)
+        {
+            var (data, _) = Parse(figures[k].ToHtml());
+            Assert.Equal(types[k], data[0].GetProperty("type").GetString());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+namespace AttentionNotebooks.Charts.Tests;
+
+public sealed class ScatterTests
+{
+    private static Vector<float> Context() => SimplifiedSelfAttention.Forward(SampleData.Inputs()).Context.Row(SampleData.JourneyIndex);
+
+    [Fact]
+    public void A_2d_scatter_has_one_labelled_point_per_row_and_the_highlighted_context_vector()
+    {
+        var root = SvgAssert.Parse(Plot.Scatter2D(SampleData.Inputs(), SampleData.Tokens, Context(), "z(2)", "Embeddings"));
+        var points = SvgAssert.WithClass(root, "point");
+        Assert.Equal(7, points.Count);
+        Assert.Single(SvgAssert.WithClass(root, "highlight"), e => e.Name.LocalName == "circle");
+        Assert.Equal([.. SampleData.Tokens, "z(2)"], SvgAssert.Texts(root, "point-label"));
+        Assert.Equal(["dimension 0", "dimension 1"], SvgAssert.Texts(root, "axis-title"));
+    }
+
+    [Fact]
+    public void Points_are_placed_by_their_coordinates()
+    {
+        var m = Matrix<float>.Build.DenseOfArray(new[,] { { 0f, 0f }, { 1f, 0f }, { 0f, 1f } });
+        var points = SvgAssert.WithClass(SvgAssert.Parse(Plot.Scatter2D(m)), "point");
+        double X(int i) => SvgAssert.Number(points[i], "cx");
+        double Y(int i) => SvgAssert.Number(points[i], "cy");
+        Assert.True(X(1) > X(0));
+        Assert.Equal(Y(0), Y(1));
+        Assert.True(Y(2) < Y(0));
+    }
+
+    [Fact]
+    public void Labels_of_nearby_points_do_not_overlap()
+    {
+        var root = SvgAssert.Parse(Plot.Scatter2D(SampleData.Inputs(), SampleData.Tokens, Context(), "z(2)"));
+        var labels = SvgAssert.WithClass(root, "point-label");
+        var journey = labels[1];
+        var starts = labels[2];
+        bool sameLine = Math.Abs(SvgAssert.Number(journey, "y") - SvgAssert.Number(starts, "y")) < 13;
+        bool sameSide = (journey.Attribute("text-anchor")?.Value ?? "start") == (starts.Attribute("text-anchor")?.Value ?? "start");
+        Assert.False(sameLine && sameSide && Math.Abs(SvgAssert.Number(journey, "x") - SvgAssert.Number(starts, "x")) < 40);
+    }
+
+    [Fact]
+    public void A_3d_scatter_projects_every_point_inside_the_canvas_with_a_drop_line_each()
+    {
+        var figure = Plot.Scatter3D(SampleData.Inputs(), SampleData.Tokens, Context(), "z(2)", "In 3-D");
+        var root = SvgAssert.Parse(figure);
+        var points = SvgAssert.WithClass(root, "point");
+        Assert.Equal(7, points.Count);
+        Assert.All(points, p =>
+        {
+            Assert.InRange(SvgAssert.Number(p, "cx"), 0, figure.Width);
+            Assert.InRange(SvgAssert.Number(p, "cy"), 0, figure.Height);
+        });
+        Assert.Equal(7, SvgAssert.WithClass(root, "drop-line").Count);
+        Assert.Equal(3, SvgAssert.WithClass(root, "pane").Count);
+        Assert.Equal(["dimension 2", "dimension 0", "dimension 1"], SvgAssert.Texts(root, "axis-title"));
+    }
+
+    [Fact]
+    public void Higher_points_are_drawn_higher_in_3d()
+    {
+        var m = Matrix<float>.Build.DenseOfArray(new[,] { { 0.5f, 0.5f, 0f }, { 0.5f, 0.5f, 1f }, { 0f, 0f, 0.5f } });
+        var root = SvgAssert.Parse(Plot.Scatter3D(m, ["low", "high", "corner"]));
+        var byLabel = SvgAssert.WithClass(root, "point").ToDictionary(p => p.Element(SvgAssert.Ns + "title")!.Value.Split(':')[0], p => SvgAssert.Number(p, "cy"));
+        Assert.True(byLabel["high"] < byLabel["low"]);
+    }
+
+    [Fact]
+    public void Other_dimensions_and_axis_titles_can_be_chosen()
+    {
+        var options = new ScatterOptions { XDimension = 2, YDimension = 0, XTitle = "z", YTitle = "x" };
+        var root = SvgAssert.Parse(Plot.Scatter2D(SampleData.Inputs(), SampleData.Tokens, options: options));
+        Assert.Equal(["z", "x"], SvgAssert.Texts(root, "axis-title"));
+    }
+
+    [Fact]
+    public void Wrong_inputs_are_errors_that_name_the_shapes()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Plot.Scatter3D(Matrix<float>.Build.Dense(4, 2)));
+        Assert.StartsWith("points is 4x2 but dimension 2 was asked for: a 3-D scatter needs columns 0 to 1.", e.Message);
+        var a = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), SampleData.Tokens, Vector<float>.Build.Dense(2)));
+        Assert.StartsWith("points is 6x3 but the highlighted vector has 2 elements: it needs 3.", a.Message);
+        a = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), ["a"]));
+        Assert.StartsWith("points is 6x3 but 1 labels were given for 6 rows.", a.Message);
+        var bad = SampleData.Inputs();
+        bad[3, 0] = float.PositiveInfinity;
+        a = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(bad));
+        Assert.StartsWith("points (6x3) contains Infinity at row 3, column 0", a.Message);
+        a = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(Matrix<float>.Build.Dense(0, 2)));
+        Assert.StartsWith("points is empty (0x2)", a.Message);
+    }
+}
