@@ -1,0 +1,116 @@
+using System.Xml.Linq;
+using AttentionNotebooks.Charts;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks.Interactive.Tests;
+
+// One class: the tests share a kernel, and .NET Interactive's formatters are process-wide.
+public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<NotebookKernel>
+{
+    private const string Plain = "text/plain";
+    private const string Html = "text/html";
+    private const string Svg = "image/svg+xml";
+
+    private async Task<IReadOnlyDictionary<string, string>> Display(string expression) =>
+        (await kernel.Run($"AttentionNotebooks.Interactive.NotebookSetup.Initialize(); display({expression});")).Single();
+
+    [Fact]
+    public async Task A_displayed_matrix_produces_the_PyTorch_style_text_and_an_html_table()
+    {
+        var output = await Display("SampleData.Inputs()");
+        Assert.Equal([Html, Plain], output.Keys.Order());
+        Assert.Equal(MatrixText.Format(SampleData.Inputs()), output[Plain]);
+        Assert.StartsWith("tensor([[0.4300, 0.1500, 0.8900],", output[Plain]);
+        Assert.Equal(18, XElement.Parse(output[Html]).Descendants("td").Count());
+    }
+
+    [Fact]
+    public async Task A_matrix_returned_as_the_cells_value_is_formatted_the_same_way()
+    {
+        var result = await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize();\nSimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights");
+        var output = result.Single();
+        Assert.Equal([Html, Plain], output.Keys.Order());
+        Assert.Equal(MatrixText.Format(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights), output[Plain]);
+    }
+
+    [Fact]
+    public async Task A_vector_and_a_labelled_matrix_show_their_layouts()
+    {
+        var vector = await Display("SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights.Row(1)");
+        Assert.Equal("tensor([0.1385, 0.2379, 0.2333, 0.1240, 0.1082, 0.1581])  # shape 6", vector[Plain]);
+        Assert.Contains(Html, vector.Keys);
+        var labelled = await Display("SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights.WithTokens(SampleData.Tokens)");
+        Assert.StartsWith("6x6        Your  journey  starts", labelled[Plain]);
+        Assert.Contains("<th style=", labelled[Html]);
+        Assert.Contains(">journey</th>", labelled[Html]);
+    }
+
+    [Fact]
+    public async Task Attention_results_show_every_matrix_under_a_heading()
+    {
+        var single = await Display("SimplifiedSelfAttention.Forward(SampleData.Inputs())");
+        Assert.StartsWith("Context (6x3)\ntensor(", single[Plain]);
+        Assert.Equal(2, XElement.Parse(single[Html]).Descendants("table").Count());
+        var multi = await Display("new MultiHeadAttention(3, 2, 6, 0f, 2, generator: new TorchGenerator(123)).Forward(SampleData.Batch())");
+        Assert.Contains("Weights[1][1] (6x6)", multi[Plain]);
+        Assert.Contains(Html, multi.Keys);
+        var batch = await Display("new BatchAttentionResult([SampleData.Inputs()], [SampleData.Inputs() * SampleData.Inputs().Transpose()])");
+        Assert.Contains("Weights[0] (6x6)", batch[Plain]);
+    }
+
+    [Fact]
+    public async Task A_figure_is_stored_as_static_svg_with_a_one_line_description()
+    {
+        var output = await Display("Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")");
+        Assert.Equal([Svg, Plain], output.Keys.Order());
+        var svg = XDocument.Parse(output[Svg]).Root!;
+        Assert.Equal("svg", svg.Name.LocalName);
+        Assert.Equal(36, svg.Descendants().Count(e => e.Attribute("class")?.Value == "cell"));
+        var expected = Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, "Attention weights");
+        Assert.Equal(expected.ToSvg(), output[Svg]);
+        Assert.Equal(expected.ToString(), output[Plain]);
+    }
+
+    [Fact]
+    public async Task A_plotly_chart_is_interactive_html_with_an_id_that_does_not_change_between_runs()
+    {
+        var output = await Display("Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()");
+        Assert.Equal([Html, Plain], output.Keys.Order());
+        Assert.Contains("Plotly.newPlot('an-plotly-", output[Html]);
+        Assert.Equal("Plotly chart (bar), 461x367", output[Plain]);
+
+        const string raw = "XPlot.Plotly.Chart.Plot(new XPlot.Plotly.Scatter { x = new[] { 1, 2 }, y = new[] { 3, 4 } })";
+        var first = await Display(raw);
+        var second = await Display(raw);
+        Assert.Equal(first[Html], second[Html]);
+        Assert.Contains("Plotly.newPlot('an-plotly-", first[Html]);
+    }
+
+    [Fact]
+    public async Task Initializing_twice_or_after_a_reset_keeps_one_output_per_display()
+    {
+        var twice = await kernel.Run("""
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
+            display(SampleData.Inputs());
+            """);
+        Assert.Equal(MatrixText.Format(SampleData.Inputs()), twice.Single()[Plain]);
+
+        var afterReset = await kernel.Run("""
+            Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
+            display(SampleData.Inputs());
+            """);
+        Assert.Equal(MatrixText.Format(SampleData.Inputs()), afterReset.Single()[Plain]);
+        Assert.Contains(Html, afterReset.Single().Keys);
+    }
+
+    [Fact]
+    public void Other_types_keep_their_default_formatting()
+    {
+        NotebookSetup.Initialize();
+        Assert.DoesNotContain("tensor", Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(new[] { 1.5f, 2f }, Plain));
+        Assert.Equal(MatrixText.Format(Matrix<float>.Build.Dense(2, 2, 1f)),
+            Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(Matrix<float>.Build.Dense(2, 2, 1f), Plain));
+    }
+}
