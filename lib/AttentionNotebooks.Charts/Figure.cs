@@ -43,8 +43,8 @@ public sealed class Figure
     /// <summary>Height in pixels: the size the layout needs, unless <see cref="WithSize"/> set another.</summary>
     public int Height => _size?.Height ?? _natural.Value.Height;
 
-    /// <summary>The same chart with another title (null for none); the layout makes room for it.</summary>
-    public Figure WithTitle(string? title) => new(_spec, title);
+    /// <summary>The same chart with another title (null for none); the layout makes room for it, a size set by <see cref="WithSize"/> is kept.</summary>
+    public Figure WithTitle(string? title) => new(_spec, title, _size);
 
     /// <summary>
     /// The same chart displayed at <paramref name="width"/> x <paramref name="height"/> pixels. The SVG keeps its

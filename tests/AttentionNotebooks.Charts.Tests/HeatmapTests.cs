@@ -272,6 +272,7 @@ public sealed class HeatmapTests
         var titled = plain.WithTitle("Attention");
         Assert.True(titled.Height > plain.Height);
         Assert.Equal("Attention", titled.Title);
+        Assert.Equal(800, plain.WithSize(800, 500).WithTitle("Attention").Width);
     }
 
     [Fact]

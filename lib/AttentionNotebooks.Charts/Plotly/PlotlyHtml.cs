@@ -16,7 +16,7 @@ public static class PlotlyHtml
 
     /// <summary>The HTML fragment for <paramref name="chart"/>.</summary>
     /// <param name="chart">Any XPlot.Plotly chart.</param>
-    /// <param name="id">The element id to draw into; the chart's own <see cref="PlotlyChart.Id"/> if null.</param>
+    /// <param name="id">The element id to draw into, which is also set as the chart's <see cref="PlotlyChart.Id"/>; the chart's own id if null.</param>
     /// <returns>
     /// <c>&lt;div id="…" style="width: …px; height: …px;"&gt;&lt;/div&gt;</c> followed by a <c>&lt;script&gt;</c>. Every
     /// <c>&lt;</c> inside the script is written as <c>\u003c</c>, so a label such as <c>&lt;/script&gt;</c> cannot end it.
