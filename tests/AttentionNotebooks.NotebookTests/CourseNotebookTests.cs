@@ -33,15 +33,6 @@ public sealed class CourseNotebookTests
     }
 
     [Fact]
-    public void The_setup_check_notebook_is_committed_with_its_outputs()
-    {
-        var notebook = NotebookDocument.Load(TestRepository.CourseNotebook("00-setup-check.ipynb"));
-
-        var printed = notebook.CodeCells.Last().Outputs.Select(o => o.ComparableText).ToList();
-        Assert.Contains(printed, text => text is not null && text.Contains("Your journey starts with one step", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void The_course_notebooks_have_the_shape_VS_Code_writes()
     {
         foreach (var path in TestRepository.Layout.DefaultNotebooks())

@@ -14,12 +14,12 @@ public sealed class SetupCellTests
         var notebooks = Path.Combine(clone.Path, "notebooks");
         Directory.CreateDirectory(notebooks);
         File.Copy(Path.Combine(TestRepository.Layout.NotebooksDirectory, "setup.csx"), Path.Combine(notebooks, "setup.csx"));
-        File.Copy(TestRepository.CourseNotebook("00-setup-check.ipynb"), Path.Combine(notebooks, "00-setup-check.ipynb"));
+        File.Copy(TestRepository.CourseNotebook("00-why-attention.ipynb"), Path.Combine(notebooks, "00-why-attention.ipynb"));
 
         var run = await TestRepository.RunAsync(new RepositoryLayout(clone.Path), "run", "--no-build");
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Contains(run.Lines, l => l.StartsWith("FAILED 00-setup-check.ipynb cell 1: ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("FAILED 00-why-attention.ipynb cell 1: ", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.Contains("The course library is not built yet", StringComparison.Ordinal)
                                         && l.Contains($"cd \"{clone.Path}\" && {LibraryBuilder.BuildCommand}", StringComparison.Ordinal));
     }
