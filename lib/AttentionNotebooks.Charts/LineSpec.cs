@@ -85,21 +85,7 @@ internal sealed class LineSpec : ChartSpec
 
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);
-        var grid = SvgDocument.Group("grid");
-        for (int k = 0; k < x.TickValues.Length; k++)
-        {
-            double tx = X(x.TickValues[k]);
-            grid.Add(SvgDocument.Line(tx, top, tx, bottom, Palette.Grid, 1, cls: "gridline"));
-            grid.Add(SvgDocument.Text(tx, bottom + 12, x.TickLabels[k], 11, "middle", Palette.MutedText, cls: "tick-label"));
-        }
-        for (int k = 0; k < y.TickValues.Length; k++)
-        {
-            double ty = Y(y.TickValues[k]);
-            grid.Add(SvgDocument.Line(left, ty, right, ty, Palette.Grid, 1, cls: "gridline"));
-            grid.Add(SvgDocument.Text(left - 6, ty, y.TickLabels[k], 11, "end", Palette.MutedText, cls: "tick-label"));
-        }
-        grid.Add(SvgDocument.Rect(left, top, PlotWidth, PlotHeight, "none", Palette.Axis, "frame"));
-        doc.Root.Add(grid);
+        doc.Root.Add(Axis.Grid(x, y, left, top, right, bottom));
         if (_xTitle is not null)
             doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title"));
         if (_yTitle is not null)
