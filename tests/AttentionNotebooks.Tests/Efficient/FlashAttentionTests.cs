@@ -76,6 +76,20 @@ public sealed class FlashAttentionTests
     }
 
     [Fact]
+    public void A_warm_call_allocates_nothing()
+    {
+        const int heads = 2, tokens = 100, headDim = 24;
+        int n = heads * tokens * headDim;
+        float[] q = Uniform(n, 21), k = Uniform(n, 22), v = Uniform(n, 23), output = new float[n];
+        var options = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };
+        FlashAttention.Forward(q, k, v, output, 1, heads, tokens, headDim, true, options);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        FlashAttention.Forward(q, k, v, output, 1, heads, tokens, headDim, true, options);
+        FlashAttention.Forward(q, k, v, output, 1, heads, tokens, headDim, false, options);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Large_scores_stay_finite_because_the_running_maximum_is_subtracted()
     {
         const int tokens = 100, headDim = 8;
