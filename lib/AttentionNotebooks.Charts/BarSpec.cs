@@ -45,7 +45,20 @@ internal sealed class BarSpec : ChartSpec
 
     private double Slot => _values.Length <= 12 ? 64 : _values.Length <= 24 ? 36 : Math.Max(8, 720.0 / _values.Length);
 
-    private int? Decimals => Slot >= 56 ? 4 : Slot >= 30 ? 2 : null;
+    /// <summary>
+    /// Decimals of the value labels: 4 (like the matrices) for values below 10, such as attention weights; fewer for
+    /// large values (timings), so that a label keeps about five significant digits; fewer still when bars are narrow.
+    /// </summary>
+    private int? Decimals
+    {
+        get
+        {
+            int? bySlot = Slot >= 56 ? 4 : Slot >= 30 ? 2 : null;
+            double largest = _values.Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max();
+            int byMagnitude = largest < 10 ? 4 : Math.Max(0, 5 - ((int)Math.Floor(Math.Log10(largest)) + 1));
+            return bySlot is int d ? Math.Min(d, byMagnitude) : null;
+        }
+    }
 
     public override SvgDocument RenderSvg(string? title)
     {

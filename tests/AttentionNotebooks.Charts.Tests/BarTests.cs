@@ -29,6 +29,14 @@ public sealed class BarTests
     }
 
     [Fact]
+    public void Large_values_such_as_timings_keep_about_five_significant_digits()
+    {
+        var values = Vector<float>.Build.DenseOfArray([1898.7642f, 923.99f, 6.8f, 3.26f]);
+        var root = SvgAssert.Parse(Plot.Bar(values, ["naive", "MathNet", "fused 1", "fused 2"]));
+        Assert.Equal(["1898.8", "924.0", "6.8", "3.3"], SvgAssert.Texts(root, "value"));
+    }
+
+    [Fact]
     public void Many_bars_show_2_decimals_and_rotate_long_labels()
     {
         var values = new TorchGenerator(3).UniformVector(20, -1f, 1f);
