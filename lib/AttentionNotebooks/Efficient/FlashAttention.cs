@@ -17,7 +17,7 @@ namespace AttentionNotebooks.Efficient;
 /// </para>
 /// <para>
 /// The output must not overlap the inputs. Inputs are not checked for NaN or infinity (they propagate). Memory: besides
-/// the arguments, each thread uses one pinned scratch buffer of (2·headDim + 67)·64 floats, kept for reuse; a call
+/// the arguments, each thread uses one pinned scratch buffer of (2·headDim + 131)·64 floats (66 KB for headDim 64), kept for reuse; a call
 /// allocates nothing once warm.
 /// </para>
 /// </remarks>

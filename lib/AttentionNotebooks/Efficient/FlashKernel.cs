@@ -49,8 +49,11 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// <summary>Registers per query tile.</summary>
     private const int Registers = 4;
 
-    /// <summary>Keys per chunk: the scores of one chunk (KeyChunk × QueryTile floats) stay in the L1 cache.</summary>
-    public const int KeyChunk = 64;
+    /// <summary>
+    /// Keys per chunk. The scores of one chunk (32 KB with AVX-512) live in L1/L2; longer chunks halve the reloads and
+    /// rescaling of the Oᵀ accumulator per key compared with 64 (measured about 5 % faster at GPT-2 shapes).
+    /// </summary>
+    public const int KeyChunk = 128;
 
     /// <summary>Queries per tile.</summary>
     public static int QueryTile => Registers * TSimd.Width;
