@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AttentionNotebooks.Efficient;
@@ -92,6 +93,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>Attention for query tile <paramref name="tile"/> of head <paramref name="head"/> of sequence <paramref name="batch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(in AttentionArguments a, int batch, int head, int tile)
     {
         int width = TSimd.Width, queryTile = QueryTile, headDim = a.HeadDim;
@@ -132,6 +134,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackQueries(float* q, int stride, int queries, int headDim, float scale, float* qt)
     {
         int queryTile = QueryTile, first = 0;
@@ -154,6 +157,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>s[r, j] = Σ_d k[r, d] · qt[d, j] for the chunk's keys r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores(float* k, int stride, int keys, float* qt, int headDim, float* s)
     {
         int queryTile = QueryTile, r = 0;
@@ -164,6 +168,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel: 4 keys × 4 registers of queries, 16 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores4(float* k, int stride, float* qt, int headDim, float* s)
     {
         int w = TSimd.Width, queryTile = QueryTile;
@@ -194,6 +199,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel for the key tail: 1 key × 4 registers of queries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores1(float* k, float* qt, int headDim, float* s)
     {
         int w = TSimd.Width, queryTile = QueryTile;
@@ -215,6 +221,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// stores the factor <paramref name="alpha"/> that rescales what earlier chunks accumulated, and turns the scores into
     /// probabilities relative to the new maximum.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Softmax(float* s, int keys, int firstQuery, int firstKey, float* m, float* l, float* alpha)
     {
         int w = TSimd.Width, queryTile = QueryTile;
@@ -258,6 +265,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>ot[d, j] = alpha[j] · ot[d, j] + Σ_r v[r, d] · p[r, j] over the chunk's keys r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateValues(float* v, int stride, int keys, float* p, int headDim, float* alpha, float* ot)
     {
         int queryTile = QueryTile, d = 0;
@@ -268,6 +276,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel: 4 features × 4 registers of queries, 16 accumulators, loop over keys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Values4(float* v, int stride, int keys, float* p, float* alpha, float* ot)
     {
         int w = TSimd.Width, queryTile = QueryTile;
@@ -296,6 +305,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel for the feature tail: 1 feature × 4 registers of queries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Values1(float* v, int stride, int keys, float* p, float* alpha, float* ot)
     {
         int w = TSimd.Width, queryTile = QueryTile;
@@ -315,6 +325,7 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>o[j, d] = ot[d, j] / l[j] for the tile's real queries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteOutput(float* ot, float* l, int queries, int headDim, float* o, int stride)
     {
         int queryTile = QueryTile, w = TSimd.Width, first = 0;

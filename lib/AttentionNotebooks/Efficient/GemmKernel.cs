@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AttentionNotebooks.Efficient;
 
 /// <summary>
@@ -45,6 +46,7 @@ internal static unsafe class GemmKernel<TSimd, TVec>
     }
 
     /// <summary>Rows firstRow … firstRow + 95 of y, columns of panel <paramref name="panel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in GemmArguments a, int firstRow, int panel)
     {
         int rowEnd = Math.Min(a.Rows, firstRow + RowBlock);
@@ -79,6 +81,7 @@ internal static unsafe class GemmKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel: 6 rows × 4 registers of columns, 24 accumulators, loop over input features.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6(float* x, int inFeatures, float* packed, float* bias, float* y, int yStride)
     {
         int w = TSimd.Width;
@@ -115,6 +118,7 @@ internal static unsafe class GemmKernel<TSimd, TVec>
     }
 
     /// <summary>Micro-kernel for the row tail: 1 row × 4 registers of columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel1(float* x, int inFeatures, float* packed, float* bias, float* y)
     {
         int w = TSimd.Width;

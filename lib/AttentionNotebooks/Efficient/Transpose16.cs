@@ -15,6 +15,7 @@ internal static unsafe class Transpose16
     /// destination[c, r] = source[r, c] · scale for r, c in 0 … 15; source rows r ≥ <paramref name="rows"/> are read as
     /// zeros and destination rows c ≥ <paramref name="columns"/> are not written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* source, long sourceStride, int rows, float* destination, long destinationStride, int columns, float scale)
     {
         var scaleVector = Vector512.Create(scale);
