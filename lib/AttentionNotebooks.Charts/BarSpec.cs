@@ -9,7 +9,7 @@ namespace AttentionNotebooks.Charts;
 /// <summary>A bar per value, labelled below and with its value above; one bar may be highlighted.</summary>
 internal sealed class BarSpec : ChartSpec
 {
-    private const double Margin = 16;
+    private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PlotHeight = 240;
     private const double LabelFont = 13;
@@ -79,11 +79,9 @@ internal sealed class BarSpec : ChartSpec
         double bottom = top + PlotHeight;
         double height = bottom + 8 + labelHeight + (_xTitle is null ? 0 : 22) + Margin;
         double width = left + plotWidth + Margin;
-        if (title is not null)
-            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        width = SvgDocument.FitTitle(width, title);
         var doc = new SvgDocument(width, height, title ?? "Bar chart");
-        if (title is not null)
-            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+        doc.AddTitle(title);
 
         double Y(double v) => axis.Map(v, bottom, top);
         var grid = SvgDocument.Group("grid");

@@ -219,7 +219,7 @@ internal sealed class HeatmapPanelLayout
 /// <summary>One heatmap, or a grid of them sharing one colour scale and one legend.</summary>
 internal sealed class HeatmapSpec : ChartSpec
 {
-    private const double Margin = 16;
+    private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PanelGapX = 32;
     private const double PanelGapY = 20;
@@ -279,14 +279,12 @@ internal sealed class HeatmapSpec : ChartSpec
         double legendBottom = barTop + barHeight + (anyMasked ? 30 : 0);
 
         double width = Math.Max(legendLeft + legendWidth, Margin + contentWidth) + Margin;
-        if (title is not null)
-            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        width = SvgDocument.FitTitle(width, title);
         double height = Math.Max(top + contentHeight, legendBottom) + Margin;
         var doc = new SvgDocument(width, height, title ?? (_grid ? "Heatmaps" : "Heatmap"));
 
         AddDefinitions(doc);
-        if (title is not null)
-            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+        doc.AddTitle(title);
         for (int k = 0; k < layouts.Length; k++)
         {
             int row = k / _columns, column = k % _columns;

@@ -8,7 +8,7 @@ namespace AttentionNotebooks.Charts;
 /// <summary>Lines with markers, one colour per series, a legend on the right; linear or logarithmic axes.</summary>
 internal sealed class LineSpec : ChartSpec
 {
-    private const double Margin = 16;
+    private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PlotWidth = 520;
     private const double PlotHeight = 300;
@@ -77,11 +77,9 @@ internal sealed class LineSpec : ChartSpec
         double right = left + PlotWidth, bottom = top + PlotHeight;
         double width = right + (showLegend ? 20 + legendWidth : 12) + Margin;
         double height = bottom + 20 + (_xTitle is null ? 0 : 22) + Margin;
-        if (title is not null)
-            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        width = SvgDocument.FitTitle(width, title);
         var doc = new SvgDocument(width, height, title ?? "Line chart");
-        if (title is not null)
-            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+        doc.AddTitle(title);
 
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);

@@ -12,7 +12,7 @@ namespace AttentionNotebooks.Charts;
 /// </summary>
 internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
 {
-    private const double Margin = 16;
+    private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PlotSize = 400;
     private const double PointRadius = 5;
@@ -46,8 +46,7 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
         double left = Margin + 80;
         double width = left + (uMax - uMin) * scale + 110 + Margin;
         double height = top + (vMax - vMin) * scale + 50 + Margin;
-        if (title is not null)
-            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        width = SvgDocument.FitTitle(width, title);
         (double X, double Y, double Depth) S(double x, double y, double z)
         {
             var p = Project(x, y, z);
@@ -60,8 +59,7 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
         }
 
         var doc = new SvgDocument(width, height, title ?? "3-D scatter chart");
-        if (title is not null)
-            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+        doc.AddTitle(title);
 
         // Back walls: for x and y, the side farther from the viewer; the floor is z = -1.
         double xBack = S(1, 0, 0).Depth > S(-1, 0, 0).Depth ? 1 : -1;

@@ -56,7 +56,7 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
 /// <summary>Points in the plane with their labels; the highlighted point (e.g. a context vector) stands out.</summary>
 internal sealed class ScatterSpec(ScatterData data) : ChartSpec
 {
-    private const double Margin = 16;
+    private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PlotSize = 380;
     private const double PointRadius = 5;
@@ -77,11 +77,9 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
         double right = left + PlotSize, bottom = top + PlotSize;
         double width = right + 90 + Margin;                     // room for labels of points near the right edge
         double height = bottom + 20 + 22 + Margin;
-        if (title is not null)
-            width = Math.Max(width, Margin * 2 + TextMetrics.Width(title, 16, bold: true));
+        width = SvgDocument.FitTitle(width, title);
         var doc = new SvgDocument(width, height, title ?? "Scatter chart");
-        if (title is not null)
-            doc.Root.Add(SvgDocument.Text(Margin, Margin + 10, title, 16, bold: true, cls: "title"));
+        doc.AddTitle(title);
 
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);

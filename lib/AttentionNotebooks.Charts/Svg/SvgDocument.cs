@@ -14,6 +14,20 @@ internal sealed class SvgDocument
 {
     public static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
 
+    /// <summary>Left and top margin of a chart's title, in pixels (the charts' outer margin).</summary>
+    public const double TitleMargin = 16;
+
+    /// <summary><paramref name="width"/>, widened if needed so that <paramref name="title"/> fits inside the margins.</summary>
+    public static double FitTitle(double width, string? title) =>
+        title is null ? width : Math.Max(width, TitleMargin * 2 + TextMetrics.Width(title, 16, bold: true));
+
+    /// <summary>Adds the chart's title (16 px, bold) in the top-left corner, if there is one.</summary>
+    public void AddTitle(string? title)
+    {
+        if (title is not null)
+            Root.Add(Text(TitleMargin, TitleMargin + 10, title, 16, bold: true, cls: "title"));
+    }
+
     /// <summary>Written into ids and replaced by a hash of the finished document.</summary>
     public const string IdToken = "ID-TOKEN";
 
