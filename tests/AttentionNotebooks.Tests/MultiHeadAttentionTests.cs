@@ -56,6 +56,18 @@ public sealed class MultiHeadAttentionTests
     }
 
     [Fact]
+    public void A_GPT2_sized_module_with_query_key_and_value_biases_has_2362368_parameters()
+    {
+        // OpenAI's GPT-2 has biases on c_attn (the fused query, key and value projection): qkv_bias=True in the book.
+        var mha = new MultiHeadAttention(768, 768, 1024, 0f, numHeads: 12, qkvBias: true);
+        long counted = new[] { mha.WQuery, mha.WKey, mha.WValue, mha.OutProj }
+            .Sum(layer => (long)layer.Weight.RowCount * layer.Weight.ColumnCount + (layer.Bias?.Count ?? 0));
+        Assert.Equal(2_362_368, counted);
+        Assert.Equal(counted, mha.ParameterCount);
+        Assert.All(new[] { mha.WQuery, mha.WKey, mha.WValue }, layer => Assert.Equal(768, layer.Bias?.Count));
+    }
+
+    [Fact]
     public void D_out_not_divisible_by_the_number_of_heads_is_an_error_naming_both()
     {
         var e = Assert.Throws<ArgumentException>(() => new MultiHeadAttention(3, 7, 6, 0f, numHeads: 2));
