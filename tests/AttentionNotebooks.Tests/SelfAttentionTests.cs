@@ -21,6 +21,23 @@ public sealed class SelfAttentionTests
     }
 
     [Fact]
+    public void Permuting_the_tokens_permutes_the_context_vectors_in_the_same_way()
+    {
+        // Z(PX) = P Z(X): without positions in the inputs, self-attention cannot tell word order (notebook 2).
+        Gen.Select(Gen.Int[2, 8], Gen.Int[1, 6], Gen.Int[1, 6], Gen.Bool, Gen.ULong).Sample((tokens, dIn, dOut, bias, seed) =>
+        {
+            var sa = new SelfAttention(dIn, dOut, bias, new TorchGenerator(seed));
+            var x = TestHelpers.Random(tokens, dIn, seed ^ 0x5555);
+            var order = Enumerable.Range(0, tokens).ToArray();
+            new Random((int)(seed % int.MaxValue)).Shuffle(order);
+            var permuted = Matrix<float>.Build.Dense(tokens, dIn, (i, j) => x[order[i], j]);
+            var z = sa.Forward(x).Context;
+            var expected = Matrix<float>.Build.Dense(tokens, dOut, (i, j) => z[order[i], j]);
+            TestHelpers.AssertClose(expected, sa.Forward(permuted).Context, 1e-6);
+        }, iter: 100);
+    }
+
+    [Fact]
     public void Equals_the_matrix_version_after_the_transposed_weight_transfer()
     {
         Gen.Select(Gen.Int[1, 8], Gen.Int[1, 6], Gen.Int[1, 6], Gen.ULong).Sample((tokens, dIn, dOut, seed) =>
