@@ -14,8 +14,8 @@ internal static class TrainingFixtures
 
     private static readonly Config[] Configs =
     [
-        new(123, 456, 16, 16, 12, 16, 1, 200, 1e-2),
-        new(123, 456, 16, 16, 12, 16, 2, 200, 1e-2),
+        new(123, 456, 16, 16, 12, 16, 1, 200, 3e-3),
+        new(123, 456, 16, 16, 12, 16, 2, 200, 3e-3),
     ];
 
     public static JsonFields Build() => new JsonFields()
