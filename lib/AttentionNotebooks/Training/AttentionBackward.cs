@@ -23,7 +23,7 @@ public static class AttentionBackward
     /// <param name="values">V, (Tk, d_v).</param>
     /// <param name="weights">A, (Tq, Tk): the softmax output of the forward pass, before dropout.</param>
     /// <param name="contextGradient">dZ, (Tq, d_v).</param>
-    /// <param name="causal">Whether the forward pass masked the scores above the diagonal.</param>
+    /// <param name="causal">Whether the forward pass masked the scores above the diagonal (key j &gt; query i).</param>
     /// <param name="dropout">The forward pass's dropout mask on A, (Tq, Tk), or null without dropout.</param>
     public static AttentionGradients ScaledDotProduct(
         Matrix<float> queries, Matrix<float> keys, Matrix<float> values, Matrix<float> weights,
@@ -39,6 +39,7 @@ public static class AttentionBackward
         return Compute(queries, keys, values, weights, contextGradient, causal, dropout, 1f / MathF.Sqrt(queries.ColumnCount));
     }
 
+    /// <summary>The same gradients on already validated arguments, with s given (1/√d_k, or 1/√headDim for a head).</summary>
     internal static AttentionGradients Compute(
         Matrix<float> q, Matrix<float> k, Matrix<float> v, Matrix<float> a, Matrix<float> dz, bool causal, DropoutMask? dropout, float scale)
     {

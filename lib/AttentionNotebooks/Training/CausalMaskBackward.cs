@@ -8,7 +8,10 @@ namespace AttentionNotebooks.Training;
 /// </summary>
 public static class CausalMaskBackward
 {
-    /// <summary>dScores = dMasked with every position above the diagonal set to exactly 0 (visible positions unchanged).</summary>
+    /// <summary>
+    /// dScores = dMasked with every position above the diagonal (key j &gt; query i) set to exactly 0, visible positions
+    /// unchanged. A non-square matrix is masked top-left aligned, as PyTorch's <c>is_causal</c> masks it.
+    /// </summary>
     /// <param name="maskedGradient">(n, m) gradient with respect to the masked scores.</param>
     /// <returns>(n, m) gradient with respect to the scores before masking.</returns>
     public static Matrix<float> AboveDiagonal(Matrix<float> maskedGradient)
@@ -17,6 +20,7 @@ public static class CausalMaskBackward
         return Compute(maskedGradient);
     }
 
+    /// <summary>dScores = dMasked with (i, j &gt; i) set to 0, on an already validated argument.</summary>
     internal static Matrix<float> Compute(Matrix<float> maskedGradient)
     {
         var gradient = maskedGradient.Clone();                          // (n, m)

@@ -158,6 +158,9 @@ public static class LookBackTask
     public static (int[][] Inputs, int[][] Targets) Batch(TorchGenerator generator, int batchSize, int tokens, int vocabSize, int offset)
     {
         ArgumentNullException.ThrowIfNull(generator);
+        Guard.Positive(batchSize, nameof(batchSize));
+        Guard.Positive(tokens, nameof(tokens));
+        Guard.Positive(vocabSize, nameof(vocabSize));
         Guard.Positive(offset, nameof(offset));
         if (offset >= tokens)
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset {offset} must be below tokens ({tokens}): otherwise no position has a target.");

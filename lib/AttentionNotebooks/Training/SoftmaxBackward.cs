@@ -20,6 +20,7 @@ public static class SoftmaxBackward
         return Compute(weights, weightsGradient);
     }
 
+    /// <summary>dS = A ⊙ (dA − rowsum(dA ⊙ A)) on already validated arguments.</summary>
     internal static Matrix<float> Compute(Matrix<float> a, Matrix<float> da)
     {
         var ds = Matrix<float>.Build.Dense(a.RowCount, a.ColumnCount); // (rows, n)
