@@ -89,7 +89,12 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
         var e = Run(index, name);
         var (model, losses, data) = Train(e);
         var (x, _) = LookBackTask.Batch(data, 64, e.Context, e.Vocab, e.Offset);
-        double weight = LookBackTask.AverageWeightOnOffset(model.Forward(x).Weights, e.Offset);
+        var weights = model.Forward(x).Weights;
+        double weight = LookBackTask.AverageWeightOnOffset(weights, e.Offset);
+        // The heatmap's off-diagonal band: every query t >= k puts its largest weight on key t - k.
+        for (int b = 0; b < weights.Count; b++)
+            for (int t = e.Offset; t < e.Context; t++)
+                Assert.Equal(t - e.Offset, Enumerable.Range(0, e.Context).MaxBy(j => weights[b][t, j]));
         output.WriteLine($"{name}: loss {losses[0]:F4} -> {losses[^1]:F4}, average weight on t-{e.Offset} {weight:F4} (libtorch {e.AverageWeightOnOffset:F4})");
         Assert.True(weight >= 0.9, $"average weight on t-{e.Offset} is {weight:F4}");
         Assert.True(Math.Abs(weight - e.AverageWeightOnOffset) <= 1e-3, $"average weight {weight:F6} but libtorch's run has {e.AverageWeightOnOffset:F6}");
