@@ -8,15 +8,16 @@ namespace AttentionNotebooks.Training;
 /// <para>For each parameter θ with gradient g, in the order given (PyTorch's <c>parameters()</c> order), at step t:</para>
 /// <list type="number">
 /// <item>θ ← θ·(1 − lr·λ) (decoupled decay: the decay never enters the moments);</item>
-/// <item>m ← m + (1 − β₁)·(g − m) (PyTorch's <c>exp_avg.lerp_(grad, 1 − β₁)</c>, one fused multiply-add);</item>
+/// <item>m ← m + (1 − β₁)·(g − m) (PyTorch's <c>exp_avg.lerp_(grad, 1 − β₁)</c>, one fused multiply-add as libtorch's vectorised lerp computes it);</item>
 /// <item>v ← β₂·v + (1 − β₂)·g·g (<c>exp_avg_sq.mul_(β₂).addcmul_(grad, grad, value=1 − β₂)</c>);</item>
 /// <item>c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ, step = lr / c₁, computed in double as Python computes them;</item>
 /// <item>denominator = √v / √c₂ + ε (<c>(exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)</c>);</item>
 /// <item>θ ← θ + (−step)·m / denominator (<c>param.addcdiv_(exp_avg, denom, value=-step_size)</c>).</item>
 /// </list>
 /// <para>Every double scalar is rounded to float32 before it meets the float32 tensors, as libtorch's CPU kernels do.
-/// TorchSharp's managed <c>AdamW</c> computes the first moment as m·β₁ + (1 − β₁)·g (PyTorch's formula before 2.1):
-/// the same value in exact arithmetic, rounded differently in the last bit.</para>
+/// TorchSharp's managed <c>AdamW</c> (the optimiser of the training fixture) computes the first moment as
+/// m·β₁ + (1 − β₁)·g, the form PyTorch's Python optimiser used before <c>lerp_</c>: the same value in exact arithmetic,
+/// rounded differently in the last bit.</para>
 /// </remarks>
 public sealed class AdamW
 {
