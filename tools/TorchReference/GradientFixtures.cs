@@ -25,6 +25,7 @@ internal static class GradientFixtures
         new("CausalAttention", 332, 3, 5, 4, 5, 1, true, true, "CausalAttention(4, 5, 7, 0.0, qkv_bias=True), tokens < context_length"),
         new("MultiHeadAttention", 341, 2, 6, 3, 4, 2, false, true, "MultiHeadAttention(3, 4, 6, 0.0, num_heads=2)"),
         new("MultiHeadAttention", 342, 2, 7, 5, 6, 3, true, true, "MultiHeadAttention(5, 6, 9, 0.0, num_heads=3, qkv_bias=True)"),
+        new("AdamW", 361, 1, 10, 0, 0, 1, false, false, "torch.optim.AdamW(lr=0.01) for 10 steps on randn(5, 4) with randn gradients"),
         new("LookBackModel", 351, 3, 8, 0, 8, 1, true, true, "LookBackModel(vocab 7, emb 8, context 10): one F.cross_entropy(...).backward() with targets x[t-2]"),
     ];
 
@@ -126,6 +127,29 @@ internal static class GradientFixtures
                 AddLinear(tensors, "W_value", m.WValue);
                 AddLinear(tensors, "out_proj", m.OutProj);
                 tensors.Add(("x", x));
+                break;
+            }
+            case "AdamW":
+            {
+                var w = nn.Parameter(torch.randn(5, 4));
+                script.Line("w = nn.Parameter(torch.randn(5, 4))", "var w = nn.Parameter(torch.randn(5, 4));");
+                var initial = Script.Values(w);
+                var optimizer = torch.optim.AdamW([w], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01);
+                script.Line("optimizer = torch.optim.AdamW([w], lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)",
+                    "var optimizer = torch.optim.AdamW(new[] { w }, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01);");
+                script.Line($"for step in range({c.Tokens}): w.grad = torch.randn(5, 4); optimizer.step()",
+                    $"for (int step = 0; step < {c.Tokens}; step++) {{ w.grad = torch.randn(5, 4); optimizer.step(); }}");
+                var grads = new List<float>();
+                var values = new List<float>();
+                for (int step = 0; step < c.Tokens; step++)
+                {
+                    var g = torch.randn(5, 4);
+                    grads.AddRange(Script.Values(g));
+                    w.grad = g;
+                    optimizer.step();
+                    values.AddRange(Script.Values(w));
+                }
+                header.Add("adamInitial", initial).Add("adamGradients", grads.ToArray()).Add("adamValues", values.ToArray());
                 break;
             }
             case "LookBackModel":

@@ -50,6 +50,26 @@ public sealed class AdamWTests
         }, iter: 60);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Ten_steps_match_TorchSharps_AdamW_on_libtorch_within_1e_6_relative(int index, string name)
+    {
+        var e = TrainingFixtures.Gradient(index, name);
+        var value = TrainingFixtures.Matrix(e.AdamInitial!, 5, 4);
+        var w = Parameter.Of("w", value);
+        var optimizer = new AdamW([w], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01);
+        for (int step = 0; step < e.Tokens; step++)
+        {
+            optimizer.ZeroGrad();
+            w.Accumulate(TrainingFixtures.Matrix(e.AdamGradients!, 5, 4, step * 20));
+            optimizer.Step();
+            var expected = e.AdamValues!.Skip(step * 20).Take(20).Select(x => (double)x).ToArray();
+            FiniteDifferences.AssertClose(expected, value.ToRowMajorArray(), $"w after step {step + 1}", tolerance: 1e-6);
+        }
+    }
+
+    public static TheoryData<int, string> Cases() => TrainingFixtures.GradientCases("AdamW");
+
     [Fact]
     public void The_defaults_are_PyTorchs()
     {

@@ -71,6 +71,7 @@ internal sealed record GradientEntry(
     string Name, string LibtorchVersion, string TorchSharpVersion, string CpuCapability, long Seed, string Pytorch, string TorchSharp,
     string Kind, int Batch, int Tokens, int DIn, int DOut, int NumHeads, bool Bias, bool Causal, float? Loss,
     int[]? TokenIds, int[]? Targets, int? Vocab, int? Context, int? Offset,
+    float[]? AdamInitial, float[]? AdamGradients, float[]? AdamValues,
     FixtureTensor? Upstream, IReadOnlyList<FixtureTensor> Tensors)
 {
     public FixtureTensor Tensor(string name) =>
