@@ -26,6 +26,9 @@ public sealed class Dropout
         _generator = generator ?? new TorchGenerator();
     }
 
+    /// <summary>The generator the keep/drop decisions are drawn from (read by the training code, which draws the same mask).</summary>
+    internal TorchGenerator Generator => _generator;
+
     /// <summary>The probability of zeroing an element in training mode.</summary>
     public float P { get; }
 

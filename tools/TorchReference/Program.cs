@@ -23,6 +23,8 @@ switch (command)
         rc |= RunPart("generator", Path.Combine(outDir, "generator.default.json"), "default");
         rc |= RunPart("sdpa", Path.Combine(outDir, "sdpa.json"), null);
         rc |= RunPart("modules", Path.Combine(outDir, "modules.json"), null);
+        rc |= RunPart("gradients", Path.Combine(outDir, "gradients.json"), null);
+        rc |= RunPart("training", Path.Combine(outDir, "training.json"), null);
         foreach (var file in Directory.GetFiles(outDir, "*.json").Order())
             Console.WriteLine($"{Path.GetFileName(file),-24} {new FileInfo(file).Length,10:N0} bytes");
         return rc;
@@ -58,6 +60,12 @@ static int RunInProcess(string part, string argument)
             return 0;
         case "modules":
             File.WriteAllText(argument, ModuleFixtures.Build().ToJson());
+            return 0;
+        case "gradients":
+            File.WriteAllText(argument, GradientFixtures.Build().ToJson());
+            return 0;
+        case "training":
+            File.WriteAllText(argument, TrainingFixtures.Build().ToJson());
             return 0;
         default:
             throw new ArgumentException($"unknown part {part}");

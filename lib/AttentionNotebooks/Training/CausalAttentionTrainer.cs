@@ -1,0 +1,117 @@
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks.Training;
+
+/// <summary>
+/// Trains a <see cref="CausalAttention"/> module: <see cref="Forward"/> computes what the module's own forward pass
+/// computes (the same operations, the same dropout draws) and keeps Q, K, V, the weights and the dropout mask;
+/// <see cref="Backward"/> then adds the gradients of the three projections to <see cref="Parameters"/> and returns
+/// the gradient with respect to the input.
+/// </summary>
+/// <remarks>
+/// Per sequence, with the input X (T, dIn): Q = X·W_qᵀ (+ b_q), K, V likewise; A = softmax(mask(Q·Kᵀ)/√dOut);
+/// Z = D(A)·V. Backwards: (dQ, dK, dV) from <see cref="AttentionBackward"/>, then each projection's
+/// <see cref="LinearBackward"/>, and dX = dQ·W_q + dK·W_k + dV·W_v because X feeds all three.
+/// </remarks>
+public sealed class CausalAttentionTrainer
+{
+    private readonly TrainedLinear _query;
+    private readonly TrainedLinear _key;
+    private readonly TrainedLinear _value;
+    private Step[]? _steps;
+
+    /// <summary>A trainer for <paramref name="module"/>, whose weights it trains in place.</summary>
+    /// <param name="module">The module.</param>
+    /// <param name="prefix">Prepended to the parameter names, e.g. <c>att.</c> for a module stored as <c>self.att</c>.</param>
+    public CausalAttentionTrainer(CausalAttention module, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(prefix);
+        Module = module;
+        var parameters = new List<Parameter>();
+        _query = new TrainedLinear(module.WQuery, prefix + "W_query", parameters);
+        _key = new TrainedLinear(module.WKey, prefix + "W_key", parameters);
+        _value = new TrainedLinear(module.WValue, prefix + "W_value", parameters);
+        Parameters = parameters;
+    }
+
+    /// <summary>The module being trained.</summary>
+    public CausalAttention Module { get; }
+
+    /// <summary>
+    /// The trainable parameters in the order PyTorch's <c>parameters()</c> yields them for the book's class:
+    /// W_query.weight, W_query.bias (with qkv_bias), W_key.…, W_value.….
+    /// </summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Sets every parameter's gradient to zero.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters)
+            p.ZeroGrad();
+    }
+
+    /// <summary>The module's forward pass over a batch, remembering what <see cref="Backward"/> needs.</summary>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <returns>Per sequence: context vectors (tokens, dOut) and attention weights after dropout (tokens, tokens).</returns>
+    public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
+    {
+        Guard.Batch(batch, Module.DIn, Module.ContextLength, nameof(batch), "W_query");
+        var steps = new Step[batch.Count];
+        var context = new Matrix<float>[batch.Count];
+        var weights = new Matrix<float>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+        {
+            steps[b] = Attend(batch[b]);
+            context[b] = steps[b].Context;
+            weights[b] = steps[b].Dropped;
+        }
+        _steps = steps;
+        return new BatchAttentionResult(context, weights);
+    }
+
+    /// <summary>
+    /// The backward pass of the last <see cref="Forward"/>: adds dL/dW (and dL/db) of W_query, W_key and W_value to
+    /// <see cref="Parameters"/>' gradients and returns dL/dX. Each forward allows one backward.
+    /// </summary>
+    /// <param name="contextGradient">dL/dZ: one (tokens, dOut) matrix per sequence of the forward batch.</param>
+    /// <returns>dL/dX: one (tokens, dIn) matrix per sequence.</returns>
+    public Matrix<float>[] Backward(IReadOnlyList<Matrix<float>> contextGradient)
+    {
+        var steps = _steps ?? throw Guard.BackwardBeforeForward(nameof(CausalAttentionTrainer));
+        int tokens = steps[0].Input.RowCount;
+        Guard.GradientBatch(contextGradient, steps.Length, tokens, Module.DOut, nameof(contextGradient), "context vectors");
+        _steps = null;
+        var inputGradient = new Matrix<float>[steps.Length];
+        float scale = 1f / MathF.Sqrt(Module.DOut);
+        for (int b = 0; b < steps.Length; b++)
+        {
+            var s = steps[b];
+            var g = AttentionBackward.Compute(s.Queries, s.Keys, s.Values, s.Weights, contextGradient[b], causal: true, s.Mask, scale);
+            var dx = _query.Backward(s.Input, g.Queries);                       // (T, dIn)
+            dx += _key.Backward(s.Input, g.Keys);                               // (T, dIn)
+            dx += _value.Backward(s.Input, g.Values);                           // (T, dIn)
+            inputGradient[b] = dx;
+        }
+        return inputGradient;
+    }
+
+    private Step Attend(Matrix<float> x)
+    {
+        int tokens = x.RowCount;
+        var queries = Module.WQuery.Forward(x);                                 // (T, dOut)
+        var keys = Module.WKey.Forward(x);                                      // (T, dOut)
+        var values = Module.WValue.Forward(x);                                  // (T, dOut)
+        var scores = queries * keys.Transpose();                                // (T, T)
+        var masked = CausalMask.MaskedFill(scores, Module.Mask);                // (T, T)  −∞ above the diagonal
+        var weights = Softmax.Stable(masked / MathF.Sqrt(Module.DOut));         // (T, T)
+        var mask = DropoutMask.Draw(Module.Dropout, tokens, tokens);            // kept elements, or null
+        var dropped = mask?.Apply(weights) ?? weights.Clone();                  // (T, T)
+        var context = dropped * values;                                         // (T, dOut)
+        return new Step(x, queries, keys, values, weights, mask, dropped, context);
+    }
+
+    private sealed record Step(
+        Matrix<float> Input, Matrix<float> Queries, Matrix<float> Keys, Matrix<float> Values,
+        Matrix<float> Weights, DropoutMask? Mask, Matrix<float> Dropped, Matrix<float> Context);
+}
