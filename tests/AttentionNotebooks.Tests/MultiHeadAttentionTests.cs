@@ -59,7 +59,7 @@ public sealed class MultiHeadAttentionTests
     public void D_out_not_divisible_by_the_number_of_heads_is_an_error_naming_both()
     {
         var e = Assert.Throws<ArgumentException>(() => new MultiHeadAttention(3, 7, 6, 0f, numHeads: 2));
-        Assert.Contains("d_out (7) must be divisible by num_heads (2)", e.Message);
+        Assert.Contains("dOut (7) must be divisible by numHeads (2)", e.Message);
     }
 
     [Fact]
