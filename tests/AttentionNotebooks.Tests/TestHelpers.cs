@@ -59,3 +59,32 @@ internal static class Huge
         return score > 0 ? "+Infinity" : "-Infinity";
     }
 }
+
+/// <summary>A matrix that counts how often its elements are read, to see how many passes a method makes over its input.</summary>
+internal sealed class CountingMatrix(Matrix<float> values) : MathNet.Numerics.LinearAlgebra.Single.Matrix(new CountingStorage(values))
+{
+    public long Reads
+    {
+        get => ((CountingStorage)Storage).Reads;
+        set => ((CountingStorage)Storage).Reads = value;
+    }
+
+    private sealed class CountingStorage(Matrix<float> values) : MathNet.Numerics.LinearAlgebra.Storage.MatrixStorage<float>(values.RowCount, values.ColumnCount)
+    {
+        public long Reads { get; set; }
+
+        public override bool IsDense => false;
+
+        public override bool IsFullyMutable => false;
+
+        public override bool IsMutableAt(int row, int column) => false;
+
+        public override float At(int row, int column)
+        {
+            Reads++;
+            return values[row, column];
+        }
+
+        public override void At(int row, int column, float value) => throw new NotSupportedException();
+    }
+}
