@@ -15,6 +15,13 @@ internal static class Projections
         return (query, key, value);
     }
 
+    /// <summary>The given query, key and value layers, after <see cref="CheckSame"/>.</summary>
+    public static (Linear Query, Linear Key, Linear Value) Checked(Linear wQuery, Linear wKey, Linear wValue)
+    {
+        CheckSame(wQuery, wKey, wValue);
+        return (wQuery, wKey, wValue);
+    }
+
     /// <summary>Query, key and value layers must all map the same dIn to the same dOut.</summary>
     public static void CheckSame(Linear wQuery, Linear wKey, Linear wValue)
     {

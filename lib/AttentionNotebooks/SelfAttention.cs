@@ -25,9 +25,8 @@ public sealed class SelfAttention
 
     /// <summary>A module with the given projections (used as they are, not copied).</summary>
     public SelfAttention(Linear wQuery, Linear wKey, Linear wValue)
-        : this((wQuery, wKey, wValue))
+        : this(Projections.Checked(wQuery, wKey, wValue))
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
     }
 
     private SelfAttention((Linear Query, Linear Key, Linear Value) layers)
