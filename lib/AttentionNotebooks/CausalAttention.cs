@@ -16,33 +16,49 @@ public sealed class CausalAttention
     /// <summary>Builds the query, key and value layers in that order, as the book's <c>CausalAttention.__init__</c> does.</summary>
     /// <param name="dIn">Input features per token.</param>
     /// <param name="dOut">Features per query, key, value and context vector.</param>
-    /// <param name="contextLength">The longest sequence the module accepts (the size of its mask).</param>
+    /// <param name="contextLength">The longest sequence the module accepts (the size of its mask), at most 46,340 (a sequence's (T, T) scores must fit in one matrix).</param>
     /// <param name="dropout">Probability of dropping an attention weight during training, in [0, 1).</param>
     /// <param name="qkvBias">Whether the three projections add a bias.</param>
     /// <param name="generator">The seeded generator for the weights and the dropout decisions; a fresh one if null.</param>
     public CausalAttention(int dIn, int dOut, int contextLength, float dropout = 0f, bool qkvBias = false, TorchGenerator? generator = null)
+        : this(Build(dIn, dOut, contextLength, dropout, qkvBias, generator ?? new TorchGenerator()))
     {
-        Check.Positive(contextLength, nameof(contextLength));
-        generator ??= new TorchGenerator();
-        WQuery = new Linear(dIn, dOut, qkvBias, generator);
-        WKey = new Linear(dIn, dOut, qkvBias, generator);
-        WValue = new Linear(dIn, dOut, qkvBias, generator);
-        Dropout = new Dropout(dropout, generator);
-        ContextLength = contextLength;
-        Mask = CausalMask.Create(contextLength);
     }
 
     /// <summary>A module with the given projections (used as they are, not copied).</summary>
     public CausalAttention(Linear wQuery, Linear wKey, Linear wValue, int contextLength, float dropout = 0f, TorchGenerator? generator = null)
+        : this(Wrap(wQuery, wKey, wValue, contextLength, dropout, generator))
+    {
+    }
+
+    private CausalAttention(Parts parts)
+    {
+        WQuery = parts.Query;
+        WKey = parts.Key;
+        WValue = parts.Value;
+        Dropout = parts.Dropout;
+        ContextLength = parts.ContextLength;
+        Mask = CausalMask.Computed(parts.ContextLength);
+    }
+
+    /// <summary>What both public constructors hand to the one that assigns the properties.</summary>
+    private sealed record Parts(Linear Query, Linear Key, Linear Value, int ContextLength, Dropout Dropout);
+
+    private static Parts Build(int dIn, int dOut, int contextLength, float dropout, bool qkvBias, TorchGenerator generator)
+    {
+        Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
+        Check.ContextLength(contextLength, nameof(contextLength));
+        Dropout.CheckProbability(dropout, nameof(dropout));
+        var (query, key, value) = Projections.Draw(dIn, dOut, qkvBias, generator);
+        return new Parts(query, key, value, contextLength, new Dropout(dropout, generator));
+    }
+
+    private static Parts Wrap(Linear wQuery, Linear wKey, Linear wValue, int contextLength, float dropout, TorchGenerator? generator)
     {
         Projections.CheckSame(wQuery, wKey, wValue);
-        Check.Positive(contextLength, nameof(contextLength));
-        WQuery = wQuery;
-        WKey = wKey;
-        WValue = wValue;
-        Dropout = new Dropout(dropout, generator);
-        ContextLength = contextLength;
-        Mask = CausalMask.Create(contextLength);
+        Check.ContextLength(contextLength, nameof(contextLength));
+        Dropout.CheckProbability(dropout, nameof(dropout));
+        return new Parts(wQuery, wKey, wValue, contextLength, new Dropout(dropout, generator));
     }
 
     /// <summary>Query projection, weight (dOut, dIn).</summary>
@@ -61,6 +77,13 @@ public sealed class CausalAttention
     /// (contextLength, contextLength) causal mask, 1 above the diagonal: the book's <c>register_buffer("mask", ...)</c>,
     /// a fixed matrix that belongs to the module but is not trained. A sequence of T tokens uses its top-left (T, T) block.
     /// </summary>
+    /// <remarks>
+    /// PyTorch stores the buffer as a dense tensor of contextLength² floats (so that it moves to the GPU and is saved
+    /// with the module). Every element of a causal mask follows from its position (1 exactly when j &gt; i), so here the
+    /// matrix is computed instead of stored: it reads like <see cref="CausalMask.Create"/>(contextLength), element by
+    /// element, but takes a few bytes, so that a module with a long context is built at once. It is read-only; the
+    /// forward pass masks the scores by position and never reads it.
+    /// </remarks>
     public Matrix<float> Mask { get; }
 
     /// <summary>The longest sequence the module accepts.</summary>
@@ -83,38 +106,45 @@ public sealed class CausalAttention
     public long ParameterCount => WQuery.ParameterCount + WKey.ParameterCount + WValue.ParameterCount;
 
     /// <summary>Computes causal attention over every sequence of a batch.</summary>
-    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite.</param>
     /// <returns>Per sequence: context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
+    /// <exception cref="OverflowException">A query, key, value, score or context vector overflowed float32 (the message says which, where).</exception>
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
-        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
         var context = new Matrix<float>[batch.Count];
         var weights = new Matrix<float>[batch.Count];
         for (int b = 0; b < batch.Count; b++)
-            (context[b], weights[b]) = Attend(batch[b]);
+            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"));
         return new BatchAttentionResult(context, weights);
     }
 
     /// <summary>Computes causal attention over one sequence.</summary>
-    /// <param name="inputs">(tokens, dIn), tokens ≤ context length.</param>
+    /// <param name="inputs">(tokens, dIn), tokens ≤ context length, all values finite.</param>
     /// <returns>Context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
+    /// <exception cref="OverflowException">A query, key, value, score or context vector overflowed float32 (the message says which, where).</exception>
     public AttentionResult Forward(Matrix<float> inputs)
     {
-        Check.Batch([inputs], DIn, ContextLength, nameof(inputs), "W_query");
-        var (context, weights) = Attend(inputs);
+        Check.Batch([inputs], DIn, ContextLength, nameof(inputs), "W_query", DOut);
+        var (context, weights) = Attend(new Site(nameof(inputs), inputs, ""));
         return new AttentionResult(context, weights);
     }
 
-    private (Matrix<float> Context, Matrix<float> Weights) Attend(Matrix<float> x)
+    /// <summary>Attention over one validated sequence (also each head of <see cref="MultiHeadAttentionWrapper"/>).</summary>
+    internal (Matrix<float> Context, Matrix<float> Weights) Attend(in Site site)
     {
-        var queries = WQuery.Forward(x);                            // (T, dOut)
-        var keys = WKey.Forward(x);                                 // (T, dOut)
-        var values = WValue.Forward(x);                             // (T, dOut)
+        var x = site.Inputs;                                        // (T, dIn)
+        var queries = WQuery.Apply(x);                              // (T, dOut)
+        var keys = WKey.Apply(x);                                   // (T, dOut)
+        var values = WValue.Apply(x);                               // (T, dOut)
+        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
         var scores = queries * keys.Transpose();                    // (T, T)
-        var masked = CausalMask.MaskedFill(scores, Mask);           // (T, T)  −∞ above the diagonal
-        var weights = Softmax.Stable(masked / MathF.Sqrt(DOut));    // (T, T)  0 above the diagonal
+        Overflow.InScores(scores, queries, keys, site, causal: true);
+        CausalMask.FillAboveDiagonalInPlace(scores);                // (T, T)  −∞ above the diagonal
+        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)  0 above the diagonal
         weights = Dropout.Forward(weights);                         // (T, T)
         var context = weights * values;                             // (T, dOut)
+        Overflow.InContext(context, values, site);
         return (context, weights);
     }
 }

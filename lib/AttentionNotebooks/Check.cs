@@ -14,6 +14,76 @@ internal static class Check
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive, but is {value}.");
     }
 
+    /// <summary>
+    /// The most elements one dense matrix can hold: MathNet stores a dense matrix in a single <c>float[]</c>, and a .NET
+    /// array holds at most <see cref="Array.MaxLength"/> (2,147,483,591) elements.
+    /// </summary>
+    public static long MaxMatrixElements => Array.MaxLength;
+
+    /// <summary>
+    /// A (rows, columns) matrix fits in one dense matrix: the product, computed in 64 bits so it cannot wrap around, is at
+    /// most <see cref="MaxMatrixElements"/>. The message names both sizes with the caller's names and the product.
+    /// </summary>
+    /// <param name="rows">The number of rows (≥ 0).</param>
+    /// <param name="rowsName">How the caller names the rows, e.g. <c>outFeatures</c> or <c>batch[0] tokens</c>.</param>
+    /// <param name="columns">The number of columns (≥ 0).</param>
+    /// <param name="columnsName">How the caller names the columns.</param>
+    /// <param name="what">The matrix that would be too large, e.g. <c>the weight</c>.</param>
+    /// <param name="paramName">The parameter the exception names.</param>
+    public static void MatrixSize(long rows, string rowsName, long columns, string columnsName, string what, string paramName)
+    {
+        long elements = checked(rows * columns);
+        if (elements > MaxMatrixElements)
+            throw new ArgumentOutOfRangeException(paramName,
+                $"{what} would be {rowsName} ({rows}) x {columnsName} ({columns}) = {elements} elements, which exceeds the largest matrix " +
+                $"({MaxMatrixElements} elements: MathNet stores a dense matrix in one array, and .NET arrays hold at most Array.MaxLength elements).");
+    }
+
+    /// <summary>The sizes of a projection dIn → dOut: both positive, and its (dOut, dIn) weight fits in a matrix.</summary>
+    public static void Projection(int dIn, string dInName, int dOut, string dOutName)
+    {
+        Positive(dIn, dInName);
+        Positive(dOut, dOutName);
+        MatrixSize(dOut, dOutName, dIn, dInName, "each projection's weight", dOutName);
+    }
+
+    /// <summary>
+    /// A context length whose (contextLength, contextLength) matrix of attention scores fits in a matrix, so that a
+    /// sequence of that many tokens can be attended over (at most 46,340 tokens).
+    /// </summary>
+    public static void ContextLength(int contextLength, string name)
+    {
+        Positive(contextLength, name);
+        MatrixSize(contextLength, name, contextLength, name, $"the attention scores of a sequence of {name} tokens", name);
+    }
+
+    /// <summary>
+    /// Multi-head attention's split: <paramref name="numHeads"/> positive and dividing <paramref name="dOut"/>, so that
+    /// each head gets dOut / numHeads features. Shared by <see cref="MultiHeadAttention"/> and
+    /// <see cref="Efficient.FusedMultiHeadAttention"/>.
+    /// </summary>
+    /// <param name="dOut">Output features of the query, key and value projections (positive).</param>
+    /// <param name="dOutName">How the caller names dOut: <c>dOut</c>, or e.g. <c>W_query's output features</c>.</param>
+    /// <param name="numHeads">The number of heads.</param>
+    public static void Heads(int dOut, string dOutName, int numHeads)
+    {
+        Positive(numHeads, nameof(numHeads));
+        if (dOut % numHeads != 0)
+            throw new ArgumentException($"{dOutName} ({dOut}) must be divisible by numHeads ({numHeads}): each head gets an equal share of the {dOut} features.", nameof(numHeads));
+    }
+
+    /// <summary>Every element of a parameter vector is finite.</summary>
+    public static void Finite(Vector<float>? vector, string name)
+    {
+        ArgumentNullException.ThrowIfNull(vector, name);
+        for (int i = 0; i < vector.Count; i++)
+        {
+            float v = vector[i];
+            if (!float.IsFinite(v))
+                throw new ArgumentException($"{name} contains {v} at element {i}: every parameter must be a finite number.", name);
+        }
+    }
+
     /// <summary>A (tokens, features) matrix with at least one token and only finite values.</summary>
     public static void Sequence(Matrix<float>? inputs, string name)
     {
@@ -39,8 +109,31 @@ internal static class Check
             throw new ArgumentException($"{name} are {Shape.Of(inputs)} but {projection} expects {expectedFeatures} input features.", name);
     }
 
+    /// <summary>
+    /// A sequence for self-attention (as <see cref="Sequence(Matrix{float}?, int, string, string)"/>) whose (tokens,
+    /// tokens) scores and (tokens, <paramref name="outFeatures"/>) projections fit in a matrix.
+    /// </summary>
+    public static void Tokens(Matrix<float>? inputs, int expectedFeatures, int outFeatures, string name, string projection)
+    {
+        Sequence(inputs, expectedFeatures, name, projection);
+        Sizes(inputs!.RowCount, outFeatures, name);
+    }
+
+    /// <summary>The (tokens, tokens) scores and the (tokens, outFeatures) projections of a sequence fit in a matrix.</summary>
+    public static void Sizes(int tokens, int outFeatures, string name)
+    {
+        MatrixSize(tokens, $"{name} tokens", tokens, $"{name} tokens", "the attention scores", name);
+        MatrixSize(tokens, $"{name} tokens", outFeatures, "dOut", "the queries, keys, values and context vectors", name);
+    }
+
     /// <summary>A non-empty batch of equally shaped sequences with the expected feature count and at most <paramref name="contextLength"/> tokens.</summary>
-    public static void Batch(IReadOnlyList<Matrix<float>>? batch, int expectedFeatures, int contextLength, string name, string projection)
+    /// <param name="batch">The sequences.</param>
+    /// <param name="expectedFeatures">The features per token the first projection expects.</param>
+    /// <param name="contextLength">The most tokens a sequence may have.</param>
+    /// <param name="name">The caller's name for the batch.</param>
+    /// <param name="projection">The name of the first projection, for the message.</param>
+    /// <param name="outFeatures">When positive, the (tokens, outFeatures) outputs must fit in a matrix.</param>
+    public static void Batch(IReadOnlyList<Matrix<float>>? batch, int expectedFeatures, int contextLength, string name, string projection, int outFeatures = 0)
     {
         ArgumentNullException.ThrowIfNull(batch, name);
         if (batch.Count == 0)
@@ -55,6 +148,8 @@ internal static class Check
         int tokens = batch[0].RowCount;
         if (tokens > contextLength)
             throw new ArgumentException($"{name} have {tokens} tokens but the context length is {contextLength}.", name);
+        if (outFeatures > 0)
+            MatrixSize(tokens, $"{name} tokens", outFeatures, "dOut", "the queries, keys, values and context vectors", name);
     }
 
     /// <summary>A matrix that is exactly <paramref name="rows"/> x <paramref name="columns"/>.</summary>

@@ -20,14 +20,20 @@ public sealed class Dropout
     /// <param name="generator">The seeded generator that decides which elements are dropped; a fresh one if null.</param>
     public Dropout(float p, TorchGenerator? generator = null)
     {
-        if (!(p >= 0f && p < 1f))
-            throw new ArgumentOutOfRangeException(nameof(p), p, $"dropout probability p must be in [0, 1), but is {p}.");
+        CheckProbability(p, nameof(p));
         P = p;
         _generator = generator ?? new TorchGenerator();
     }
 
     /// <summary>The generator the keep/drop decisions are drawn from (read by the training code, which draws the same mask).</summary>
     internal TorchGenerator Generator => _generator;
+
+    /// <summary>A drop probability in [0, 1), named as the caller names it (<c>p</c>, or a module's <c>dropout</c>).</summary>
+    internal static void CheckProbability(float p, string name)
+    {
+        if (!(p >= 0f && p < 1f))
+            throw new ArgumentOutOfRangeException(name, p, $"dropout probability {name} must be in [0, 1), but is {p}.");
+    }
 
     /// <summary>The probability of zeroing an element in training mode.</summary>
     public float P { get; }
@@ -45,9 +51,12 @@ public sealed class Dropout
         if (!Training || P == 0f)
             return outputs;
         float scale = 1f / (1f - P);
+        int columns = outputs.ColumnCount;
+        var draws = new float[(long)outputs.RowCount * columns];   // row-major, drawn in one call (one block of a shared generator's sequence)
+        _generator.FillFloats(draws);
         for (int i = 0; i < outputs.RowCount; i++)
-            for (int j = 0; j < outputs.ColumnCount; j++)
-                outputs[i, j] = _generator.NextFloat() >= P ? outputs[i, j] * scale : 0f;
+            for (int j = 0; j < columns; j++)
+                outputs[i, j] = draws[(long)i * columns + j] >= P ? outputs[i, j] * scale : 0f;
         return outputs;
     }
 }

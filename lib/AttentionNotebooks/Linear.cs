@@ -13,13 +13,12 @@ public sealed class Linear
     /// ±1/√inFeatures, drawn from <paramref name="generator"/> in that order.
     /// </summary>
     /// <param name="inFeatures">Input features per token (d_in).</param>
-    /// <param name="outFeatures">Output features per token (d_out).</param>
+    /// <param name="outFeatures">Output features per token (d_out); the (outFeatures, inFeatures) weight must fit in one matrix.</param>
     /// <param name="bias">Whether the layer adds a bias vector.</param>
     /// <param name="generator">The seeded generator to draw from; a fresh one (PyTorch's start-up state) if null.</param>
     public Linear(int inFeatures, int outFeatures, bool bias = true, TorchGenerator? generator = null)
     {
-        Check.Positive(inFeatures, nameof(inFeatures));
-        Check.Positive(outFeatures, nameof(outFeatures));
+        Check.Projection(inFeatures, nameof(inFeatures), outFeatures, nameof(outFeatures));
         generator ??= new TorchGenerator();
         float weightBound = WeightInitBound(inFeatures);
         Weight = generator.Uniform(outFeatures, inFeatures, -weightBound, weightBound);
@@ -33,8 +32,12 @@ public sealed class Linear
     public Linear(Matrix<float> weight, Vector<float>? bias = null)
     {
         Check.Sequence(weight, nameof(weight));
-        if (bias is not null && bias.Count != weight.RowCount)
-            throw new ArgumentException($"bias has {bias.Count} elements but weight is {Shape.Of(weight)} and needs {weight.RowCount}.", nameof(bias));
+        if (bias is not null)
+        {
+            if (bias.Count != weight.RowCount)
+                throw new ArgumentException($"bias has {bias.Count} elements but weight is {Shape.Of(weight)} and needs {weight.RowCount}.", nameof(bias));
+            Check.Finite(bias, nameof(bias));
+        }
         Weight = weight.Clone();
         Bias = bias?.Clone();
     }
@@ -55,13 +58,26 @@ public sealed class Linear
     public long ParameterCount => (long)Weight.RowCount * Weight.ColumnCount + (Bias?.Count ?? 0);
 
     /// <summary>y = x·Wᵀ + b.</summary>
-    /// <param name="inputs">(tokens, in).</param>
+    /// <param name="inputs">(tokens, in), finite.</param>
     /// <returns>(tokens, out).</returns>
-    public Matrix<float> Forward(Matrix<float> inputs) => Forward(inputs, nameof(inputs), "this Linear layer");
-
-    internal Matrix<float> Forward(Matrix<float> inputs, string inputName, string layerName)
+    /// <exception cref="OverflowException">An output overflowed float32 (inputs or weights too large).</exception>
+    public Matrix<float> Forward(Matrix<float> inputs)
     {
-        Check.Sequence(inputs, InFeatures, inputName, layerName);
+        Check.Sequence(inputs, InFeatures, nameof(inputs), "this Linear layer");
+        Check.MatrixSize(inputs.RowCount, "inputs tokens", OutFeatures, "outFeatures", "the outputs", nameof(inputs));
+        var outputs = Apply(inputs);                                // (T, out)
+        Overflow.InProjection(outputs, "outputs", inputs, nameof(inputs), this, "this Linear layer", "");
+        return outputs;
+    }
+
+    /// <summary>
+    /// y = x·Wᵀ + b without checks, for the modules, which validate their inputs once at their own boundary (with the
+    /// caller's names) and check what they compute for overflow themselves.
+    /// </summary>
+    /// <param name="inputs">(tokens, in), already validated.</param>
+    /// <returns>(tokens, out).</returns>
+    internal Matrix<float> Apply(Matrix<float> inputs)
+    {
         var outputs = inputs.TransposeAndMultiply(Weight);          // (T, out)
         if (Bias is not null)
             for (int i = 0; i < outputs.RowCount; i++)

@@ -19,43 +19,55 @@ public sealed class MultiHeadAttention
     /// <summary>Builds query, key, value (dIn → dOut) and output (dOut → dOut, with bias) projections in that order, as the book does.</summary>
     /// <param name="dIn">Input features per token.</param>
     /// <param name="dOut">Output features per token; must be divisible by <paramref name="numHeads"/>.</param>
-    /// <param name="contextLength">The longest sequence the module accepts.</param>
+    /// <param name="contextLength">The longest sequence the module accepts, at most 46,340 (a sequence's (T, T) scores must fit in one matrix).</param>
     /// <param name="dropout">Probability of dropping an attention weight during training, in [0, 1).</param>
     /// <param name="numHeads">Number of heads.</param>
     /// <param name="qkvBias">Whether the query, key and value projections add a bias (the output projection always does).</param>
     /// <param name="generator">The seeded generator for the weights and the dropout decisions; a fresh one if null.</param>
     public MultiHeadAttention(int dIn, int dOut, int contextLength, float dropout, int numHeads, bool qkvBias = false, TorchGenerator? generator = null)
+        : this(Build(dIn, dOut, contextLength, dropout, numHeads, qkvBias, generator ?? new TorchGenerator()))
     {
-        CheckHeads(dOut, numHeads);
-        Check.Positive(contextLength, nameof(contextLength));
-        generator ??= new TorchGenerator();
-        WQuery = new Linear(dIn, dOut, qkvBias, generator);
-        WKey = new Linear(dIn, dOut, qkvBias, generator);
-        WValue = new Linear(dIn, dOut, qkvBias, generator);
-        OutProj = new Linear(dOut, dOut, bias: true, generator);
-        Dropout = new Dropout(dropout, generator);
-        NumHeads = numHeads;
-        ContextLength = contextLength;
-        Mask = CausalMask.Create(contextLength);
     }
 
     /// <summary>A module with the given projections (used as they are, not copied).</summary>
     public MultiHeadAttention(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout = 0f, TorchGenerator? generator = null)
+        : this(Wrap(wQuery, wKey, wValue, outProj, contextLength, numHeads, dropout, generator))
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
-        ArgumentNullException.ThrowIfNull(outProj);
-        int dOut = wQuery.OutFeatures;
-        Check.MatrixShape(outProj.Weight, dOut, dOut, nameof(outProj), $"W_query has {dOut} outputs, so the output projection");
-        CheckHeads(dOut, numHeads);
-        Check.Positive(contextLength, nameof(contextLength));
-        WQuery = wQuery;
-        WKey = wKey;
-        WValue = wValue;
-        OutProj = outProj;
-        Dropout = new Dropout(dropout, generator);
-        NumHeads = numHeads;
-        ContextLength = contextLength;
-        Mask = CausalMask.Create(contextLength);
+    }
+
+    private MultiHeadAttention(Parts parts)
+    {
+        WQuery = parts.Query;
+        WKey = parts.Key;
+        WValue = parts.Value;
+        OutProj = parts.OutProj;
+        Dropout = parts.Dropout;
+        NumHeads = parts.NumHeads;
+        ContextLength = parts.ContextLength;
+        Mask = CausalMask.Computed(parts.ContextLength);
+    }
+
+    /// <summary>What both public constructors hand to the one that assigns the properties.</summary>
+    private sealed record Parts(Linear Query, Linear Key, Linear Value, Linear OutProj, int ContextLength, int NumHeads, Dropout Dropout);
+
+    private static Parts Build(int dIn, int dOut, int contextLength, float dropout, int numHeads, bool qkvBias, TorchGenerator generator)
+    {
+        Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
+        Check.MatrixSize(dOut, nameof(dOut), dOut, nameof(dOut), "the output projection's weight", nameof(dOut));
+        Check.ContextLength(contextLength, nameof(contextLength));
+        Dropout.CheckProbability(dropout, nameof(dropout));
+        Check.Heads(dOut, nameof(dOut), numHeads);
+        var (query, key, value) = Projections.Draw(dIn, dOut, qkvBias, generator);
+        var outProj = new Linear(dOut, dOut, bias: true, generator);
+        return new Parts(query, key, value, outProj, contextLength, numHeads, new Dropout(dropout, generator));
+    }
+
+    private static Parts Wrap(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout, TorchGenerator? generator)
+    {
+        Projections.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
+        Check.ContextLength(contextLength, nameof(contextLength));
+        Dropout.CheckProbability(dropout, nameof(dropout));
+        return new Parts(wQuery, wKey, wValue, outProj, contextLength, numHeads, new Dropout(dropout, generator));
     }
 
     /// <summary>Query projection for all heads, weight (dOut, dIn).</summary>
@@ -73,7 +85,10 @@ public sealed class MultiHeadAttention
     /// <summary>Dropout applied to the attention weights.</summary>
     public Dropout Dropout { get; }
 
-    /// <summary>(contextLength, contextLength) causal mask, 1 above the diagonal (a buffer, not trained).</summary>
+    /// <summary>
+    /// (contextLength, contextLength) causal mask, 1 above the diagonal (a buffer, not trained): computed, not stored,
+    /// and read-only, as <see cref="CausalAttention.Mask"/> explains.
+    /// </summary>
     public Matrix<float> Mask { get; }
 
     /// <summary>Number of heads.</summary>
@@ -102,47 +117,47 @@ public sealed class MultiHeadAttention
     public long ParameterCount => WQuery.ParameterCount + WKey.ParameterCount + WValue.ParameterCount + OutProj.ParameterCount;
 
     /// <summary>Computes multi-head causal attention over every sequence of a batch.</summary>
-    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite.</param>
     /// <returns>Per sequence: (tokens, dOut) outputs, and each head's (tokens, tokens) weights.</returns>
+    /// <exception cref="OverflowException">A query, key, value, score, context vector or output overflowed float32 (the message says which, where).</exception>
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
-        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
         var outputs = new Matrix<float>[batch.Count];
         var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
         for (int b = 0; b < batch.Count; b++)
-            (outputs[b], weights[b]) = Attend(batch[b]);
+            (outputs[b], weights[b]) = Attend(batch[b], $"batch[{b}]");
         return new MultiHeadAttentionResult(outputs, weights);
     }
 
-    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x)
+    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name)
     {
         int tokens = x.RowCount, headDim = HeadDim;
-        var queries = WQuery.Forward(x);                                    // (T, dOut)
-        var keys = WKey.Forward(x);                                         // (T, dOut)
-        var values = WValue.Forward(x);                                     // (T, dOut)
+        var site = new Site(name, x, $" of {name}");
+        var queries = WQuery.Apply(x);                                      // (T, dOut)
+        var keys = WKey.Apply(x);                                           // (T, dOut)
+        var values = WValue.Apply(x);                                       // (T, dOut)
+        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
         var context = Matrix<float>.Build.Dense(tokens, DOut);              // (T, dOut)
         var weights = new Matrix<float>[NumHeads];
         for (int h = 0; h < NumHeads; h++)
         {
             int first = h * headDim;
+            var head = site with { Where = $" of head {h} on {name}" };
             var q = queries.SubMatrix(0, tokens, first, headDim);           // (T, headDim)  head h's columns
             var k = keys.SubMatrix(0, tokens, first, headDim);              // (T, headDim)
             var v = values.SubMatrix(0, tokens, first, headDim);            // (T, headDim)
             var scores = q * k.Transpose();                                 // (T, T)
-            var masked = CausalMask.MaskedFill(scores, Mask);               // (T, T)
-            weights[h] = Softmax.Stable(masked / MathF.Sqrt(headDim));      // (T, T)
+            Overflow.InScores(scores, q, k, head, causal: true);
+            CausalMask.FillAboveDiagonalInPlace(scores);                    // (T, T)  −∞ above the diagonal
+            weights[h] = Softmax.Stable(scores / MathF.Sqrt(headDim));      // (T, T)
             weights[h] = Dropout.Forward(weights[h]);                       // (T, T)
-            context.SetSubMatrix(0, first, weights[h] * v);                 // (T, headDim) into (T, dOut)
+            var z = weights[h] * v;                                         // (T, headDim)
+            Overflow.InContext(z, v, head);
+            context.SetSubMatrix(0, first, z);                              // (T, headDim) into (T, dOut)
         }
-        var output = OutProj.Forward(context);                              // (T, dOut)
+        var output = OutProj.Apply(context);                                // (T, dOut)
+        Overflow.InProjection(output, "outputs", context, $"the context vectors of {name}", OutProj, "OutProj", $" of {name}");
         return (output, weights);
-    }
-
-    private static void CheckHeads(int dOut, int numHeads)
-    {
-        Check.Positive(dOut, nameof(dOut));
-        Check.Positive(numHeads, nameof(numHeads));
-        if (dOut % numHeads != 0)
-            throw new ArgumentException($"d_out ({dOut}) must be divisible by num_heads ({numHeads}): each head gets d_out / num_heads features.", nameof(numHeads));
     }
 }

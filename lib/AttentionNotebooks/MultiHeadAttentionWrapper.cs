@@ -22,7 +22,11 @@ public sealed class MultiHeadAttentionWrapper
     /// <param name="generator">The seeded generator for every head; a fresh one if null.</param>
     public MultiHeadAttentionWrapper(int dIn, int dOut, int contextLength, float dropout, int numHeads, bool qkvBias = false, TorchGenerator? generator = null)
     {
+        Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
+        Check.ContextLength(contextLength, nameof(contextLength));
+        Dropout.CheckProbability(dropout, nameof(dropout));
         Check.Positive(numHeads, nameof(numHeads));
+        Check.MatrixSize(numHeads, nameof(numHeads), dOut, nameof(dOut), "the concatenated context vectors of one token", nameof(numHeads));
         generator ??= new TorchGenerator();
         var heads = new CausalAttention[numHeads];
         for (int h = 0; h < numHeads; h++)
@@ -37,6 +41,10 @@ public sealed class MultiHeadAttentionWrapper
         var list = heads.ToArray();
         if (list.Length == 0)
             throw new ArgumentException("a multi-head wrapper needs at least one head.", nameof(heads));
+        for (int h = 0; h < list.Length; h++)
+            if (list[h] is null)
+                throw new ArgumentNullException(nameof(heads), $"heads[{h}] is null: every head must be a CausalAttention module.");
+        Check.MatrixSize(list.Length, "the number of heads", list[0].DOut, "dOut", "the concatenated context vectors of one token", nameof(heads));
         for (int h = 1; h < list.Length; h++)
         {
             if (list[h].DIn != list[0].DIn || list[h].DOut != list[0].DOut || list[h].ContextLength != list[0].ContextLength)
@@ -74,19 +82,24 @@ public sealed class MultiHeadAttentionWrapper
     public long ParameterCount => Heads.Sum(h => h.ParameterCount);
 
     /// <summary>Runs every head over the batch and concatenates their context vectors.</summary>
-    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite.</param>
     /// <returns>Per sequence: (tokens, heads·dOut) context vectors, and each head's (tokens, tokens) weights.</returns>
+    /// <exception cref="OverflowException">A query, key, value, score or context vector of a head overflowed float32 (the message says which, where).</exception>
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
-        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
-        var perHead = Heads.Select(head => head.Forward(batch)).ToArray();                    // heads × (B, T, dOut)
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        var perHead = Heads.Select((head, h) => AttendAll(head, h, batch)).ToArray();        // heads × (B, T, dOut)
         var context = new Matrix<float>[batch.Count];
         var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
         for (int b = 0; b < batch.Count; b++)
         {
-            context[b] = perHead.Skip(1).Aggregate(perHead[0].Context[b], (z, r) => z.Append(r.Context[b]));  // (T, heads·dOut)
-            weights[b] = perHead.Select(r => r.Weights[b]).ToArray();                          // heads × (T, T)
+            context[b] = perHead.Skip(1).Aggregate(perHead[0][b].Context, (z, r) => z.Append(r[b].Context));  // (T, heads·dOut)
+            weights[b] = perHead.Select(r => r[b].Weights).ToArray();                          // heads × (T, T)
         }
         return new MultiHeadAttentionResult(context, weights);
     }
+
+    /// <summary>Head <paramref name="h"/> over every (already validated) sequence of the batch, in order.</summary>
+    private static (Matrix<float> Context, Matrix<float> Weights)[] AttendAll(CausalAttention head, int h, IReadOnlyList<Matrix<float>> batch) =>
+        batch.Select((x, b) => head.Attend(new Site($"batch[{b}]", x, $" of head {h} on batch[{b}]"))).ToArray();
 }

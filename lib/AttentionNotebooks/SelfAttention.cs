@@ -19,20 +19,25 @@ public sealed class SelfAttention
     /// <param name="qkvBias">Whether the three projections add a bias.</param>
     /// <param name="generator">The seeded generator to draw from; a fresh one (PyTorch's start-up state) if null.</param>
     public SelfAttention(int dIn, int dOut, bool qkvBias = false, TorchGenerator? generator = null)
+        : this(Build(dIn, dOut, qkvBias, generator ?? new TorchGenerator()))
     {
-        generator ??= new TorchGenerator();
-        WQuery = new Linear(dIn, dOut, qkvBias, generator);
-        WKey = new Linear(dIn, dOut, qkvBias, generator);
-        WValue = new Linear(dIn, dOut, qkvBias, generator);
     }
 
     /// <summary>A module with the given projections (used as they are, not copied).</summary>
     public SelfAttention(Linear wQuery, Linear wKey, Linear wValue)
+        : this(Projections.Checked(wQuery, wKey, wValue))
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
-        WQuery = wQuery;
-        WKey = wKey;
-        WValue = wValue;
+    }
+
+    private SelfAttention((Linear Query, Linear Key, Linear Value) layers)
+    {
+        (WQuery, WKey, WValue) = layers;
+    }
+
+    private static (Linear, Linear, Linear) Build(int dIn, int dOut, bool qkvBias, TorchGenerator generator)
+    {
+        Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
+        return Projections.Draw(dIn, dOut, qkvBias, generator);
     }
 
     /// <summary>Query projection, weight (dOut, dIn).</summary>
@@ -54,17 +59,22 @@ public sealed class SelfAttention
     public long ParameterCount => WQuery.ParameterCount + WKey.ParameterCount + WValue.ParameterCount;
 
     /// <summary>Computes self-attention over one sequence.</summary>
-    /// <param name="inputs">(tokens, dIn).</param>
+    /// <param name="inputs">(tokens, dIn), all values finite; the (tokens, tokens) scores must fit in one matrix.</param>
     /// <returns>Context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
+    /// <exception cref="OverflowException">A query, key, value, score or context vector overflowed float32 (the message says which, where).</exception>
     public AttentionResult Forward(Matrix<float> inputs)
     {
-        Check.Sequence(inputs, DIn, nameof(inputs), "W_query");
-        var queries = WQuery.Forward(inputs);                       // (T, dOut)
-        var keys = WKey.Forward(inputs);                            // (T, dOut)
-        var values = WValue.Forward(inputs);                        // (T, dOut)
+        Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
+        var site = new Site(nameof(inputs), inputs, "");
+        var queries = WQuery.Apply(inputs);                         // (T, dOut)
+        var keys = WKey.Apply(inputs);                              // (T, dOut)
+        var values = WValue.Apply(inputs);                          // (T, dOut)
+        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
         var scores = queries * keys.Transpose();                    // (T, T)
+        Overflow.InScores(scores, queries, keys, site, causal: false);
         var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)
         var context = weights * values;                             // (T, dOut)
+        Overflow.InContext(context, values, site);
         return new AttentionResult(context, weights);
     }
 }

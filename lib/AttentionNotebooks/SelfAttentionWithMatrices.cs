@@ -23,6 +23,7 @@ public sealed class SelfAttentionWithMatrices
     {
         Check.Positive(dIn, nameof(dIn));
         Check.Positive(dOut, nameof(dOut));
+        Check.MatrixSize(dIn, nameof(dIn), dOut, nameof(dOut), "each projection matrix", nameof(dOut));
         generator ??= new TorchGenerator();
         WQuery = generator.Rand(dIn, dOut);
         WKey = generator.Rand(dIn, dOut);
@@ -35,6 +36,8 @@ public sealed class SelfAttentionWithMatrices
         Check.Sequence(wQuery, nameof(wQuery));
         Check.MatrixShape(wKey, wQuery.RowCount, wQuery.ColumnCount, nameof(wKey), $"W_query is {Shape.Of(wQuery)}, so W_key");
         Check.MatrixShape(wValue, wQuery.RowCount, wQuery.ColumnCount, nameof(wValue), $"W_query is {Shape.Of(wQuery)}, so W_value");
+        Check.Sequence(wKey, nameof(wKey));
+        Check.Sequence(wValue, nameof(wValue));
         WQuery = wQuery.Clone();
         WKey = wKey.Clone();
         WValue = wValue.Clone();
@@ -59,17 +62,24 @@ public sealed class SelfAttentionWithMatrices
     public long ParameterCount => 3L * DIn * DOut;
 
     /// <summary>Computes self-attention over one sequence.</summary>
-    /// <param name="inputs">(tokens, dIn).</param>
+    /// <param name="inputs">(tokens, dIn), all values finite; the (tokens, tokens) scores must fit in one matrix.</param>
     /// <returns>Context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
+    /// <exception cref="OverflowException">A query, key, value, score or context vector overflowed float32 (the message says which, where).</exception>
     public AttentionResult Forward(Matrix<float> inputs)
     {
-        Check.Sequence(inputs, DIn, nameof(inputs), "W_query");
+        Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
+        var site = new Site(nameof(inputs), inputs, "");
         var queries = inputs * WQuery;                              // (T, dOut)
         var keys = inputs * WKey;                                   // (T, dOut)
         var values = inputs * WValue;                               // (T, dOut)
+        Overflow.InProjection(queries, "queries", site, WQuery, "W_query");
+        Overflow.InProjection(keys, "keys", site, WKey, "W_key");
+        Overflow.InProjection(values, "values", site, WValue, "W_value");
         var scores = queries * keys.Transpose();                    // (T, T)
+        Overflow.InScores(scores, queries, keys, site, causal: false);
         var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)
         var context = weights * values;                             // (T, dOut)
+        Overflow.InContext(context, values, site);
         return new AttentionResult(context, weights);
     }
 }

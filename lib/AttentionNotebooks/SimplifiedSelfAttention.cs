@@ -12,14 +12,19 @@ namespace AttentionNotebooks;
 public static class SimplifiedSelfAttention
 {
     /// <summary>Computes simplified self-attention over one sequence.</summary>
-    /// <param name="inputs">(tokens, d) embeddings, one row per token.</param>
+    /// <param name="inputs">(tokens, d) embeddings, one row per token, all finite; the (tokens, tokens) scores must fit in one matrix.</param>
     /// <returns>Context vectors (tokens, d) and attention weights (tokens, tokens).</returns>
+    /// <exception cref="OverflowException">A score or context vector overflowed float32 (the message says which, where).</exception>
     public static AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Sequence(inputs, nameof(inputs));
+        Check.Sizes(inputs.RowCount, inputs.ColumnCount, nameof(inputs));
+        var site = new Site(nameof(inputs), inputs, "");
         var scores = inputs * inputs.Transpose();      // (T, T)  ω_ij = x_i · x_j
+        Overflow.InScores(scores, inputs, inputs, site, causal: false);
         var weights = Softmax.Stable(scores);          // (T, T)  rows sum to 1
         var context = weights * inputs;                // (T, d)  z_i = Σ_j α_ij x_j
+        Overflow.InContext(context, inputs, site);
         return new AttentionResult(context, weights);
     }
 }

@@ -12,11 +12,11 @@ public static class Softmax
     /// The textbook formula applied directly: exp(x_i) / Σ_j exp(x_j), row by row. It overflows to NaN once a score
     /// exceeds about 88 (exp(89) is larger than float32 can hold); use <see cref="Stable(Matrix{float})"/> in practice.
     /// </summary>
-    /// <param name="scores">(rows, n) scores.</param>
+    /// <param name="scores">(rows, n) scores, n ≥ 1.</param>
     /// <returns>(rows, n) weights, each row summing to 1 (or NaN where the computation overflowed).</returns>
     public static Matrix<float> Naive(Matrix<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(scores);
+        CheckNotEmpty(scores);
         var weights = scores.Map(MathF.Exp);
         for (int i = 0; i < weights.RowCount; i++)
         {
@@ -34,19 +34,24 @@ public static class Softmax
     /// <see cref="Naive(Matrix{float})"/> in exact arithmetic (the factor exp(−m) cancels) but never overflows, because
     /// every exponent is ≤ 0. A score of −∞ (a masked position) gets weight exactly 0.
     /// </summary>
-    /// <param name="scores">(rows, n) scores; a row may contain −∞ but not only −∞.</param>
+    /// <param name="scores">(rows, n) scores, n ≥ 1: finite, or −∞ for a masked position; a row may contain −∞ but not only −∞.</param>
     /// <returns>(rows, n) weights, each row summing to 1.</returns>
     public static Matrix<float> Stable(Matrix<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(scores);
+        CheckNotEmpty(scores);
         var weights = Matrix<float>.Build.Dense(scores.RowCount, scores.ColumnCount);
         for (int i = 0; i < scores.RowCount; i++)
         {
             float max = float.NegativeInfinity;
             for (int j = 0; j < scores.ColumnCount; j++)
-                max = Math.Max(max, scores[i, j]);
+            {
+                float s = scores[i, j];
+                if (float.IsNaN(s) || float.IsPositiveInfinity(s))
+                    throw new ArgumentException($"scores contains {s} at row {i}, column {j} of the {Shape.Of(scores)} scores: softmax needs finite scores (or -Infinity for a masked position).", nameof(scores));
+                max = Math.Max(max, s);
+            }
             if (float.IsNegativeInfinity(max))
-                throw new ArgumentException($"row {i} of the {Shape.Of(scores)} scores is entirely -Infinity: there is nothing to attend to.", nameof(scores));
+                throw new ArgumentException($"row {i} of the {Shape.Of(scores)} scores is entirely -Infinity (every position masked): there is nothing to attend to.", nameof(scores));
             float sum = 0f;
             for (int j = 0; j < scores.ColumnCount; j++)
             {
@@ -60,12 +65,26 @@ public static class Softmax
         return weights;
     }
 
+    private static void CheckNotEmpty(Matrix<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.ColumnCount == 0)
+            throw new ArgumentException($"the scores are {Shape.Of(scores)}: softmax needs at least one score per row.", nameof(scores));
+    }
+
+    private static void CheckNotEmpty(Vector<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count == 0)
+            throw new ArgumentException("the scores are empty (0 elements): softmax needs at least one score.", nameof(scores));
+    }
+
     /// <summary>The naive softmax of one row of scores: exp(x_i) / Σ_j exp(x_j).</summary>
     /// <param name="scores">(n) scores.</param>
     /// <returns>(n) weights.</returns>
     public static Vector<float> Naive(Vector<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(scores);
+        CheckNotEmpty(scores);
         return Naive(scores.ToRowMatrix()).Row(0);
     }
 
@@ -74,7 +93,7 @@ public static class Softmax
     /// <returns>(n) weights.</returns>
     public static Vector<float> Stable(Vector<float> scores)
     {
-        ArgumentNullException.ThrowIfNull(scores);
+        CheckNotEmpty(scores);
         return Stable(scores.ToRowMatrix()).Row(0);
     }
 }

@@ -36,6 +36,10 @@ public enum TorchCpuCapability
 /// <para>Pass one generator to everything you build in sequence, exactly as PyTorch's global generator is shared:
 /// <c>torch.manual_seed(123)</c> followed by three <c>nn.Linear</c> layers is one generator seeded with 123 passed to
 /// three <see cref="Linear"/> constructors. The library never uses a hidden global generator.</para>
+/// <para>Thread safety: every method takes the generator's lock, so a generator shared by several threads never
+/// corrupts its state or throws, and each call's draws (a whole matrix, a whole dropout mask) are consecutive numbers
+/// of the sequence. Which thread gets which part of the sequence then depends on scheduling, so the results are only
+/// reproducible when each thread has its own generator (or the threads take turns in a fixed order).</para>
 /// <para>Checked against libtorch 2.10.0 (through TorchSharp 0.107.0) by the fixtures in
 /// <c>tests/AttentionNotebooks.Tests/Fixtures</c>, written by <c>tools/TorchReference</c> under both
 /// <see cref="TorchCpuCapability"/> values.</para>
@@ -51,6 +55,7 @@ public sealed class TorchGenerator
     private const uint UpperMask = 0x80000000U;
     private const uint LowerMask = 0x7fffffffU;
 
+    private readonly Lock _lock = new();
     private readonly uint[] _state = new uint[StateSize];
     private int _next;
     private double? _nextDoubleNormal;
@@ -67,7 +72,16 @@ public sealed class TorchGenerator
     }
 
     /// <summary>The seed this generator was last seeded with.</summary>
-    public ulong InitialSeed { get; private set; }
+    public ulong InitialSeed
+    {
+        get
+        {
+            lock (_lock)
+                return _initialSeed;
+        }
+    }
+
+    private ulong _initialSeed;
 
     /// <summary>Which of PyTorch's CPU kernels this generator reproduces.</summary>
     public TorchCpuCapability Capability { get; }
@@ -76,16 +90,67 @@ public sealed class TorchGenerator
     /// <param name="seed">The seed; only its low 32 bits reach the Mersenne Twister, as in PyTorch.</param>
     public void ManualSeed(ulong seed)
     {
-        InitialSeed = seed;
-        _nextDoubleNormal = null;
-        _state[0] = (uint)(seed & 0xffffffffUL);
-        for (uint j = 1; j < StateSize; j++)
-            _state[j] = 1812433253U * (_state[j - 1] ^ (_state[j - 1] >> 30)) + j;
-        _next = StateSize;
+        lock (_lock)
+        {
+            _initialSeed = seed;
+            _nextDoubleNormal = null;
+            _state[0] = (uint)(seed & 0xffffffffUL);
+            for (uint j = 1; j < StateSize; j++)
+                _state[j] = 1812433253U * (_state[j - 1] ^ (_state[j - 1] >> 30)) + j;
+            _next = StateSize;
+        }
     }
 
     /// <summary>The next raw 32-bit draw of the Mersenne Twister (PyTorch's <c>generator->random()</c>).</summary>
     public uint NextUInt32()
+    {
+        lock (_lock)
+            return Draw32();
+    }
+
+    /// <summary>A 64-bit draw made of two 32-bit draws, the first in the high half (PyTorch's <c>random64()</c>).</summary>
+    public ulong NextUInt64()
+    {
+        lock (_lock)
+            return Draw64();
+    }
+
+    /// <summary>One float32 in [0, 1): the low 24 bits of a 32-bit draw times 2^-24 (one element of <c>torch.rand</c>).</summary>
+    public float NextFloat()
+    {
+        lock (_lock)
+            return DrawFloat();
+    }
+
+    /// <summary>One float64 in [0, 1): the low 53 bits of a 64-bit draw times 2^-53 (one element of a float64 <c>torch.rand</c>).</summary>
+    public double NextDouble()
+    {
+        lock (_lock)
+            return DrawDouble();
+    }
+
+    /// <summary>
+    /// One float32 uniform in [from, to), drawn as PyTorch's <c>uniform_(from, to)</c> draws each float32 element:
+    /// x·(to − from) + from with x = <see cref="NextFloat"/>, fused into one rounding under <see cref="TorchCpuCapability.Avx2"/>.
+    /// </summary>
+    public float NextUniform(float from, float to)
+    {
+        lock (_lock)
+            return DrawUniform(from, to);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with <see cref="NextFloat"/> draws, in order, under one lock (so they are consecutive in the sequence).</summary>
+    internal void FillFloats(Span<float> destination)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < destination.Length; i++)
+                destination[i] = DrawFloat();
+        }
+    }
+
+    // The draws themselves; callers hold _lock.
+    private uint Draw32()
     {
         if (_next >= StateSize)
             Twist();
@@ -97,27 +162,20 @@ public sealed class TorchGenerator
         return y;
     }
 
-    /// <summary>A 64-bit draw made of two 32-bit draws, the first in the high half (PyTorch's <c>random64()</c>).</summary>
-    public ulong NextUInt64()
+    private ulong Draw64()
     {
-        ulong high = NextUInt32();
-        ulong low = NextUInt32();
+        ulong high = Draw32();
+        ulong low = Draw32();
         return (high << 32) | low;
     }
 
-    /// <summary>One float32 in [0, 1): the low 24 bits of a 32-bit draw times 2^-24 (one element of <c>torch.rand</c>).</summary>
-    public float NextFloat() => (NextUInt32() & 0xffffffU) * (1.0f / (1 << 24));
+    private float DrawFloat() => (Draw32() & 0xffffffU) * (1.0f / (1 << 24));
 
-    /// <summary>One float64 in [0, 1): the low 53 bits of a 64-bit draw times 2^-53 (one element of a float64 <c>torch.rand</c>).</summary>
-    public double NextDouble() => (NextUInt64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
+    private double DrawDouble() => (Draw64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
 
-    /// <summary>
-    /// One float32 uniform in [from, to), drawn as PyTorch's <c>uniform_(from, to)</c> draws each float32 element:
-    /// x·(to − from) + from with x = <see cref="NextFloat"/>, fused into one rounding under <see cref="TorchCpuCapability.Avx2"/>.
-    /// </summary>
-    public float NextUniform(float from, float to)
+    private float DrawUniform(float from, float to)
     {
-        float x = NextFloat();
+        float x = DrawFloat();
         return Capability == TorchCpuCapability.Avx2 ? MathF.FusedMultiplyAdd(x, to - from, from) : x * (to - from) + from;
     }
 
@@ -142,6 +200,7 @@ public sealed class TorchGenerator
     {
         Check.Positive(rows, nameof(rows));
         Check.Positive(cols, nameof(cols));
+        Check.MatrixSize(rows, nameof(rows), cols, nameof(cols), "the matrix", nameof(cols));
         var values = new float[rows * cols];
         FillUniform(values, from, to);
         return FromRowMajor(rows, cols, values);
@@ -168,8 +227,11 @@ public sealed class TorchGenerator
     {
         if (!(from <= to) || !float.IsFinite(from) || !float.IsFinite(to))
             throw new ArgumentException($"uniform bounds must be finite with from <= to, but are from = {from}, to = {to}.");
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = NextUniform(from, to);
+        lock (_lock)
+        {
+            for (int i = 0; i < destination.Length; i++)
+                destination[i] = DrawUniform(from, to);
+        }
     }
 
     /// <summary>
@@ -181,6 +243,7 @@ public sealed class TorchGenerator
     {
         Check.Positive(rows, nameof(rows));
         Check.Positive(cols, nameof(cols));
+        Check.MatrixSize(rows, nameof(rows), cols, nameof(cols), "the matrix", nameof(cols));
         var values = new float[rows * cols];
         FillRandn(values);
         return FromRowMajor(rows, cols, values);
@@ -203,13 +266,16 @@ public sealed class TorchGenerator
     /// <param name="destination">The elements in memory (row-major) order.</param>
     public void FillRandn(Span<float> destination)
     {
-        if (destination.Length >= 16)
+        lock (_lock)
         {
-            NormalFill(destination);
-            return;
+            if (destination.Length >= 16)
+            {
+                NormalFill(destination);
+                return;
+            }
+            for (int i = 0; i < destination.Length; i++)
+                destination[i] = (float)NextDoubleNormal();
         }
-        for (int i = 0; i < destination.Length; i++)
-            destination[i] = (float)NextDoubleNormal();
     }
 
     private static Matrix<float> FromRowMajor(int rows, int cols, float[] values)
@@ -217,7 +283,7 @@ public sealed class TorchGenerator
         var m = Matrix<float>.Build.Dense(rows, cols);
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
-                m[i, j] = values[i * cols + j];
+                m[i, j] = values[(long)i * cols + j];
         return m;
     }
 
@@ -228,8 +294,8 @@ public sealed class TorchGenerator
             _nextDoubleNormal = null;
             return cached;
         }
-        double u1 = NextDouble();
-        double u2 = NextDouble();
+        double u1 = DrawDouble();
+        double u2 = DrawDouble();
         double r = Math.Sqrt(-2.0 * TorchMath.Log1P(-u2));
         double theta = 2.0 * Math.PI * u1;
         _nextDoubleNormal = r * Math.Sin(theta);
@@ -239,14 +305,14 @@ public sealed class TorchGenerator
     private void NormalFill(Span<float> data)
     {
         for (int i = 0; i < data.Length; i++)
-            data[i] = NextFloat();
+            data[i] = DrawFloat();
         for (int i = 0; i + 16 <= data.Length; i += 16)
             NormalFill16(data.Slice(i, 16));
         if (data.Length % 16 != 0)
         {
             var tail = data[^16..];
             for (int i = 0; i < 16; i++)
-                tail[i] = NextFloat();
+                tail[i] = DrawFloat();
             NormalFill16(tail);
         }
     }

@@ -119,4 +119,101 @@ public sealed class CausalAttentionTests
         var e = Assert.Throws<ArgumentException>(() => new CausalAttention(3, 2, 6).Forward(batch));
         Assert.Contains("batch[1] contains Infinity at row 4, column 0", e.Message);
     }
+
+    [Fact]
+    public void A_context_length_whose_scores_cannot_fit_is_an_error_naming_it_and_the_product()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CausalAttention(3, 2, int.MaxValue));
+        Assert.Equal("contextLength", e.ParamName);
+        Assert.Contains("contextLength (2147483647) x contextLength (2147483647) = 4611686014132420609 elements, which exceeds the largest matrix (2147483591 elements", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CausalAttention(3, 2, 46341));
+        Assert.Equal(46340, new CausalAttention(3, 2, 46340).ContextLength);
+    }
+
+    [Fact]
+    public void A_long_context_allocates_no_mask_and_the_mask_reads_like_the_books_buffer()
+    {
+        var g = new TorchGenerator(1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ca = new CausalAttention(3, 2, 20000, generator: g);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.InRange(allocated, 0, 64 * 1024);                    // a dense mask would be 1.6 GB
+        Assert.Equal((20000, 20000), (ca.Mask.RowCount, ca.Mask.ColumnCount));
+        Assert.Equal(1f, ca.Mask[0, 19999]);
+        Assert.Equal(0f, ca.Mask[19999, 0]);
+        Assert.Equal(0f, ca.Mask[123, 123]);
+        Assert.Equal(CausalMask.Create(6), new CausalAttention(3, 2, 6).Mask);
+        Assert.Throws<NotSupportedException>(() => ca.Mask[1, 0] = 1f);
+    }
+
+    [Fact]
+    public void The_forward_pass_equals_masking_with_the_books_dense_buffer()
+    {
+        var ca = new CausalAttention(3, 2, 6, generator: new TorchGenerator(123));
+        var x = SampleData.Inputs();
+        var scores = ca.WQuery.Forward(x) * ca.WKey.Forward(x).Transpose();
+        var expected = Softmax.Stable(CausalMask.MaskedFill(scores, CausalMask.Create(6)) / MathF.Sqrt(2));
+        Assert.Equal(expected, ca.Forward(x).Weights);
+        Assert.Equal(expected, Softmax.Stable(CausalMask.MaskedFill(scores, ca.Mask) / MathF.Sqrt(2)));
+    }
+
+    [Fact]
+    public void Scores_that_overflow_float32_are_an_error_saying_which_score_and_why_not_blaming_the_mask()
+    {
+        var ca = new CausalAttention(3, 2, 6, generator: new TorchGenerator(123));
+        var x = Huge.Inputs(6, 3, 1e20f);
+        var xd = Reference.ToDouble(x);
+        string sign = Huge.SignOfFirstScore(Reference.Linear(xd, ca.WQuery), Reference.Linear(xd, ca.WKey));
+        var e = Assert.Throws<OverflowException>(() => ca.Forward(x));
+        Assert.StartsWith($"the attention scores overflowed: row 0, column 0 of the 6x6 attention scores is {sign} (the largest |value| in inputs is 1E+20, in the queries ", e.Message);
+        Assert.DoesNotContain("entirely", e.Message);
+        e = Assert.Throws<OverflowException>(() => ca.Forward([SampleData.Inputs(), x]));
+        Assert.StartsWith($"the attention scores of batch[1] overflowed: row 0, column 0", e.Message);
+    }
+
+    [Fact]
+    public void A_score_that_overflows_only_above_the_diagonal_is_masked_away()
+    {
+        // q_0·k_1 = 1e40 overflows, but token 0 never attends to token 1; every score the mask keeps is 0.
+        var ca = new CausalAttention(SelfAttentionTests.PickFeature(0), SelfAttentionTests.PickFeature(1), SelfAttentionTests.PickFeature(0), 2);
+        var result = ca.Forward(Matrix<float>.Build.DenseOfArray(new float[,] { { 1e20f, 0f }, { 0f, 1e20f } }));
+        Assert.Equal(Matrix<float>.Build.DenseOfArray(new float[,] { { 1f, 0f }, { 0.5f, 0.5f } }), result.Weights);
+        Assert.Equal(Matrix<float>.Build.DenseOfArray(new float[,] { { 1e20f }, { 5e19f } }), result.Context);
+    }
+
+    [Fact]
+    public void Context_vectors_that_overflow_after_dropout_are_an_error_naming_them()
+    {
+        // Zero queries and keys give uniform weights; dropout doubles the survivors, so 2·3e38 overflows where a weight survives.
+        var zero = new Linear(Matrix<float>.Build.Dense(1, 1));
+        var one = new Linear(Matrix<float>.Build.Dense(1, 1, 1f));
+        var ca = new CausalAttention(zero, zero, one, 6, dropout: 0.5f, generator: new TorchGenerator(1));
+        var e = Assert.Throws<OverflowException>(() => ca.Forward([Matrix<float>.Build.Dense(6, 1, 3e38f)]));
+        Assert.StartsWith("the context vectors of batch[0] overflowed: row ", e.Message);
+        Assert.EndsWith("(the largest |value| in batch[0] is 3E+38 and in the values 3E+38; float32 holds up to 3.4E+38).", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 2, 6, 0f, "dIn")]
+    [InlineData(3, 0, 6, 0f, "dOut")]
+    [InlineData(3, 2, 0, 0f, "contextLength")]
+    [InlineData(3, 2, 6, 1f, "dropout")]
+    public void Invalid_arguments_are_errors_naming_the_callers_parameter_before_anything_is_drawn(int dIn, int dOut, int contextLength, float dropout, string name)
+    {
+        var g = new TorchGenerator(9);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CausalAttention(dIn, dOut, contextLength, dropout, generator: g));
+        Assert.Equal(name, e.ParamName);
+        Assert.Equal(new TorchGenerator(9).NextUInt32(), g.NextUInt32());
+    }
+
+    [Fact]
+    public void Both_constructors_build_the_same_module()
+    {
+        var built = new CausalAttention(3, 2, 6, dropout: 0.25f, generator: new TorchGenerator(4));
+        var wrapped = new CausalAttention(built.WQuery, built.WKey, built.WValue, 6, dropout: 0.25f, new TorchGenerator(4));
+        Assert.Equal((built.ContextLength, built.DIn, built.DOut, built.Dropout.P), (wrapped.ContextLength, wrapped.DIn, wrapped.DOut, wrapped.Dropout.P));
+        Assert.Equal(built.Mask, wrapped.Mask);
+        built.Training = wrapped.Training = false;
+        Assert.Equal(built.Forward(SampleData.Inputs()).Context, wrapped.Forward(SampleData.Inputs()).Context);
+    }
 }

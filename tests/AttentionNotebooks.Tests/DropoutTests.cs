@@ -69,4 +69,44 @@ public sealed class DropoutTests
         Assert.Contains("must be in [0, 1)", e.Message);
         Assert.Contains($"but is {p}", e.Message);
     }
+
+    [Fact]
+    public void Two_modules_sharing_a_generator_on_two_threads_drop_consistently_and_consume_exactly_their_draws()
+    {
+        const int rounds = 2_000;
+        var shared = new TorchGenerator(5);
+        var modules = new[] { new CausalAttention(3, 2, 6, dropout: 0.5f, generator: shared), new CausalAttention(3, 2, 6, dropout: 0.5f, generator: shared) };
+        var kept = modules.Select(m => new CausalAttention(m.WQuery, m.WKey, m.WValue, 6).Forward(SampleData.Inputs()).Weights).ToArray();
+        var reference = new TorchGenerator(5);
+        new CausalAttention(3, 2, 6, dropout: 0.5f, generator: reference);
+        new CausalAttention(3, 2, 6, dropout: 0.5f, generator: reference);  // the reference is where the shared one starts dropping
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using var start = new Barrier(2);
+        var workers = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                for (int r = 0; r < rounds; r++)
+                {
+                    var dropped = modules[t].Forward(SampleData.Inputs()).Weights;
+                    for (int i = 0; i < 6; i++)
+                        for (int j = 0; j < 6; j++)
+                            Assert.True(dropped[i, j] == 0f || dropped[i, j] == 2f * kept[t][i, j]);
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        })).ToArray();
+        foreach (var w in workers)
+            w.Start();
+        foreach (var w in workers)
+            w.Join();
+        Assert.Empty(errors);
+        for (int i = 0; i < 2 * rounds * 36; i++)                           // one draw per element of each 6x6 weight matrix
+            reference.NextFloat();
+        Assert.Equal(reference.NextUInt32(), shared.NextUInt32());
+    }
 }

@@ -103,4 +103,35 @@ public sealed class LinearTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Linear(dIn, dOut));
         Assert.Contains("must be positive", e.Message);
     }
+
+    [Fact]
+    public void A_weight_too_large_for_one_matrix_is_an_error_naming_both_sizes_and_the_product()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Linear(46341, 46341));
+        Assert.Contains("outFeatures (46341) x inFeatures (46341) = 2147488281 elements, which exceeds the largest matrix (2147483591 elements", e.Message);
+        Assert.Equal("outFeatures", e.ParamName);
+    }
+
+    [Fact]
+    public void NaN_or_infinity_in_the_bias_is_an_error_naming_the_element()
+    {
+        var w = Matrix<float>.Build.Dense(2, 3, 1f);
+        var e = Assert.Throws<ArgumentException>(() => new Linear(w, Vector<float>.Build.DenseOfArray([0.5f, float.NaN])));
+        Assert.Equal("bias", e.ParamName);
+        Assert.Contains("bias contains NaN at element 1", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new Linear(w, Vector<float>.Build.DenseOfArray([float.NegativeInfinity, 0f])));
+        Assert.Contains("bias contains -Infinity at element 0", e.Message);
+    }
+
+    [Fact]
+    public void Outputs_that_overflow_float32_are_an_error_naming_the_position_and_the_magnitudes()
+    {
+        var layer = new Linear(Matrix<float>.Build.Dense(2, 3, 2f));
+        var inputs = Matrix<float>.Build.Dense(4, 3, 1f);
+        inputs[2, 1] = 3e38f;                                       // 2·3e38 overflows in row 2 of both outputs
+        var e = Assert.Throws<OverflowException>(() => layer.Forward(inputs));
+        Assert.Equal(
+            "the outputs overflowed: row 2, column 0 of the 4x2 outputs is +Infinity " +
+            "(the largest |value| in inputs is 3E+38 and in this Linear layer 2; float32 holds up to 3.4E+38).", e.Message);
+    }
 }

@@ -70,4 +70,36 @@ public sealed class MultiHeadAttentionWrapperTests
         var wrapper = new MultiHeadAttentionWrapper(3, 2, 6, 0.1f, numHeads: 3) { Training = false };
         Assert.All(wrapper.Heads, h => Assert.False(h.Training));
     }
+
+    [Fact]
+    public void A_null_head_is_an_error_naming_it_at_construction()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => new MultiHeadAttentionWrapper([new CausalAttention(3, 2, 6), null!]));
+        Assert.Equal("heads", e.ParamName);
+        Assert.Contains("heads[1] is null", e.Message);
+        e = Assert.Throws<ArgumentNullException>(() => new MultiHeadAttentionWrapper([null!]));
+        Assert.Contains("heads[0] is null", e.Message);
+    }
+
+    [Fact]
+    public void Scores_that_overflow_float32_are_an_error_naming_the_head_and_sequence()
+    {
+        var wrapper = new MultiHeadAttentionWrapper(3, 2, 6, 0f, numHeads: 2, generator: new TorchGenerator(123));
+        var x = Huge.Inputs(6, 3, 1e20f);
+        var xd = Reference.ToDouble(x);
+        var head = wrapper.Heads[0];
+        string sign = Huge.SignOfFirstScore(Reference.Linear(xd, head.WQuery), Reference.Linear(xd, head.WKey));
+        var e = Assert.Throws<OverflowException>(() => wrapper.Forward([SampleData.Inputs(), x]));
+        Assert.StartsWith($"the attention scores of head 0 on batch[1] overflowed: row 0, column 0 of the 6x6 attention scores is {sign}", e.Message);
+        Assert.DoesNotContain("entirely", e.Message);
+    }
+
+    [Fact]
+    public void Invalid_arguments_are_errors_naming_the_callers_parameter()
+    {
+        Assert.Equal("dIn", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadAttentionWrapper(0, 2, 6, 0f, 2)).ParamName);
+        Assert.Equal("contextLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadAttentionWrapper(3, 2, int.MaxValue, 0f, 2)).ParamName);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadAttentionWrapper(1, 1 << 30, 6, 0f, 4));
+        Assert.Contains("numHeads (4) x dOut (1073741824) = 4294967296 elements", e.Message);
+    }
 }

@@ -71,4 +71,56 @@ public sealed class SelfAttentionTests
         Assert.Equal(18, new SelfAttention(3, 2).ParameterCount);
         Assert.Equal(24, new SelfAttention(3, 2, qkvBias: true).ParameterCount);
     }
+
+    [Fact]
+    public void Scores_that_overflow_float32_are_an_error_saying_which_score_and_why_not_blaming_a_mask()
+    {
+        var sa = new SelfAttention(3, 2, generator: new TorchGenerator(123));
+        var x = Huge.Inputs(6, 3, 1e20f);
+        var xd = Reference.ToDouble(x);
+        string sign = Huge.SignOfFirstScore(Reference.Linear(xd, sa.WQuery), Reference.Linear(xd, sa.WKey));
+        var e = Assert.Throws<OverflowException>(() => sa.Forward(x));
+        Assert.StartsWith($"the attention scores overflowed: row 0, column 0 of the 6x6 attention scores is {sign} (the largest |value| in inputs is 1E+20, in the queries ", e.Message);
+        Assert.DoesNotContain("mask", e.Message);
+    }
+
+    [Fact]
+    public void Queries_that_overflow_float32_are_an_error_naming_the_projection()
+    {
+        var twos = new Linear(Matrix<float>.Build.Dense(2, 3, 2f));
+        var sa = new SelfAttention(twos, twos, twos);
+        var e = Assert.Throws<OverflowException>(() => sa.Forward(Huge.Inputs(6, 3, 3e38f)));
+        Assert.Equal(
+            "the queries overflowed: row 0, column 0 of the 6x2 queries is +Infinity " +
+            "(the largest |value| in inputs is 3E+38 and in W_query 2; float32 holds up to 3.4E+38).", e.Message);
+    }
+
+    [Fact]
+    public void A_score_that_overflows_is_an_error_even_above_the_diagonal()
+    {
+        // q_0·k_1 = 1e40 is the only score that overflows; causal attention masks it (see CausalAttentionTests), this module uses it.
+        var sa = new SelfAttention(PickFeature(0), PickFeature(1), PickFeature(0));
+        var e = Assert.Throws<OverflowException>(() => sa.Forward(Matrix<float>.Build.DenseOfArray(new float[,] { { 1e20f, 0f }, { 0f, 1e20f } })));
+        Assert.Contains("row 0, column 1 of the 2x2 attention scores is +Infinity", e.Message);
+    }
+
+    /// <summary>A 2 → 1 layer that copies input feature <paramref name="feature"/>.</summary>
+    internal static Linear PickFeature(int feature) => new(Matrix<float>.Build.Dense(1, 2, (_, j) => j == feature ? 1f : 0f));
+
+    [Theory]
+    [InlineData(0, 2, "dIn")]
+    [InlineData(3, 0, "dOut")]
+    public void Non_positive_sizes_are_errors_naming_the_callers_parameter(int dIn, int dOut, string name)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SelfAttention(dIn, dOut));
+        Assert.Equal(name, e.ParamName);
+        Assert.StartsWith($"{name} must be positive", e.Message);
+    }
+
+    [Fact]
+    public void Sizes_whose_weights_cannot_fit_are_an_error_naming_dIn_and_dOut()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SelfAttention(46341, 46341));
+        Assert.Contains("dOut (46341) x dIn (46341) = 2147488281 elements", e.Message);
+    }
 }

@@ -52,4 +52,33 @@ public sealed class SelfAttentionWithMatricesTests
     {
         Assert.Equal(18, new SelfAttentionWithMatrices(3, 2).ParameterCount);
     }
+
+    [Fact]
+    public void Scores_that_overflow_float32_are_an_error_saying_which_score_and_why()
+    {
+        var sa = new SelfAttentionWithMatrices(3, 2, new TorchGenerator(123));
+        var e = Assert.Throws<OverflowException>(() => sa.Forward(Huge.Inputs(6, 3, 1e20f)));
+        Assert.StartsWith("the attention scores overflowed: row 0, column 0 of the 6x6 attention scores is +Infinity (the largest |value| in inputs is 1E+20, in the queries ", e.Message);
+        Assert.EndsWith("; float32 holds up to 3.4E+38).", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void NaN_in_any_of_the_three_matrices_is_an_error_naming_it(int which)
+    {
+        var m = new[] { TestHelpers.Random(3, 2, 1), TestHelpers.Random(3, 2, 2), TestHelpers.Random(3, 2, 3) };
+        m[which][2, 1] = float.NaN;
+        var e = Assert.Throws<ArgumentException>(() => new SelfAttentionWithMatrices(m[0], m[1], m[2]));
+        string name = which == 1 ? "wKey" : "wValue";
+        Assert.Equal(name, e.ParamName);
+        Assert.Contains($"{name} contains NaN at row 2, column 1", e.Message);
+    }
+
+    [Fact]
+    public void Sizes_whose_matrices_cannot_fit_are_an_error_naming_dIn_and_dOut()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SelfAttentionWithMatrices(65536, 65537));
+        Assert.Contains("dIn (65536) x dOut (65537) = 4295032832 elements", e.Message);
+    }
 }

@@ -65,4 +65,20 @@ public sealed class SimplifiedSelfAttentionTests
     {
         Assert.Throws<ArgumentNullException>(() => SimplifiedSelfAttention.Forward(null!));
     }
+
+    [Fact]
+    public void Scores_that_overflow_float32_are_an_error_saying_which_score_and_why()
+    {
+        var e = Assert.Throws<OverflowException>(() => SimplifiedSelfAttention.Forward(Huge.Inputs(6, 3, 1e30f)));
+        Assert.Equal(
+            "the attention scores overflowed: row 0, column 0 of the 6x6 attention scores is +Infinity " +
+            "(the largest |value| in inputs is 1E+30; float32 holds up to 3.4E+38).", e.Message);
+    }
+
+    [Fact]
+    public void A_sequence_whose_scores_cannot_fit_in_one_matrix_is_an_error_naming_the_sizes()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SimplifiedSelfAttention.Forward(Matrix<float>.Build.Dense(46341, 1, 0.5f)));
+        Assert.Contains("the attention scores would be inputs tokens (46341) x inputs tokens (46341) = 2147488281 elements", e.Message);
+    }
 }

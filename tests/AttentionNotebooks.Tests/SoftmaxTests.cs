@@ -69,4 +69,25 @@ public sealed class SoftmaxTests
         TestHelpers.AssertRow([0.1385f, 0.2379f, 0.2333f, 0.1240f, 0.1082f, 0.1581f], Softmax.Stable(scores), 5e-5, "weights");
         TestHelpers.AssertRow([0.1385f, 0.2379f, 0.2333f, 0.1240f, 0.1082f, 0.1581f], Softmax.Naive(scores), 5e-5, "naive weights");
     }
+
+    [Fact]
+    public void Rows_without_scores_are_an_error_saying_so()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Softmax.Stable(Matrix<float>.Build.Dense(3, 0)));
+        Assert.Contains("the scores are 3x0: softmax needs at least one score per row", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Softmax.Stable(Vector<float>.Build.Dense(0)));
+        Assert.Contains("the scores are empty (0 elements)", e.Message);
+        Assert.Throws<ArgumentException>(() => Softmax.Naive(Vector<float>.Build.Dense(0)));
+        Assert.DoesNotContain("Infinity", e.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    public void NaN_or_plus_infinity_in_the_scores_is_an_error_naming_the_position(float bad, string shown)
+    {
+        var scores = Matrix<float>.Build.DenseOfArray(new float[,] { { 1f, 2f }, { 3f, bad } });
+        var e = Assert.Throws<ArgumentException>(() => Softmax.Stable(scores));
+        Assert.Contains($"scores contains {shown} at row 1, column 1 of the 2x2 scores", e.Message);
+    }
 }

@@ -40,3 +40,51 @@ internal static class TestHelpers
         return Enumerable.Range(0, batch).Select(_ => g.Uniform(rows, cols, -1f, 1f)).ToArray();
     }
 }
+
+/// <summary>Inputs whose products overflow float32, and the sign the overflowed score must have.</summary>
+internal static class Huge
+{
+    /// <summary>A (rows, cols) matrix of one huge value: each score q·k is then about value², past float32's 3.4e38.</summary>
+    public static Matrix<float> Inputs(int rows, int cols, float value) => Matrix<float>.Build.Dense(rows, cols, value);
+
+    /// <summary>"+Infinity" or "-Infinity": the sign of score (0, 0), queries·keysᵀ, computed in double precision (where it does not overflow).</summary>
+    public static string SignOfFirstScore(double[,] queries, double[,] keys, int first = 0, int count = -1)
+    {
+        if (count < 0)
+            count = queries.GetLength(1);
+        double score = 0;
+        for (int d = first; d < first + count; d++)
+            score += queries[0, d] * keys[0, d];
+        Assert.True(double.IsFinite(score) && Math.Abs(score) > float.MaxValue, $"score (0, 0) is {score}, which does not overflow float32");
+        return score > 0 ? "+Infinity" : "-Infinity";
+    }
+}
+
+/// <summary>A matrix that counts how often its elements are read, to see how many passes a method makes over its input.</summary>
+internal sealed class CountingMatrix(Matrix<float> values) : MathNet.Numerics.LinearAlgebra.Single.Matrix(new CountingStorage(values))
+{
+    public long Reads
+    {
+        get => ((CountingStorage)Storage).Reads;
+        set => ((CountingStorage)Storage).Reads = value;
+    }
+
+    private sealed class CountingStorage(Matrix<float> values) : MathNet.Numerics.LinearAlgebra.Storage.MatrixStorage<float>(values.RowCount, values.ColumnCount)
+    {
+        public long Reads { get; set; }
+
+        public override bool IsDense => false;
+
+        public override bool IsFullyMutable => false;
+
+        public override bool IsMutableAt(int row, int column) => false;
+
+        public override float At(int row, int column)
+        {
+            Reads++;
+            return values[row, column];
+        }
+
+        public override void At(int row, int column, float value) => throw new NotSupportedException();
+    }
+}

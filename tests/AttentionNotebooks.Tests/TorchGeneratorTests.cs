@@ -325,4 +325,117 @@ public sealed class TorchGeneratorTests
         var e = Assert.Throws<ArgumentException>(() => new TorchGenerator(1).Uniform(2, 2, from, to));
         Assert.Contains("from <= to", e.Message);
     }
+
+    [Theory]
+    [InlineData(46341, 46341, 2147488281L)]
+    [InlineData(65536, 65537, 4295032832L)]
+    public void A_matrix_too_large_for_one_array_is_an_error_naming_both_sizes_and_the_product(int rows, int cols, long product)
+    {
+        var g = new TorchGenerator(1);
+        string expected = $"rows ({rows}) x cols ({cols}) = {product} elements, which exceeds the largest matrix (2147483591 elements";
+        Assert.Contains(expected, Assert.Throws<ArgumentOutOfRangeException>(() => g.Rand(rows, cols)).Message);
+        Assert.Contains(expected, Assert.Throws<ArgumentOutOfRangeException>(() => g.Randn(rows, cols)).Message);
+        Assert.Contains(expected, Assert.Throws<ArgumentOutOfRangeException>(() => g.Uniform(rows, cols, -1f, 1f)).Message);
+        Assert.Equal(new TorchGenerator(1).NextUInt32(), g.NextUInt32());   // nothing was drawn
+    }
+
+    [Fact]
+    public void The_largest_matrix_is_the_largest_dotnet_array()
+    {
+        Assert.Equal(2_147_483_591L, Check.MaxMatrixElements);
+        Assert.Equal(Array.MaxLength, Check.MaxMatrixElements);
+        Assert.Throws<OutOfMemoryException>(() => new float[Array.MaxLength + 1L]);     // refused before anything is allocated
+    }
+
+    [Fact]
+    public void A_generator_shared_by_four_threads_hands_out_each_block_of_its_sequence_exactly_once()
+    {
+        const int threads = 4, callsPerThread = 20_000, rows = 3, cols = 5;
+        var shared = new TorchGenerator(2024);
+        var drawn = new List<float[]>[threads];
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            drawn[t] = [];
+            start.SignalAndWait();
+            for (int c = 0; c < callsPerThread; c++)
+                drawn[t].Add(shared.Rand(rows, cols).ToRowMajorArray());
+        })).ToArray();
+        foreach (var w in workers)
+            w.Start();
+        foreach (var w in workers)
+            w.Join();
+
+        // Single-threaded, the same generator hands out these blocks; shared, each must appear exactly once (in some order).
+        var reference = new TorchGenerator(2024);
+        var blocks = Enumerable.Range(0, threads * callsPerThread).Select(_ => reference.Rand(rows, cols).ToRowMajorArray()).ToArray();
+        var index = new Dictionary<ulong, int>();
+        for (int k = 0; k < blocks.Length; k++)
+            Assert.True(index.TryAdd(Key(blocks[k]), k), "the reference's blocks start with distinct pairs of draws");
+        var seen = new bool[blocks.Length];
+        foreach (var block in drawn.SelectMany(d => d))
+        {
+            Assert.True(index.TryGetValue(Key(block), out int k), "a block the single-threaded sequence does not contain");
+            Assert.Equal(blocks[k], block);
+            Assert.False(seen[k], $"block {k} of the sequence was handed out twice");
+            seen[k] = true;
+        }
+        Assert.All(seen, Assert.True);
+        Assert.Equal(reference.NextUInt32(), shared.NextUInt32());         // and it advanced by exactly the draws made
+
+        static ulong Key(float[] block) => ((ulong)BitConverter.SingleToUInt32Bits(block[0]) << 32) | BitConverter.SingleToUInt32Bits(block[1]);
+    }
+
+    [Fact]
+    public void Mixed_calls_on_a_shared_generator_from_four_threads_never_fail_and_consume_exactly_their_draws()
+    {
+        const int threads = 4, rounds = 20_000;
+        var shared = new TorchGenerator(7);
+        using var start = new Barrier(threads);
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                for (int r = 0; r < rounds; r++)
+                {
+                    float f = shared.NextFloat();                        // 1 draw
+                    Assert.InRange(f, 0f, 1f - 1f / (1 << 24));
+                    Assert.InRange(shared.NextDouble(), 0.0, 1.0);      // 2 draws
+                    var u = shared.Uniform(2, 7, -1f, 1f);              // 14 draws
+                    Assert.All(u.Enumerate(), v => Assert.InRange(v, -1f, 1f));
+                    shared.NextUInt64();                                // 2 draws
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Add(e);
+            }
+        })).ToArray();
+        foreach (var w in workers)
+            w.Start();
+        foreach (var w in workers)
+            w.Join();
+        Assert.Empty(errors);
+        var reference = new TorchGenerator(7);
+        for (long i = 0; i < threads * rounds * 19L; i++)
+            reference.NextUInt32();
+        Assert.Equal(reference.NextUInt32(), shared.NextUInt32());
+    }
+
+    [Fact]
+    public void Generators_of_their_own_on_four_threads_give_exactly_the_single_threaded_sequences()
+    {
+        ulong[] seeds = [123, 789, 1, TorchGenerator.DefaultSeed];
+        var expected = seeds.Select(s => new TorchGenerator(s).Randn(40, 40).ToRowMajorArray()).ToArray();
+        var actual = new float[seeds.Length][];
+        var workers = seeds.Select((s, t) => new Thread(() => actual[t] = new TorchGenerator(s).Randn(40, 40).ToRowMajorArray())).ToArray();
+        foreach (var w in workers)
+            w.Start();
+        foreach (var w in workers)
+            w.Join();
+        for (int t = 0; t < seeds.Length; t++)
+            Assert.Equal(expected[t], actual[t]);
+    }
 }

@@ -33,13 +33,7 @@ public sealed unsafe class FusedMultiHeadAttention
     /// <param name="causal">Whether token t only attends to tokens 0 … t (true for GPT-style models and the teaching module).</param>
     public FusedMultiHeadAttention(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout = 0f, bool causal = true)
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
-        ArgumentNullException.ThrowIfNull(outProj);
-        int dOut = wQuery.OutFeatures;
-        Check.MatrixShape(outProj.Weight, dOut, dOut, nameof(outProj), $"W_query has {dOut} outputs, so the output projection");
-        Check.Positive(numHeads, nameof(numHeads));
-        if (dOut % numHeads != 0)
-            throw new ArgumentException($"d_out ({dOut}) must be divisible by num_heads ({numHeads}): each head gets d_out / num_heads features.", nameof(numHeads));
+        Projections.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
         Check.Positive(contextLength, nameof(contextLength));
         if (dropout != 0f)
             throw new NotSupportedException($"dropout is {dropout} but FusedMultiHeadAttention is for inference only and has no dropout: pass 0 (or compare with MultiHeadAttention in evaluation mode).");
@@ -85,12 +79,46 @@ public sealed unsafe class FusedMultiHeadAttention
     public bool Causal { get; }
 
     /// <summary>Computes multi-head attention for a batch of sequences stored contiguously.</summary>
-    /// <param name="input">(batch, tokens, dIn), row-major.</param>
+    /// <param name="input">(batch, tokens, dIn), row-major, all values finite.</param>
     /// <param name="output">Receives (batch, tokens, dOut), row-major; must not overlap <paramref name="input"/>.</param>
     /// <param name="batch">Number of sequences, ≥ 1.</param>
     /// <param name="tokens">Tokens per sequence, 1 … ContextLength.</param>
     /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="OverflowException">The outputs overflowed float32 (inputs or weights too large); <paramref name="output"/> then holds them as computed.</exception>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, FlashAttentionOptions? options = null)
+    {
+        CheckBuffers(input, output, batch, tokens, ref options);
+        int index = input.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);   // NaN and ±∞ lie outside every range
+        if (index >= 0)
+        {
+            int perSequence = tokens * DIn;
+            throw new ArgumentException(
+                $"input contains {input[index]} at sequence {index / perSequence}, token {index % perSequence / DIn}, feature {index % DIn}: every input must be a finite number.", nameof(input));
+        }
+        Run(input, output, batch, tokens, options);
+        CheckFinite(output, input, tokens);
+    }
+
+    /// <summary>
+    /// The outputs computed from finite inputs are finite; otherwise float32 overflowed inside the computation (the
+    /// fused kernel keeps no scores to say where: <see cref="MultiHeadAttention"/> on the same inputs names the step).
+    /// </summary>
+    private void CheckFinite(ReadOnlySpan<float> output, ReadOnlySpan<float> input, int tokens)
+    {
+        int index = output.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        if (index < 0)
+            return;
+        float largest = 0f;
+        foreach (float v in input)
+            largest = Math.Max(largest, Math.Abs(v));
+        int perSequence = tokens * DOut;
+        throw new OverflowException(
+            $"the outputs overflowed: sequence {index / perSequence}, token {index % perSequence / DOut}, feature {index % DOut} is {output[index]} " +
+            $"(the largest |value| in the input is {largest.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}; float32 holds up to 3.4E+38). " +
+            "MultiHeadAttention on the same inputs says which step overflowed.");
+    }
+
+    private void CheckBuffers(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, ref FlashAttentionOptions? options)
     {
         Check.Positive(batch, nameof(batch));
         Check.Positive(tokens, nameof(tokens));
@@ -107,7 +135,12 @@ public sealed unsafe class FusedMultiHeadAttention
             throw new ArgumentException($"output has {output.Length} floats but (batch {batch}, tokens {tokens}, dOut {DOut}) needs {rows * DOut}.", nameof(output));
         if (output.Overlaps(input))
             throw new ArgumentException("output overlaps input: the module needs a separate output buffer.", nameof(output));
+    }
 
+    private void Run(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, FlashAttentionOptions? options)
+    {
+        options ??= FlashAttentionOptions.Default;
+        long rows = (long)batch * tokens;
         float[] qkv = ArrayPool<float>.Shared.Rent((int)(rows * 3 * DOut));
         float[] context = ArrayPool<float>.Shared.Rent((int)(rows * DOut));
         try
@@ -126,6 +159,7 @@ public sealed unsafe class FusedMultiHeadAttention
     /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
     /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
     /// <returns>Per sequence, the (tokens, dOut) outputs.</returns>
+    /// <exception cref="OverflowException">The outputs overflowed float32 (inputs or weights too large).</exception>
     public Matrix<float>[] Forward(IReadOnlyList<Matrix<float>> batch, FlashAttentionOptions? options = null)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query");
@@ -136,7 +170,9 @@ public sealed unsafe class FusedMultiHeadAttention
                 for (int k = 0; k < dIn; k++)
                     input[((long)b * tokens + t) * dIn + k] = batch[b][t, k];
         var output = new float[(long)batch.Count * tokens * dOut];
-        Forward(input, output, batch.Count, tokens, options);
+        CheckBuffers(input, output, batch.Count, tokens, ref options);           // sizes and options; the values were checked above
+        Run(input, output, batch.Count, tokens, options);
+        CheckFinite(output, input, tokens);
         var result = new Matrix<float>[batch.Count];
         for (int b = 0; b < batch.Count; b++)
         {

@@ -111,6 +111,6 @@ public sealed class FusedMultiHeadAttentionTests
         error = Assert.Throws<ArgumentException>(() => fused.Forward([Matrix<float>.Build.Dense(3, 4, 0.5f)]));
         Assert.Contains("expects 5 input features", error.Message);
         error = Assert.Throws<ArgumentException>(() => new FusedMultiHeadAttention(teaching.WQuery, teaching.WKey, teaching.WValue, teaching.OutProj, 8, numHeads: 4));
-        Assert.Contains("d_out (6) must be divisible by num_heads (4)", error.Message);
+        Assert.Contains("W_query's output features (6) must be divisible by numHeads (4)", error.Message);
     }
 }

@@ -1,0 +1,124 @@
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace AttentionNotebooks;
+
+/// <summary>
+/// Where a mechanism's intermediate results come from, for the overflow messages: the caller's name of the sequence
+/// (<c>inputs</c>, <c>batch[1]</c>), the sequence itself, and where in the module the computation runs
+/// (<c>" of batch[1]"</c>, <c>" of head 0 on batch[1]"</c>, or empty).
+/// </summary>
+internal readonly record struct Site(string InputName, Matrix<float> Inputs, string Where);
+
+/// <summary>
+/// Checks that what a mechanism computed from finite inputs is still finite. float32 holds magnitudes up to about
+/// 3.4·10³⁸; a product of two values near 10²⁰ (a score q·k) already exceeds it and becomes ±∞, and ∞ − ∞ in a sum
+/// becomes NaN. Each failure throws an <see cref="OverflowException"/> that says what overflowed, where, and how large
+/// the values it came from were.
+/// </summary>
+internal static class Overflow
+{
+    private const string Float32Range = "float32 holds up to 3.4E+38";
+
+    /// <summary>A projection's outputs (queries, keys, values or a module's outputs) are finite.</summary>
+    /// <param name="outputs">(T, out) what <paramref name="layer"/> computed from <paramref name="inputs"/>.</param>
+    /// <param name="what">What the outputs are: <c>queries</c>, <c>outputs</c>, ...</param>
+    /// <param name="inputs">What the layer was applied to.</param>
+    /// <param name="inputsName">The caller's name for <paramref name="inputs"/>.</param>
+    /// <param name="layer">The layer.</param>
+    /// <param name="layerName">Its name: <c>W_query</c>, <c>OutProj</c>, <c>this Linear layer</c>.</param>
+    /// <param name="where">Where in the module, e.g. <c>" of batch[1]"</c>.</param>
+    public static void InProjection(Matrix<float> outputs, string what, Matrix<float> inputs, string inputsName, Linear layer, string layerName, string where)
+    {
+        if (FirstNonFinite(outputs, causal: false) is not var (i, j))
+            return;
+        string parameters = layer.Bias is null ? layerName : $"{layerName}'s weight and bias";
+        float weights = Math.Max(MaxAbs(layer.Weight), layer.Bias is null ? 0f : (float)layer.Bias.AbsoluteMaximum());
+        throw Error(what, where, outputs, i, j, $"the largest |value| in {inputsName} is {Format(MaxAbs(inputs))} and in {parameters} {Format(weights)}");
+    }
+
+    /// <summary>The three projections of one sequence are finite.</summary>
+    public static void InProjections(in Site site, (Linear Layer, Matrix<float> Outputs) query, (Linear Layer, Matrix<float> Outputs) key, (Linear Layer, Matrix<float> Outputs) value)
+    {
+        InProjection(query.Outputs, "queries", site.Inputs, site.InputName, query.Layer, "W_query", site.Where);
+        InProjection(key.Outputs, "keys", site.Inputs, site.InputName, key.Layer, "W_key", site.Where);
+        InProjection(value.Outputs, "values", site.Inputs, site.InputName, value.Layer, "W_value", site.Where);
+    }
+
+    /// <summary>Plain matrix projections (Q = X·W_q) are finite.</summary>
+    public static void InProjection(Matrix<float> outputs, string what, in Site site, Matrix<float> weight, string weightName)
+    {
+        if (FirstNonFinite(outputs, causal: false) is var (i, j))
+            throw Error(what, site.Where, outputs, i, j, $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))} and in {weightName} {Format(MaxAbs(weight))}");
+    }
+
+    /// <summary>
+    /// The (T, T) scores Q·Kᵀ are finite; with <paramref name="causal"/>, only on and below the diagonal (the positions
+    /// above it are masked and never used).
+    /// </summary>
+    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Site site, bool causal)
+    {
+        if (FirstNonFinite(scores, causal) is not var (i, j))
+            return;
+        string cause = $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))}";
+        if (!ReferenceEquals(queries, site.Inputs))
+            cause += $", in the queries {Format(MaxAbs(queries))} and in the keys {Format(MaxAbs(keys))}";
+        throw Error("attention scores", site.Where, scores, i, j, cause);
+    }
+
+    /// <summary>The context vectors, weighted sums of the values, are finite.</summary>
+    public static void InContext(Matrix<float> context, Matrix<float> values, in Site site)
+    {
+        if (FirstNonFinite(context, causal: false) is not var (i, j))
+            return;
+        string cause = $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))}";
+        if (!ReferenceEquals(values, site.Inputs))
+            cause += $" and in the values {Format(MaxAbs(values))}";
+        throw Error("context vectors", site.Where, context, i, j, cause);
+    }
+
+    private static OverflowException Error(string what, string where, Matrix<float> result, int row, int column, string cause) =>
+        new($"the {what}{where} overflowed: row {row}, column {column} of the {Shape.Of(result)} {what} is {Format(result[row, column])} ({cause}; {Float32Range}).");
+
+    /// <summary>The first (row, column) holding ±∞ or NaN, scanning column by column; only j ≤ i when causal.</summary>
+    private static (int Row, int Column)? FirstNonFinite(Matrix<float> m, bool causal)
+    {
+        int rows = m.RowCount, columns = m.ColumnCount;
+        float[]? data = m.AsColumnMajorArray();
+        for (int j = 0; j < columns; j++)
+        {
+            for (int i = causal ? j : 0; i < rows; i++)
+            {
+                float v = data is null ? m[i, j] : data[j * rows + i];
+                if (!float.IsFinite(v))
+                    return FirstInRowOrder(m, causal);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The first non-finite element in reading order (row by row), for the message.</summary>
+    private static (int Row, int Column)? FirstInRowOrder(Matrix<float> m, bool causal)
+    {
+        for (int i = 0; i < m.RowCount; i++)
+            for (int j = 0; j < (causal ? i + 1 : m.ColumnCount); j++)
+                if (!float.IsFinite(m[i, j]))
+                    return (i, j);
+        return null;
+    }
+
+    private static float MaxAbs(Matrix<float> m)
+    {
+        float max = 0f;
+        for (int i = 0; i < m.RowCount; i++)
+            for (int j = 0; j < m.ColumnCount; j++)
+                max = Math.Max(max, Math.Abs(m[i, j]));
+        return max;
+    }
+
+    private static string Format(float value) => value switch
+    {
+        float.PositiveInfinity => "+Infinity",
+        _ => value.ToString("G3", CultureInfo.InvariantCulture),
+    };
+}
