@@ -18,6 +18,22 @@ internal readonly record struct HeadLayout(long BatchStride, long HeadStride, in
         new((long)tokens * rowWidth, headDim, rowWidth);
 }
 
+/// <summary>The scratch layout of <see cref="FlashKernel{TSimd, TVec}"/>, the same for every vector width.</summary>
+internal static class FlashKernelLayout
+{
+    /// <summary>Keys per chunk (see <see cref="FlashKernel{TSimd, TVec}.KeyChunk"/>).</summary>
+    public const int KeyChunk = 128;
+
+    /// <summary>Queries per tile on the widest path: 4 registers of 16 floats (AVX-512).</summary>
+    public const int MaxQueryTile = 64;
+
+    /// <summary>Rows of one query tile's width besides the 2·headDim of queries and accumulator: KeyChunk scores and m, l, α.</summary>
+    public const int ScoreRows = KeyChunk + 3;
+
+    /// <summary>Scratch floats one thread needs for <paramref name="headDim"/> with tiles of <paramref name="queryTile"/> queries (64-bit: no overflow).</summary>
+    public static long ScratchFloats(long headDim, int queryTile) => (2 * headDim + ScoreRows) * queryTile;
+}
+
 /// <summary>
 /// The fused attention kernel, written once over a vector width <typeparamref name="TSimd"/>.
 /// </summary>
@@ -54,20 +70,20 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// Keys per chunk. The scores of one chunk (32 KB with AVX-512) live in L1/L2; longer chunks halve the reloads and
     /// rescaling of the Oᵀ accumulator per key compared with 64 (measured about 5 % faster at GPT-2 shapes).
     /// </summary>
-    public const int KeyChunk = 128;
+    public const int KeyChunk = FlashKernelLayout.KeyChunk;
 
     /// <summary>Queries per tile.</summary>
     public static int QueryTile => Registers * TSimd.Width;
 
     /// <summary>Scratch floats one thread needs for <paramref name="headDim"/>.</summary>
-    public static int ScratchFloats(int headDim) => (2 * headDim + KeyChunk + 3) * QueryTile;
+    public static long ScratchFloats(int headDim) => FlashKernelLayout.ScratchFloats(headDim, QueryTile);
 
     /// <summary>Runs attention for every (batch, head, query tile) on up to <paramref name="degreeOfParallelism"/> threads.</summary>
     public static void Run(in AttentionArguments arguments, int degreeOfParallelism)
     {
         var job = t_job ??= new Job();
         job.Arguments = arguments;
-        job.Tiles = (arguments.Tokens + QueryTile - 1) / QueryTile;
+        job.Tiles = (arguments.Tokens - 1) / QueryTile + 1;        // tokens ≥ 1; tokens + QueryTile − 1 could overflow
         job.Slices = arguments.Batch * arguments.Heads;
         double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
         job.Run(job.Tiles * job.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
@@ -121,9 +137,9 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         }
 
         int keyEnd = a.Causal ? firstQuery + queries : a.Tokens;
-        for (int firstKey = 0; firstKey < keyEnd; firstKey += KeyChunk)
+        for (int firstKey = 0, keys; firstKey < keyEnd; firstKey += keys)   // += keys: never past keyEnd, so never overflows
         {
-            int keys = Math.Min(KeyChunk, keyEnd - firstKey);
+            keys = Math.Min(KeyChunk, keyEnd - firstKey);
             Scores(k + (long)firstKey * a.KeyLayout.TokenStride, a.KeyLayout.TokenStride, keys, qt, headDim, s);
             bool maskNeeded = a.Causal && firstKey + keys - 1 > firstQuery;
             Softmax(s, keys, maskNeeded ? firstQuery : -1, firstKey, m, l, alpha);

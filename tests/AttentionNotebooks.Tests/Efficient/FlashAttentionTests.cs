@@ -146,6 +146,8 @@ public sealed class FlashAttentionTests
     [InlineData(1, 0, 1, 1, "heads")]
     [InlineData(1, 1, 0, 1, "tokens")]
     [InlineData(1, 1, 1, -3, "headDim")]
+    [InlineData(1, 1, 1, 0, "headDim")]
+    [InlineData(-1, 16, 1 << 28, 1 << 28, "batch")]
     public void Non_positive_dimensions_are_rejected_by_name(int batch, int heads, int tokens, int headDim, string name)
     {
         var buffer = new float[4];
@@ -159,9 +161,72 @@ public sealed class FlashAttentionTests
         var right = new float[2 * 3 * 4 * 5];
         var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, new float[119], right, new float[120], 2, 3, 4, 5, false));
         Assert.Equal("key", error.ParamName);
-        Assert.Contains("key has 119 floats but (batch 2, heads 3, tokens 4, headDim 5) needs 120", error.Message);
+        Assert.Equal("key has 119 floats but batch (2) x heads (3) x tokens (4) x headDim (5) = 120 floats are needed. (Parameter 'key')", error.Message);
         error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, right, right, new float[121], 2, 3, 4, 5, false));
         Assert.Equal("output", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(16, 16, 1 << 28, 1 << 28, 0, "18446744073709551616")]       // 2^64: wrapped to 0 in 64 bits, matched the empty spans
+    [InlineData(320, 107367629, 536903681, 1, 64, "18446744073709551680")]  // 2^64 + 64: wrapped to 64, matched 64-float buffers
+    [InlineData(46341, 46341, 1, 1, 16, "2147488281")]                      // fits 64 bits, not a span
+    public void Sizes_whose_product_no_span_can_hold_are_rejected_with_every_size_and_the_exact_product(int batch, int heads, int tokens, int headDim, int length, string product)
+    {
+        float[] q = new float[length], k = new float[length], v = new float[length], output = new float[length];
+        Array.Fill(output, 7f);
+        var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(q, k, v, output, batch, heads, tokens, headDim, causal: true));
+        Assert.Equal("query", error.ParamName);
+        Assert.Equal($"query has {length} floats but batch ({batch}) x heads ({heads}) x tokens ({tokens}) x headDim ({headDim}) = {product} floats are needed, " +
+            $"more than a span can hold (2147483647). (Parameter 'query')", error.Message);
+        Assert.All(output, x => Assert.Equal(7f, x));
+    }
+
+    [Fact]
+    public void The_headDim_limit_is_the_largest_whose_per_thread_scratch_fits_in_one_array()
+    {
+        Assert.Equal(16_777_149, FlashAttention.MaxHeadDim);
+        long Needed(int headDim) => FlashKernelLayout.ScratchFloats(headDim, FlashKernelLayout.MaxQueryTile) + ThreadScratch.AlignmentFloats;
+        Assert.True(Needed(FlashAttention.MaxHeadDim) <= Array.MaxLength);
+        Assert.True(Needed(FlashAttention.MaxHeadDim + 1) > Array.MaxLength);
+        Assert.Equal(FlashKernelLayout.ScratchFloats(64, 64), FlashKernel<Simd512, System.Runtime.Intrinsics.Vector512<float>>.ScratchFloats(64));
+    }
+
+    [Theory]
+    [InlineData(16_777_150)]
+    [InlineData(16_777_151)]   // overflowed the 32-bit scratch size: OverflowException, or an access violation with a smaller cached buffer
+    public void A_headDim_above_the_limit_is_rejected_with_the_limit_and_the_scratch_it_would_need(int headDim)
+    {
+        var input = new float[headDim];    // one token of one head: the lengths are right, only headDim is too large
+        var output = new float[headDim];
+        // Warm this thread's scratch with a small call first: the overflowed size used to reuse that buffer.
+        FlashAttention.Forward(input.AsSpan(0, 64), input.AsSpan(0, 64), input.AsSpan(0, 64), output.AsSpan(0, 64), 1, 1, 1, 64, causal: true);
+        output[0] = 7f;
+        foreach (var path in Paths)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                FlashAttention.Forward(input, input, input, output, 1, 1, 1, headDim, causal: true, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = 1 }));
+            Assert.Equal("headDim", error.ParamName);
+            Assert.Equal(headDim, error.ActualValue);
+            long scratch = (2L * headDim + 131) * 64;
+            Assert.StartsWith($"headDim is {headDim} but can be at most 16777149: each thread's scratch of (2·headDim + 131)·64 floats ({scratch} for headDim {headDim}) " +
+                $"must fit in one array of at most {Array.MaxLength} floats.", error.Message);
+            Assert.Equal(7f, output[0]);
+        }
+    }
+
+    [Fact]
+    public void The_thread_scratch_grows_for_a_larger_request_and_refuses_one_that_no_array_can_hold()
+    {
+        ThreadScratch.Ensure(1000);
+        Assert.True(ThreadScratch.Capacity >= 1000);
+        long capacity = ThreadScratch.Capacity;
+        ThreadScratch.Ensure(capacity + 1);
+        Assert.True(ThreadScratch.Capacity >= capacity + 1);
+        capacity = ThreadScratch.Capacity;
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(Array.MaxLength));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(FlashKernelLayout.ScratchFloats(16_777_151, 64)));
+        Assert.Equal(capacity, ThreadScratch.Capacity);
     }
 
     [Fact]
