@@ -16,9 +16,21 @@ namespace AttentionNotebooks.Efficient;
 /// With <c>causal</c>, query t attends to keys 0 … t only.
 /// </para>
 /// <para>
-/// The output must not overlap the inputs. Inputs are not checked for NaN or infinity (they propagate). Memory: besides
+/// The output must not overlap the inputs. Memory: besides
 /// the arguments, each thread uses one pinned scratch buffer of (2·headDim + 131)·64 floats (66 KB for headDim 64), kept for reuse; a call
 /// allocates nothing once warm.
+/// </para>
+/// <para>
+/// Non-finite inputs are not rejected; each row is what IEEE arithmetic gives for the definition of that row alone, on
+/// every instruction set. Row t reads query t and the keys and values it attends to — 0 … t under the causal mask,
+/// all of them without — and nothing else. So under the causal mask a NaN or ±∞ in the key or value of token j can
+/// reach rows j … tokens − 1 only: rows before j are bit-identical to the result with any finite number in its place
+/// (the kernel skips the masked products rather than multiplying a zero weight by ∞). A value of ±∞ or NaN makes
+/// that feature infinite or NaN in every row that gives token j a non-zero weight; a key whose score comes out +∞
+/// or NaN makes the whole row NaN, one whose score is −∞ just gets weight 0. Without the mask every row attends to
+/// token j, so every row is affected that way. A non-finite query affects its own row only. (libtorch 2.10's CPU
+/// <c>scaled_dot_product_attention</c> differs under the mask: with +∞ in value 40, or NaN in value 5, of 70 causal
+/// tokens it makes all 70 rows non-finite.)
 /// </para>
 /// </remarks>
 public static class FlashAttention
