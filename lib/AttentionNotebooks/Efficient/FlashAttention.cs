@@ -16,14 +16,31 @@ namespace AttentionNotebooks.Efficient;
 /// With <c>causal</c>, query t attends to keys 0 … t only.
 /// </para>
 /// <para>
-/// The output must not overlap the inputs. Inputs are not checked for NaN or infinity (they propagate). Memory: besides
+/// The output must not overlap the inputs. Memory: besides
 /// the arguments, each thread uses one pinned scratch buffer of (2·headDim + 131)·64 floats (66 KB for headDim 64), kept for reuse; a call
 /// allocates nothing once warm.
+/// </para>
+/// <para>
+/// Non-finite inputs are not rejected; each row is what IEEE arithmetic gives for the definition of that row alone, on
+/// every instruction set. Row t reads query t and the keys and values it attends to — 0 … t under the causal mask,
+/// all of them without — and nothing else. So under the causal mask a NaN or ±∞ in the key or value of token j can
+/// reach rows j … tokens − 1 only: rows before j are bit-identical to the result with any finite number in its place
+/// (the kernel skips the masked products rather than multiplying a zero weight by ∞). A value of ±∞ or NaN makes
+/// that feature infinite or NaN in every row that gives token j a non-zero weight; a key whose score comes out +∞
+/// or NaN makes the whole row NaN, one whose score is −∞ just gets weight 0. Without the mask every row attends to
+/// token j, so every row is affected that way. A non-finite query affects its own row only. (libtorch 2.10's CPU
+/// <c>scaled_dot_product_attention</c> differs under the mask: with +∞ in value 40, or NaN in value 5, of 70 causal
+/// tokens it makes all 70 rows non-finite.)
 /// </para>
 /// </remarks>
 public static class FlashAttention
 {
     /// <summary>Computes attention for every (batch, head) into <paramref name="output"/>.</summary>
+    /// <remarks>
+    /// Validation comes first and is exact: batch·heads·tokens·headDim is computed without overflow and every span must
+    /// hold exactly that many floats; no dimension may be 0 (there is no empty attention); headDim is bounded by
+    /// <see cref="MaxHeadDim"/>.
+    /// </remarks>
     /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
     /// <param name="key">Keys, (batch, heads, tokens, headDim).</param>
     /// <param name="value">Values, (batch, heads, tokens, headDim).</param>
@@ -31,7 +48,7 @@ public static class FlashAttention
     /// <param name="batch">Number of sequences, ≥ 1.</param>
     /// <param name="heads">Heads per sequence, ≥ 1.</param>
     /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
-    /// <param name="headDim">Features per head, ≥ 1.</param>
+    /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t.</param>
     /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
     public static unsafe void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
@@ -43,13 +60,12 @@ public static class FlashAttention
         Check.Positive(headDim, nameof(headDim));
         options ??= FlashAttentionOptions.Default;
         options.Validate();
-        long expected = (long)batch * heads * tokens * headDim;
-        if (expected > Array.MaxLength)
-            throw new ArgumentException($"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) is {expected} floats, more than one buffer can hold.", nameof(tokens));
-        CheckLength(query.Length, expected, batch, heads, tokens, headDim, nameof(query));
-        CheckLength(key.Length, expected, batch, heads, tokens, headDim, nameof(key));
-        CheckLength(value.Length, expected, batch, heads, tokens, headDim, nameof(value));
-        CheckLength(output.Length, expected, batch, heads, tokens, headDim, nameof(output));
+        Int128 needed = (Int128)batch * heads * tokens * headDim;   // exact: four ints cannot overflow 128 bits
+        CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
+        CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
+        CheckLength(value.Length, needed, batch, heads, tokens, headDim, nameof(value));
+        CheckLength(output.Length, needed, batch, heads, tokens, headDim, nameof(output));
+        CheckHeadDim(headDim, nameof(headDim));
         if (output.Overlaps(query) || output.Overlaps(key) || output.Overlaps(value))
             throw new ArgumentException("output overlaps query, key or value: the kernel reads every key and value while it writes, so the output needs its own buffer.", nameof(output));
 
@@ -89,9 +105,29 @@ public static class FlashAttention
         }
     }
 
-    private static void CheckLength(int actual, long expected, int batch, int heads, int tokens, int headDim, string name)
+    /// <summary>
+    /// The largest headDim the kernel accepts, 16,777,149: one thread's scratch buffer holds (2·headDim + 131)·64 floats
+    /// (the transposed query tile and output accumulator, headDim × 64 each, 128 × 64 scores and 3 × 64 softmax statistics
+    /// for the 64-query tiles of the widest path) plus 16 for alignment, and must fit in one array
+    /// (<see cref="Array.MaxLength"/> floats).
+    /// </summary>
+    public static int MaxHeadDim { get; } =
+        (int)(((Array.MaxLength - ThreadScratch.AlignmentFloats) / FlashKernelLayout.MaxQueryTile - FlashKernelLayout.ScoreRows) / 2);
+
+    /// <summary>Rejects a headDim whose per-thread scratch would not fit in one array (see <see cref="MaxHeadDim"/>).</summary>
+    internal static void CheckHeadDim(int headDim, string name)
     {
-        if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} floats but (batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) needs {expected}.", name);
+        if (headDim > MaxHeadDim)
+            throw new ArgumentOutOfRangeException(name, headDim,
+                $"{name} is {headDim} but can be at most {MaxHeadDim}: each thread's scratch of (2·headDim + {FlashKernelLayout.ScoreRows})·{FlashKernelLayout.MaxQueryTile} floats " +
+                $"({FlashKernelLayout.ScratchFloats(headDim, FlashKernelLayout.MaxQueryTile)} for headDim {headDim}) must fit in one array of at most {Array.MaxLength} floats.");
+    }
+
+    private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name)
+    {
+        if (actual != needed)
+            throw new ArgumentException(
+                $"{name} has {actual} floats but batch ({batch}) x heads ({heads}) x tokens ({tokens}) x headDim ({headDim}) = {needed} floats are needed" +
+                (needed > int.MaxValue ? $", more than a span can hold ({int.MaxValue})." : "."), name);
     }
 }

@@ -18,6 +18,22 @@ internal readonly record struct HeadLayout(long BatchStride, long HeadStride, in
         new((long)tokens * rowWidth, headDim, rowWidth);
 }
 
+/// <summary>The scratch layout of <see cref="FlashKernel{TSimd, TVec}"/>, the same for every vector width.</summary>
+internal static class FlashKernelLayout
+{
+    /// <summary>Keys per chunk (see <see cref="FlashKernel{TSimd, TVec}.KeyChunk"/>).</summary>
+    public const int KeyChunk = 128;
+
+    /// <summary>Queries per tile on the widest path: 4 registers of 16 floats (AVX-512).</summary>
+    public const int MaxQueryTile = 64;
+
+    /// <summary>Rows of one query tile's width besides the 2·headDim of queries and accumulator: KeyChunk scores and m, l, α.</summary>
+    public const int ScoreRows = KeyChunk + 3;
+
+    /// <summary>Scratch floats one thread needs for <paramref name="headDim"/> with tiles of <paramref name="queryTile"/> queries (64-bit: no overflow).</summary>
+    public static long ScratchFloats(long headDim, int queryTile) => (2 * headDim + ScoreRows) * queryTile;
+}
+
 /// <summary>
 /// The fused attention kernel, written once over a vector width <typeparamref name="TSimd"/>.
 /// </summary>
@@ -35,7 +51,8 @@ internal readonly record struct HeadLayout(long BatchStride, long HeadStride, in
 /// <item>online softmax per lane — causal mask (only on chunks that reach past the tile's first query), new maximum,
 /// α = 2^(m_old − m_new), P = 2^(S − m_new) with a polynomial exponential, l = α·l + ΣP;</item>
 /// <item>Oᵀ = α·Oᵀ + Vᵀ_chunk · Pᵀ — micro-kernel of 4 features × 4 registers, one broadcast value element per 4 fused
-/// multiply-adds, loop over the chunk's keys.</item>
+/// multiply-adds, loop over the chunk's keys. On the causal diagonal (the keys after the tile's first query) one
+/// register at a time, skipping the products of keys a lane's query does not see, so that 0 · ∞ never reaches it.</item>
 /// </list>
 /// <para>
 /// At the end Oᵀ / l is transposed into the output. Memory per thread: (2·headDim + KeyChunk + 3) · QueryTile floats,
@@ -54,20 +71,20 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     /// Keys per chunk. The scores of one chunk (32 KB with AVX-512) live in L1/L2; longer chunks halve the reloads and
     /// rescaling of the Oᵀ accumulator per key compared with 64 (measured about 5 % faster at GPT-2 shapes).
     /// </summary>
-    public const int KeyChunk = 128;
+    public const int KeyChunk = FlashKernelLayout.KeyChunk;
 
     /// <summary>Queries per tile.</summary>
     public static int QueryTile => Registers * TSimd.Width;
 
     /// <summary>Scratch floats one thread needs for <paramref name="headDim"/>.</summary>
-    public static int ScratchFloats(int headDim) => (2 * headDim + KeyChunk + 3) * QueryTile;
+    public static long ScratchFloats(int headDim) => FlashKernelLayout.ScratchFloats(headDim, QueryTile);
 
     /// <summary>Runs attention for every (batch, head, query tile) on up to <paramref name="degreeOfParallelism"/> threads.</summary>
     public static void Run(in AttentionArguments arguments, int degreeOfParallelism)
     {
         var job = t_job ??= new Job();
         job.Arguments = arguments;
-        job.Tiles = (arguments.Tokens + QueryTile - 1) / QueryTile;
+        job.Tiles = (arguments.Tokens - 1) / QueryTile + 1;        // tokens ≥ 1; tokens + QueryTile − 1 could overflow
         job.Slices = arguments.Batch * arguments.Heads;
         double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
         job.Run(job.Tiles * job.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
@@ -121,13 +138,26 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         }
 
         int keyEnd = a.Causal ? firstQuery + queries : a.Tokens;
-        for (int firstKey = 0; firstKey < keyEnd; firstKey += KeyChunk)
+        for (int firstKey = 0, keys; firstKey < keyEnd; firstKey += keys)   // += keys: never past keyEnd, so never overflows
         {
-            int keys = Math.Min(KeyChunk, keyEnd - firstKey);
+            keys = Math.Min(KeyChunk, keyEnd - firstKey);
             Scores(k + (long)firstKey * a.KeyLayout.TokenStride, a.KeyLayout.TokenStride, keys, qt, headDim, s);
-            bool maskNeeded = a.Causal && firstKey + keys - 1 > firstQuery;
-            Softmax(s, keys, maskNeeded ? firstQuery : -1, firstKey, m, l, alpha);
-            AccumulateValues(v + (long)firstKey * a.ValueLayout.TokenStride, a.ValueLayout.TokenStride, keys, s, headDim, alpha, ot);
+            float* values = v + (long)firstKey * a.ValueLayout.TokenStride;
+            if (a.Causal && firstKey + keys - 1 > firstQuery)
+            {
+                // The diagonal chunk (the last one; it holds keys firstQuery … keyEnd − 1): keys up to firstQuery are seen
+                // by every query of the tile, key firstQuery + i only by queries firstQuery + i and later.
+                int diagonal = firstQuery - firstKey;
+                Softmax(s, keys, diagonal, m, l, alpha);
+                AccumulateValues(values, a.ValueLayout.TokenStride, diagonal + 1, s, headDim, alpha, ot);
+                AccumulateDiagonal(values + (long)(diagonal + 1) * a.ValueLayout.TokenStride, a.ValueLayout.TokenStride, queries - 1,
+                    s + (diagonal + 1) * queryTile, headDim, ot);
+            }
+            else
+            {
+                Softmax(s, keys, -1, m, l, alpha);
+                AccumulateValues(values, a.ValueLayout.TokenStride, keys, s, headDim, alpha, ot);
+            }
         }
 
         WriteOutput(ot, l, queries, headDim, o + (long)firstQuery * a.OutputLayout.TokenStride, a.OutputLayout.TokenStride);
@@ -217,12 +247,12 @@ internal static unsafe class FlashKernel<TSimd, TVec>
 
     /// <summary>
     /// Online softmax over one chunk of scores, in place: masks keys after each lane's query (when
-    /// <paramref name="firstQuery"/> ≥ 0), updates the running maximum <paramref name="m"/> and sum <paramref name="l"/>,
-    /// stores the factor <paramref name="alpha"/> that rescales what earlier chunks accumulated, and turns the scores into
-    /// probabilities relative to the new maximum.
+    /// <paramref name="diagonal"/> ≥ 0: the tile's first query is key row <paramref name="diagonal"/> of the chunk), updates
+    /// the running maximum <paramref name="m"/> and sum <paramref name="l"/>, stores the factor <paramref name="alpha"/> that
+    /// rescales what earlier chunks accumulated, and turns the scores into probabilities relative to the new maximum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Softmax(float* s, int keys, int firstQuery, int firstKey, float* m, float* l, float* alpha)
+    private static void Softmax(float* s, int keys, int diagonal, float* m, float* l, float* alpha)
     {
         int w = TSimd.Width, queryTile = QueryTile;
         TVec max0 = TSimd.Load(m), max1 = TSimd.Load(m + w), max2 = TSimd.Load(m + 2 * w), max3 = TSimd.Load(m + 3 * w);
@@ -230,13 +260,13 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         {
             float* row = s + r * queryTile;
             TVec x0 = TSimd.Load(row), x1 = TSimd.Load(row + w), x2 = TSimd.Load(row + 2 * w), x3 = TSimd.Load(row + 3 * w);
-            int key = firstKey + r;
-            if (firstQuery >= 0 && key > firstQuery)
+            if (diagonal >= 0 && r > diagonal)
             {
-                x0 = TSimd.MaskFutureKey(x0, firstQuery, key);
-                x1 = TSimd.MaskFutureKey(x1, firstQuery + w, key);
-                x2 = TSimd.MaskFutureKey(x2, firstQuery + 2 * w, key);
-                x3 = TSimd.MaskFutureKey(x3, firstQuery + 3 * w, key);
+                // Positions relative to the chunk (small, so exact as floats whatever the sequence length).
+                x0 = TSimd.MaskFutureKey(x0, diagonal, r);
+                x1 = TSimd.MaskFutureKey(x1, diagonal + w, r);
+                x2 = TSimd.MaskFutureKey(x2, diagonal + 2 * w, r);
+                x3 = TSimd.MaskFutureKey(x3, diagonal + 3 * w, r);
                 TSimd.Store(row, x0); TSimd.Store(row + w, x1); TSimd.Store(row + 2 * w, x2); TSimd.Store(row + 3 * w, x3);
             }
             max0 = TSimd.Max(max0, x0); max1 = TSimd.Max(max1, x1); max2 = TSimd.Max(max2, x2); max3 = TSimd.Max(max3, x3);
@@ -322,6 +352,112 @@ internal static unsafe class FlashKernel<TSimd, TVec>
             c3 = TSimd.MultiplyAdd(b, TSimd.Load(p + 3 * w), c3);
         }
         TSimd.Store(ot, c0); TSimd.Store(ot + w, c1); TSimd.Store(ot + 2 * w, c2); TSimd.Store(ot + 3 * w, c3);
+    }
+
+    /// <summary>
+    /// ot[d, j] += Σ_i v[i, d] · p[i, j] over the diagonal keys i = 1 … <paramref name="keys"/> (key firstQuery + i, row i of
+    /// <paramref name="v"/> and <paramref name="p"/> counted from 1), for lane j only where query j ≥ key i. The masked lanes'
+    /// probabilities are 0, but 0 · v would still turn an infinite or NaN value into NaN in queries that never see that key,
+    /// so those products are skipped: whole registers past their last query, single lanes in the register that holds
+    /// the diagonal. With finite values the result is bit-identical to adding the zero products. No rescaling: α was
+    /// applied by the <see cref="AccumulateValues"/> call for the chunk's earlier keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateDiagonal(float* v, int stride, int keys, float* p, int headDim, float* ot)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        v -= stride;                                   // row i at v + i·stride
+        p -= queryTile;                                // row i at p + i·queryTile
+        for (int g = 0; g < Registers && g * w <= keys; g++)   // lanes g·w … g·w + w − 1; lanes past `keys` are padding
+        {
+            int everyLane = Math.Min(g * w, keys);             // keys 1 … g·w: seen by every lane of register g
+            int someLanes = Math.Min(g * w + w - 1, keys);     // keys up to g·w + w − 1: by some lanes; later keys: by none
+            int d = 0;
+            for (; d + 8 <= headDim; d += 8)
+                Diagonal8(v + d, stride, p + g * w, everyLane, someLanes, g * w, ot + d * queryTile + g * w);
+            for (; d + 4 <= headDim; d += 4)
+                Diagonal4(v + d, stride, p + g * w, everyLane, someLanes, g * w, ot + d * queryTile + g * w);
+            for (; d < headDim; d++)
+                Diagonal1(v + d, stride, p + g * w, everyLane, someLanes, g * w, ot + d * queryTile + g * w);
+        }
+    }
+
+    /// <summary>
+    /// One register of queries (first lane = query <paramref name="firstLane"/> of the tile) × 8 features over the diagonal
+    /// keys: 8 independent accumulators, enough to keep both FMA pipes busy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Diagonal8(float* v, int stride, float* p, int everyLane, int someLanes, int firstLane, float* ot)
+    {
+        int queryTile = QueryTile;
+        TVec c0 = TSimd.Load(ot), c1 = TSimd.Load(ot + queryTile), c2 = TSimd.Load(ot + 2 * queryTile), c3 = TSimd.Load(ot + 3 * queryTile);
+        TVec c4 = TSimd.Load(ot + 4 * queryTile), c5 = TSimd.Load(ot + 5 * queryTile), c6 = TSimd.Load(ot + 6 * queryTile), c7 = TSimd.Load(ot + 7 * queryTile);
+        int i = 1;
+        for (; i <= everyLane; i++)
+        {
+            float* row = v + (long)i * stride;
+            TVec pi = TSimd.Load(p + i * queryTile);
+            c0 = TSimd.MultiplyAdd(TSimd.Broadcast(row[0]), pi, c0); c1 = TSimd.MultiplyAdd(TSimd.Broadcast(row[1]), pi, c1);
+            c2 = TSimd.MultiplyAdd(TSimd.Broadcast(row[2]), pi, c2); c3 = TSimd.MultiplyAdd(TSimd.Broadcast(row[3]), pi, c3);
+            c4 = TSimd.MultiplyAdd(TSimd.Broadcast(row[4]), pi, c4); c5 = TSimd.MultiplyAdd(TSimd.Broadcast(row[5]), pi, c5);
+            c6 = TSimd.MultiplyAdd(TSimd.Broadcast(row[6]), pi, c6); c7 = TSimd.MultiplyAdd(TSimd.Broadcast(row[7]), pi, c7);
+        }
+        for (; i <= someLanes; i++)
+        {
+            float* row = v + (long)i * stride;
+            TVec pi = TSimd.Load(p + i * queryTile);
+            TVec sees = TSimd.SeesKey(firstLane, i);
+            c0 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[0]), pi, c0); c1 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[1]), pi, c1);
+            c2 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[2]), pi, c2); c3 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[3]), pi, c3);
+            c4 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[4]), pi, c4); c5 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[5]), pi, c5);
+            c6 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[6]), pi, c6); c7 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[7]), pi, c7);
+        }
+        TSimd.Store(ot, c0); TSimd.Store(ot + queryTile, c1); TSimd.Store(ot + 2 * queryTile, c2); TSimd.Store(ot + 3 * queryTile, c3);
+        TSimd.Store(ot + 4 * queryTile, c4); TSimd.Store(ot + 5 * queryTile, c5); TSimd.Store(ot + 6 * queryTile, c6); TSimd.Store(ot + 7 * queryTile, c7);
+    }
+
+    /// <summary>One register of queries × 4 features over the diagonal keys (the feature tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Diagonal4(float* v, int stride, float* p, int everyLane, int someLanes, int firstLane, float* ot)
+    {
+        int queryTile = QueryTile;
+        float* o0 = ot, o1 = ot + queryTile, o2 = ot + 2 * queryTile, o3 = ot + 3 * queryTile;
+        TVec c0 = TSimd.Load(o0), c1 = TSimd.Load(o1), c2 = TSimd.Load(o2), c3 = TSimd.Load(o3);
+        int i = 1;
+        for (; i <= everyLane; i++)
+        {
+            float* row = v + (long)i * stride;
+            TVec pi = TSimd.Load(p + i * queryTile);
+            c0 = TSimd.MultiplyAdd(TSimd.Broadcast(row[0]), pi, c0);
+            c1 = TSimd.MultiplyAdd(TSimd.Broadcast(row[1]), pi, c1);
+            c2 = TSimd.MultiplyAdd(TSimd.Broadcast(row[2]), pi, c2);
+            c3 = TSimd.MultiplyAdd(TSimd.Broadcast(row[3]), pi, c3);
+        }
+        for (; i <= someLanes; i++)
+        {
+            float* row = v + (long)i * stride;
+            TVec pi = TSimd.Load(p + i * queryTile);
+            TVec sees = TSimd.SeesKey(firstLane, i);
+            c0 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[0]), pi, c0);
+            c1 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[1]), pi, c1);
+            c2 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[2]), pi, c2);
+            c3 = TSimd.MultiplyAddWhere(sees, TSimd.Broadcast(row[3]), pi, c3);
+        }
+        TSimd.Store(o0, c0); TSimd.Store(o1, c1); TSimd.Store(o2, c2); TSimd.Store(o3, c3);
+    }
+
+    /// <summary>One register of queries × 1 feature over the diagonal keys (the feature tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Diagonal1(float* v, int stride, float* p, int everyLane, int someLanes, int firstLane, float* ot)
+    {
+        int queryTile = QueryTile;
+        TVec c = TSimd.Load(ot);
+        int i = 1;
+        for (; i <= everyLane; i++)
+            c = TSimd.MultiplyAdd(TSimd.Broadcast(v[(long)i * stride]), TSimd.Load(p + i * queryTile), c);
+        for (; i <= someLanes; i++)
+            c = TSimd.MultiplyAddWhere(TSimd.SeesKey(firstLane, i), TSimd.Broadcast(v[(long)i * stride]), TSimd.Load(p + i * queryTile), c);
+        TSimd.Store(ot, c);
     }
 
     /// <summary>o[j, d] = ot[d, j] / l[j] for the tile's real queries.</summary>

@@ -28,7 +28,7 @@ internal static unsafe class GemmKernel<TSimd, TVec>
         var job = t_job ??= new Job();
         job.Arguments = arguments;
         job.Panels = (arguments.OutFeatures + PanelWidth - 1) / PanelWidth;
-        int rowBlocks = (arguments.Rows + RowBlock - 1) / RowBlock;
+        int rowBlocks = (arguments.Rows - 1) / RowBlock + 1;      // rows ≥ 1; rows + RowBlock − 1 could overflow
         double flops = 2.0 * arguments.Rows * arguments.InFeatures * (double)arguments.OutFeatures;
         job.Run(rowBlocks * job.Panels, ParallelJob.Threads(flops, degreeOfParallelism));
         job.Arguments = default;
@@ -49,7 +49,7 @@ internal static unsafe class GemmKernel<TSimd, TVec>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(in GemmArguments a, int firstRow, int panel)
     {
-        int rowEnd = Math.Min(a.Rows, firstRow + RowBlock);
+        int rowEnd = firstRow + Math.Min(RowBlock, a.Rows - firstRow);   // never past a.Rows, so never overflows
         int firstColumn = panel * PanelWidth;
         int columns = Math.Min(PanelWidth, a.OutFeatures - firstColumn);
         int inFeatures = a.InFeatures, outFeatures = a.OutFeatures, step = 4 * TSimd.Width;

@@ -37,7 +37,7 @@ public sealed unsafe class PackedLinear
             throw new ArgumentException($"bias has {bias.Length} floats but the layer has {outFeatures} outputs (pass an empty span for no bias).", nameof(bias));
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
-        int panels = (outFeatures + Panel - 1) / Panel;
+        int panels = (outFeatures - 1) / Panel + 1;              // outFeatures + Panel − 1 could overflow
         (_packed, _packedOffset) = AllocateAligned((long)panels * Panel * inFeatures);
         (_bias, _biasOffset) = AllocateAligned((long)panels * Panel);
         var packed = _packed.AsSpan(_packedOffset);

@@ -46,6 +46,15 @@ internal unsafe interface ISimd<TVec>
     /// against key <paramref name="key"/>; lanes whose query comes before the key become −∞.
     /// </summary>
     static abstract TVec MaskFutureKey(TVec scores, int firstQuery, int key);
+
+    /// <summary>
+    /// A lane mask for consecutive queries: lane j (query <paramref name="firstQuery"/> + j) is set where that query sees key
+    /// <paramref name="key"/> (query ≥ key); the argument to <see cref="MultiplyAddWhere"/>. Positions up to 2^24 (exact as floats).
+    /// </summary>
+    static abstract TVec SeesKey(int firstQuery, int key);
+
+    /// <summary>a·b + c in the lanes set in <paramref name="mask"/> (from <see cref="SeesKey"/>), c unchanged in the others.</summary>
+    static abstract TVec MultiplyAddWhere(TVec mask, TVec a, TVec b, TVec c);
 }
 
 /// <summary>Shared constants of the vectorised exponential.</summary>
@@ -124,6 +133,14 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
         var query = Vector512.Create((float)firstQuery) + Iota;
         return Vector512.ConditionalSelect(Vector512.LessThan(query, Vector512.Create((float)key)), Vector512.Create(float.NegativeInfinity), scores);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SeesKey(int firstQuery, int key) =>
+        Vector512.GreaterThanOrEqual(Vector512.Create((float)firstQuery) + Iota, Vector512.Create((float)key));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAddWhere(Vector512<float> mask, Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Vector512.ConditionalSelect(mask, Vector512.FusedMultiplyAdd(a, b, c), c);
 }
 
 /// <summary>AVX2: 8 floats per register, 16 registers.</summary>
@@ -186,6 +203,14 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         var query = Vector256.Create((float)firstQuery) + Iota;
         return Vector256.ConditionalSelect(Vector256.LessThan(query, Vector256.Create((float)key)), Vector256.Create(float.NegativeInfinity), scores);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SeesKey(int firstQuery, int key) =>
+        Vector256.GreaterThanOrEqual(Vector256.Create((float)firstQuery) + Iota, Vector256.Create((float)key));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAddWhere(Vector256<float> mask, Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Vector256.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
 }
 
 /// <summary>No vector instructions: one float per "register", the exponential from <see cref="float.Exp2"/>.</summary>
@@ -227,6 +252,13 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaskFutureKey(float scores, int firstQuery, int key) => firstQuery < key ? float.NegativeInfinity : scores;
+
+    /// <summary>1 where the query sees the key, 0 where not (one lane: a flag, not a bit mask).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SeesKey(int firstQuery, int key) => firstQuery >= key ? 1f : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAddWhere(float mask, float a, float b, float c) => mask != 0f ? a * b + c : c;
 }
 
 /// <summary>Resolves <see cref="SimdPath.Auto"/> and paths the processor does not accelerate.</summary>

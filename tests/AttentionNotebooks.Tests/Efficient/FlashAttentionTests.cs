@@ -130,6 +130,104 @@ public sealed class FlashAttentionTests
             Assert.Equal(v[d], output[d], 6);
     }
 
+    /// <summary>The vector paths themselves (Auto would repeat the widest); a path the processor lacks falls back.</summary>
+    private static readonly SimdPath[] EveryPath = [SimdPath.Vector512, SimdPath.Vector256, SimdPath.Scalar];
+
+    public static TheoryData<string, float, int, bool> NonFiniteCases()
+    {
+        var data = new TheoryData<string, float, int, bool>();
+        foreach (bool causal in new[] { true, false })
+            foreach (string tensor in new[] { "value", "key", "query" })
+                foreach (float bad in new[] { float.PositiveInfinity, float.NegativeInfinity, float.NaN })
+                    // inside the first tile and chunk, at the tile and chunk boundaries of every path (tiles of 4, 32, 64
+                    // queries, chunks of 128 keys), and the last token
+                    foreach (int position in new[] { 0, 5, 40, 63, 64, 127, 128, 199 })
+                        data.Add(tensor, bad, position, causal);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(NonFiniteCases))]
+    public void A_non_finite_input_reaches_exactly_the_rows_that_attend_to_it_on_every_path(string tensor, float bad, int position, bool causal)
+    {
+        foreach (var path in EveryPath)
+            CheckNonFinite(tensor, bad, position, tokens: 200, causal, path);
+    }
+
+    [Theory]
+    [InlineData(40, float.PositiveInfinity)]   // issue 10: rows 0–69 non-finite on Vector512, 32–69 on Vector256
+    [InlineData(5, float.NaN)]                 // issue 10: rows 4–69 on Scalar, 0–69 on the vector paths
+    public void An_infinite_or_NaN_value_under_the_causal_mask_leaves_the_earlier_rows_finite_and_unchanged(int position, float bad)
+    {
+        const int tokens = 70, headDim = 8;
+        int n = tokens * headDim;
+        float[] q = Uniform(n, 41), k = Uniform(n, 42), v = Uniform(n, 43);
+        foreach (var path in EveryPath)
+        {
+            var options = new FlashAttentionOptions { Simd = path };
+            var clean = Run(q, k, v, 1, 1, tokens, headDim, true, options);
+            var poisoned = (float[])v.Clone();
+            poisoned[position * headDim] = bad;
+            var output = Run(q, k, poisoned, 1, 1, tokens, headDim, true, options);
+            for (int t = 0; t < tokens; t++)
+            {
+                var row = output.AsSpan(t * headDim, headDim).ToArray();
+                if (t < position)
+                    Assert.Equal(clean.AsSpan(t * headDim, headDim).ToArray(), row);
+                else
+                    Assert.False(row.All(float.IsFinite), $"{path}: row {t} is finite although it attends to token {position}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="bad"/> into feature 3 of token <paramref name="position"/> of head 1 of one tensor, then checks every
+    /// row: a row that does not attend to that input (head 0; under the causal mask the rows before the position; for a query,
+    /// every other row) is bit-identical to the result with the original value and with a huge finite value there; a row that
+    /// does matches the double-precision definition evaluated with the same IEEE values (NaN where it is NaN, the same
+    /// infinity where it is infinite, within tolerance where it is finite).
+    /// </summary>
+    private static void CheckNonFinite(string tensor, float bad, int position, int tokens, bool causal, SimdPath path)
+    {
+        const int heads = 2, headDim = 8, feature = 3;
+        int n = heads * tokens * headDim, index = (tokens + position) * headDim + feature;
+        float[] q = Uniform(n, 51), k = Uniform(n, 52), v = Uniform(n, 53);
+        float[][] With(float x)
+        {
+            var inputs = new[] { (float[])q.Clone(), (float[])k.Clone(), (float[])v.Clone() };
+            inputs[tensor switch { "query" => 0, "key" => 1, _ => 2 }][index] = x;
+            return inputs;
+        }
+        var options = new FlashAttentionOptions { Simd = path };
+        float[] Compute(float[][] inputs) => Run(inputs[0], inputs[1], inputs[2], 1, heads, tokens, headDim, causal, options);
+        var poisoned = With(bad);
+        var actual = Compute(poisoned);
+        var clean = Compute(With(tensor == "query" ? q[index] : tensor == "key" ? k[index] : v[index]));
+        var huge = Compute(With(float.MaxValue));
+        var expected = Attention(poisoned[0], poisoned[1], poisoned[2], 1, heads, tokens, headDim, causal);
+        string what = $"{bad} in {tensor} at token {position}, causal {causal}, {path}";
+        for (int row = 0; row < heads * tokens; row++)
+        {
+            int head = row / tokens, t = row % tokens;
+            bool attends = head == 1 && (tensor == "query" ? t == position : !causal || t >= position);
+            for (int d = 0; d < headDim; d++)
+            {
+                int i = row * headDim + d;
+                if (!attends)
+                {
+                    Assert.True(float.IsFinite(actual[i]), $"{what}: head {head}, row {t} is {actual[i]}");
+                    Assert.True(actual[i] == clean[i] && actual[i] == huge[i], $"{what}: head {head}, row {t}, feature {d} is {actual[i]}, with finite inputs {clean[i]} and {huge[i]}");
+                }
+                else if (double.IsNaN(expected[i]))
+                    Assert.True(float.IsNaN(actual[i]), $"{what}: row {t}, feature {d} is {actual[i]}, the definition gives NaN");
+                else if (double.IsInfinity(expected[i]))
+                    Assert.True((double)actual[i] == expected[i], $"{what}: row {t}, feature {d} is {actual[i]}, the definition gives {expected[i]}");
+                else
+                    Assert.True(Math.Abs(actual[i] - expected[i]) <= Tolerance, $"{what}: row {t}, feature {d} is {actual[i]}, the definition gives {expected[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void The_resolved_path_is_scalar_when_forced_and_vector_when_the_processor_accelerates_it()
     {
@@ -146,6 +244,8 @@ public sealed class FlashAttentionTests
     [InlineData(1, 0, 1, 1, "heads")]
     [InlineData(1, 1, 0, 1, "tokens")]
     [InlineData(1, 1, 1, -3, "headDim")]
+    [InlineData(1, 1, 1, 0, "headDim")]
+    [InlineData(-1, 16, 1 << 28, 1 << 28, "batch")]
     public void Non_positive_dimensions_are_rejected_by_name(int batch, int heads, int tokens, int headDim, string name)
     {
         var buffer = new float[4];
@@ -159,9 +259,72 @@ public sealed class FlashAttentionTests
         var right = new float[2 * 3 * 4 * 5];
         var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, new float[119], right, new float[120], 2, 3, 4, 5, false));
         Assert.Equal("key", error.ParamName);
-        Assert.Contains("key has 119 floats but (batch 2, heads 3, tokens 4, headDim 5) needs 120", error.Message);
+        Assert.Equal("key has 119 floats but batch (2) x heads (3) x tokens (4) x headDim (5) = 120 floats are needed. (Parameter 'key')", error.Message);
         error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(right, right, right, new float[121], 2, 3, 4, 5, false));
         Assert.Equal("output", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(16, 16, 1 << 28, 1 << 28, 0, "18446744073709551616")]       // 2^64: wrapped to 0 in 64 bits, matched the empty spans
+    [InlineData(320, 107367629, 536903681, 1, 64, "18446744073709551680")]  // 2^64 + 64: wrapped to 64, matched 64-float buffers
+    [InlineData(46341, 46341, 1, 1, 16, "2147488281")]                      // fits 64 bits, not a span
+    public void Sizes_whose_product_no_span_can_hold_are_rejected_with_every_size_and_the_exact_product(int batch, int heads, int tokens, int headDim, int length, string product)
+    {
+        float[] q = new float[length], k = new float[length], v = new float[length], output = new float[length];
+        Array.Fill(output, 7f);
+        var error = Assert.Throws<ArgumentException>(() => FlashAttention.Forward(q, k, v, output, batch, heads, tokens, headDim, causal: true));
+        Assert.Equal("query", error.ParamName);
+        Assert.Equal($"query has {length} floats but batch ({batch}) x heads ({heads}) x tokens ({tokens}) x headDim ({headDim}) = {product} floats are needed, " +
+            $"more than a span can hold (2147483647). (Parameter 'query')", error.Message);
+        Assert.All(output, x => Assert.Equal(7f, x));
+    }
+
+    [Fact]
+    public void The_headDim_limit_is_the_largest_whose_per_thread_scratch_fits_in_one_array()
+    {
+        Assert.Equal(16_777_149, FlashAttention.MaxHeadDim);
+        long Needed(int headDim) => FlashKernelLayout.ScratchFloats(headDim, FlashKernelLayout.MaxQueryTile) + ThreadScratch.AlignmentFloats;
+        Assert.True(Needed(FlashAttention.MaxHeadDim) <= Array.MaxLength);
+        Assert.True(Needed(FlashAttention.MaxHeadDim + 1) > Array.MaxLength);
+        Assert.Equal(FlashKernelLayout.ScratchFloats(64, 64), FlashKernel<Simd512, System.Runtime.Intrinsics.Vector512<float>>.ScratchFloats(64));
+    }
+
+    [Theory]
+    [InlineData(16_777_150)]
+    [InlineData(16_777_151)]   // overflowed the 32-bit scratch size: OverflowException, or an access violation with a smaller cached buffer
+    public void A_headDim_above_the_limit_is_rejected_with_the_limit_and_the_scratch_it_would_need(int headDim)
+    {
+        var input = new float[headDim];    // one token of one head: the lengths are right, only headDim is too large
+        var output = new float[headDim];
+        // Warm this thread's scratch with a small call first: the overflowed size used to reuse that buffer.
+        FlashAttention.Forward(input.AsSpan(0, 64), input.AsSpan(0, 64), input.AsSpan(0, 64), output.AsSpan(0, 64), 1, 1, 1, 64, causal: true);
+        output[0] = 7f;
+        foreach (var path in Paths)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+                FlashAttention.Forward(input, input, input, output, 1, 1, 1, headDim, causal: true, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = 1 }));
+            Assert.Equal("headDim", error.ParamName);
+            Assert.Equal(headDim, error.ActualValue);
+            long scratch = (2L * headDim + 131) * 64;
+            Assert.StartsWith($"headDim is {headDim} but can be at most 16777149: each thread's scratch of (2·headDim + 131)·64 floats ({scratch} for headDim {headDim}) " +
+                $"must fit in one array of at most {Array.MaxLength} floats.", error.Message);
+            Assert.Equal(7f, output[0]);
+        }
+    }
+
+    [Fact]
+    public void The_thread_scratch_grows_for_a_larger_request_and_refuses_one_that_no_array_can_hold()
+    {
+        ThreadScratch.Ensure(1000);
+        Assert.True(ThreadScratch.Capacity >= 1000);
+        long capacity = ThreadScratch.Capacity;
+        ThreadScratch.Ensure(capacity + 1);
+        Assert.True(ThreadScratch.Capacity >= capacity + 1);
+        capacity = ThreadScratch.Capacity;
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(Array.MaxLength));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThreadScratch.Ensure(FlashKernelLayout.ScratchFloats(16_777_151, 64)));
+        Assert.Equal(capacity, ThreadScratch.Capacity);
     }
 
     [Fact]

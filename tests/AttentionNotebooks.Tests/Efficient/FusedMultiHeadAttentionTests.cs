@@ -113,4 +113,17 @@ public sealed class FusedMultiHeadAttentionTests
         error = Assert.Throws<ArgumentException>(() => new FusedMultiHeadAttention(teaching.WQuery, teaching.WKey, teaching.WValue, teaching.OutProj, 8, numHeads: 4));
         Assert.Contains("W_query's output features (6) must be divisible by numHeads (4)", error.Message);
     }
+
+    [Fact]
+    public void Sizes_whose_products_wrap_64_bits_are_rejected_before_any_work()
+    {
+        // batch·tokens = 2^60, so batch·tokens·dIn, ·dOut and ·3·dOut are multiples of 2^64: in 64 bits they all wrapped to 0
+        // and matched the empty spans, and the call returned without computing anything.
+        var generator = new TorchGenerator(3);
+        Linear Layer() => new(16, 16, bias: true, generator);
+        var fused = new FusedMultiHeadAttention(Layer(), Layer(), Layer(), Layer(), contextLength: 1 << 30, numHeads: 1);
+        var error = Assert.Throws<ArgumentException>(() => fused.Forward([], [], batch: 1 << 30, tokens: 1 << 30));
+        Assert.Equal("batch", error.ParamName);
+        Assert.Contains("(batch 1073741824, tokens 1073741824) with dIn 16 and dOut 16 needs more floats than one buffer can hold", error.Message);
+    }
 }
