@@ -60,8 +60,7 @@ public sealed class DropoutMask
         ArgumentNullException.ThrowIfNull(kept);
         if (kept.Length == 0)
             throw new ArgumentException("kept is empty: a mask needs at least one element.", nameof(kept));
-        if (!(p >= 0f && p < 1f))
-            throw new ArgumentOutOfRangeException(nameof(p), p, $"dropout probability p must be in [0, 1), but is {p}.");
+        Dropout.CheckProbability(p, nameof(p));
         return new DropoutMask((bool[,])kept.Clone(), p);
     }
 
