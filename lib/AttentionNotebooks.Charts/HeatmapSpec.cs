@@ -24,6 +24,9 @@ internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels
             for (int j = 0; j < matrix.ColumnCount; j++)
                 if (float.IsNaN(matrix[i, j]))
                     throw new ArgumentException($"{name} ({Shape.Of(matrix)}) contains NaN at row {i}, column {j}: a heatmap can only colour numbers (±infinity is drawn as masked).", name);
+        ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
+        ChartText.CheckNotNull(options.RowLabels, "options.RowLabels", nameof(options));
+        ChartText.CheckNotNull(options.ColumnLabels, "options.ColumnLabels", nameof(options));
         bool rowsAreTokens = false, columnsAreTokens = false;
         if (tokens is not null)
         {

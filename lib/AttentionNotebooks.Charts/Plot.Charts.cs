@@ -37,9 +37,7 @@ public static partial class Plot
             throw new ArgumentOutOfRangeException(nameof(query), query, $"query must be a row of weights ({Shape.Of(weights)}): between 0 and {weights.RowCount - 1}, but is {query}.");
         if (tokens is not null && tokens.Count != weights.ColumnCount)
             throw new ArgumentException($"weights is {Shape.Of(weights)} but {tokens.Count} labels were given for {weights.ColumnCount} columns.", nameof(tokens));
-        for (int j = 0; j < (tokens?.Count ?? 0); j++)
-            if (tokens![j] is null)
-                throw new ArgumentException($"tokens[{j}] is null: every label must be a string (use \"\" for an empty one).", nameof(tokens));
+        Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
         string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}"),

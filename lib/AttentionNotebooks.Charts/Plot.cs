@@ -6,6 +6,13 @@ namespace AttentionNotebooks.Charts;
 /// The course's charts, each made in one line and rendered either as static SVG (<see cref="Figure.ToSvg"/>) or as an
 /// interactive Plotly chart (<see cref="Figure.ToPlotly"/>). In a notebook set up with
 /// <c>NotebookSetup.Initialize()</c>, displaying a <see cref="Figure"/> shows its SVG.
+/// <para>
+/// Long texts are cut with "…" so that the chart keeps its size: tick, row, column, bar and point labels after 40
+/// characters, axis titles, legend entries and panel titles after 60, the chart's title after 80. The SVG keeps the
+/// full text as the tooltip (<c>&lt;title&gt;</c>) of the cut one. Every chart takes any finite values, from
+/// subnormal numbers to ±<see cref="double.MaxValue"/>; tick labels switch to <c>1.5e308</c>-style when fixed
+/// decimals cannot show them.
+/// </para>
 /// </summary>
 /// <example><code>
 /// var weights = SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;

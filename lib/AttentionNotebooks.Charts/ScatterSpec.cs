@@ -21,6 +21,7 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
                 throw new ArgumentOutOfRangeException(nameof(options), d, $"points is {Shape.Of(points)} but dimension {d} was asked for: a {dimensions}-D scatter needs columns 0 to {points.ColumnCount - 1}.");
         if (dims.Distinct().Count() != dims.Length)
             throw new ArgumentException($"The dimensions shown must differ, but they are {string.Join(", ", dims)}.", nameof(options));
+        ChartText.CheckNotNull(labels, nameof(labels), nameof(labels));
         AttentionNotebooks.Labels.Validate(points, labels, null, nameof(points));
         if (highlight is not null && highlight.Count != points.ColumnCount)
             throw new ArgumentException($"points is {Shape.Of(points)} but the highlighted vector has {highlight.Count} elements: it needs {points.ColumnCount}.", nameof(highlight));

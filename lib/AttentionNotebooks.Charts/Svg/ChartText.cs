@@ -18,6 +18,19 @@ internal static class ChartText
     /// <summary>Characters of a chart's title: 80.</summary>
     public const int TitleLength = 80;
 
+    /// <summary>Throws if a label is null, naming it as the caller does, e.g. <c>tokens[2] is null</c>.</summary>
+    /// <param name="labels">The labels, or null for none.</param>
+    /// <param name="name">How the message names them, e.g. <c>options.RowLabels</c>.</param>
+    /// <param name="parameter">The caller's parameter holding them.</param>
+    public static void CheckNotNull(IReadOnlyList<string>? labels, string name, string parameter)
+    {
+        if (labels is null)
+            return;
+        for (int i = 0; i < labels.Count; i++)
+            if (labels[i] is null)
+                throw new ArgumentException($"{name}[{i}] is null: every label must be a string (use \"\" for an empty one).", parameter);
+    }
+
     /// <summary>
     /// The text as drawn: printable (<see cref="Labels.Printable"/>) and at most <paramref name="maxLength"/>
     /// characters, the last of them "…" when it was cut.
