@@ -40,9 +40,10 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
         double[]? h = null;
         if (highlight is not null)
         {
+            foreach (int d in dims)
+                if (!float.IsFinite(highlight[d]))
+                    throw new ArgumentException($"highlight[{d}] is {highlight[d].ToString(CultureInfo.InvariantCulture)}: the highlighted point needs finite coordinates.", nameof(highlight));
             h = dims.Select(d => (double)highlight[d]).ToArray();
-            if (h.Any(v => !double.IsFinite(v)))
-                throw new ArgumentException("The highlighted vector must have finite coordinates.", nameof(highlight));
         }
         string[] names = (labels ?? Enumerable.Range(0, points.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()).Select(AttentionNotebooks.Labels.Printable).ToArray();
         string?[] given = [options.XTitle, options.YTitle, options.ZTitle];

@@ -132,6 +132,16 @@ public sealed class ScatterTests
     }
 
     [Fact]
+    public void A_highlighted_point_that_is_not_finite_is_an_error_naming_its_index()
+    {
+        var highlight = Vector<float>.Build.DenseOfArray([0f, float.NaN, 1f]);
+        var e = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), highlight: highlight));
+        Assert.StartsWith("highlight[1] is NaN: the highlighted point needs finite coordinates.", e.Message);
+        Assert.Equal("highlight", e.ParamName);
+        SvgAssert.ParseBounded(Plot.Scatter2D(SampleData.Inputs(), highlight: highlight, options: new ScatterOptions { YDimension = 2 }));
+    }
+
+    [Fact]
     public void A_null_label_is_an_error_naming_its_index()
     {
         var e = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), ["a", "b", "c", null!, "e", "f"]));
