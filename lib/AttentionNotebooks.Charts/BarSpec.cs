@@ -18,6 +18,7 @@ internal sealed class BarSpec : ChartSpec
     private readonly float[] _values;
     private readonly string[] _labels;
     private readonly int? _highlight;
+    private readonly int? _decimals;
     private readonly string? _xTitle;
     private readonly string? _yTitle;
 
@@ -35,6 +36,7 @@ internal sealed class BarSpec : ChartSpec
         _values = values.ToArray();
         _labels = (labels ?? Enumerable.Range(0, values.Count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()).Select(Labels.Printable).ToArray();
         _highlight = highlight;
+        _decimals = ChooseDecimals();
         _xTitle = string.IsNullOrEmpty(xTitle) ? null : xTitle;
         _yTitle = string.IsNullOrEmpty(yTitle) ? null : yTitle;
     }
@@ -47,17 +49,20 @@ internal sealed class BarSpec : ChartSpec
 
     /// <summary>
     /// Decimals of the value labels: 4 (like the matrices) for values below 10, such as attention weights; fewer for
-    /// large values (timings), so that a label keeps about five significant digits; fewer still when bars are narrow.
+    /// large values (timings), so that a label keeps about five significant digits; fewer still when bars are narrow;
+    /// none when a label would be wider than two bars (3.4e38 has 39 digits).
     /// </summary>
-    private int? Decimals
+    private int? Decimals => _decimals;
+
+    private int? ChooseDecimals()
     {
-        get
-        {
-            int? bySlot = Slot >= 56 ? 4 : Slot >= 30 ? 2 : null;
-            double largest = _values.Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max();
-            int byMagnitude = largest < 10 ? 4 : Math.Max(0, 5 - ((int)Math.Floor(Math.Log10(largest)) + 1));
-            return bySlot is int d ? Math.Min(d, byMagnitude) : null;
-        }
+        int? bySlot = Slot >= 56 ? 4 : Slot >= 30 ? 2 : null;
+        double largest = _values.Select(v => Math.Abs((double)v)).DefaultIfEmpty(0).Max();
+        int byMagnitude = largest < 10 ? 4 : Math.Max(0, 5 - ((int)Math.Floor(Math.Log10(largest)) + 1));
+        if (bySlot is not int d)
+            return null;
+        int decimals = Math.Min(d, byMagnitude);
+        return _values.Any(v => TextMetrics.Width(MatrixText.FormatNumber(v, decimals), TickFont) > 2 * Slot) ? null : decimals;
     }
 
     public override SvgDocument RenderSvg(string? title)
@@ -66,7 +71,7 @@ internal sealed class BarSpec : ChartSpec
         double slot = Slot;
         var axis = Axis.Linear(_values.Min(), _values.Max(), includeZero: true, target: 6, padding: 0.08);
         double labelFont = Math.Clamp(slot * 0.8, 8, LabelFont);
-        double widestLabel = _labels.Select(l => TextMetrics.Width(l, labelFont)).Max();
+        double widestLabel = _labels.Select(l => TextMetrics.Width(ChartText.Shorten(l, ChartText.LabelLength), labelFont)).Max();
         bool rotate = widestLabel > slot - 6;
         double labelHeight = rotate ? widestLabel * 0.7071 + labelFont : labelFont + 6;
         double tickWidth = axis.TickLabels.Select(l => TextMetrics.Width(l, TickFont)).Max();
@@ -93,7 +98,7 @@ internal sealed class BarSpec : ChartSpec
         }
         doc.Root.Add(grid);
         if (_yTitle is not null)
-            doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, _yTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+            doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, _yTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
 
         var bars = SvgDocument.Group("bars");
         var values = SvgDocument.Group("values");
@@ -122,7 +127,7 @@ internal sealed class BarSpec : ChartSpec
         doc.Root.Add(values);
         doc.Root.Add(labels);
         if (_xTitle is not null)
-            doc.Root.Add(SvgDocument.Text(left + plotWidth / 2, height - Margin - 8, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title"));
+            doc.Root.Add(SvgDocument.Text(left + plotWidth / 2, height - Margin - 8, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
         return doc;
     }
 
@@ -133,15 +138,15 @@ internal sealed class BarSpec : ChartSpec
         var bar = new Bar
         {
             x = Enumerable.Range(0, n).ToArray(),
-            y = _values.Select(v => Math.Round((double)v, 6)).ToArray(),
+            y = _values.Select(v => PlotlyText.Number((double)v)).ToArray(),
             text = _labels.Select((l, i) => PlotlyText.Escape($"{l}: {MatrixText.FormatNumber(_values[i])}")).ToArray(),
             hoverinfo = "text",
             marker = new Marker { color = colors },
         };
         var layout = new PlotlyLayout
         {
-            xaxis = new Xaxis { tickmode = "array", tickvals = Enumerable.Range(0, n).ToArray(), ticktext = _labels.Select(PlotlyText.Escape).ToArray(), title = PlotlyText.Escape(_xTitle ?? "") },
-            yaxis = new Yaxis { title = PlotlyText.Escape(_yTitle ?? ""), zeroline = true, gridcolor = Palette.Grid },
+            xaxis = new Xaxis { tickmode = "array", tickvals = Enumerable.Range(0, n).ToArray(), ticktext = _labels.Select(PlotlyText.Label).ToArray(), title = PlotlyText.AxisTitle(_xTitle ?? "") },
+            yaxis = new Yaxis { title = PlotlyText.AxisTitle(_yTitle ?? ""), zeroline = true, gridcolor = Palette.Grid },
             margin = new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 80 },
             paper_bgcolor = Palette.Background,
             plot_bgcolor = Palette.Background,
@@ -149,11 +154,11 @@ internal sealed class BarSpec : ChartSpec
             showlegend = false,
         };
         if (title is not null)
-            layout.title = PlotlyText.Escape(title);
+            layout.title = PlotlyText.Title(title);
         if (Decimals is int d)
             layout.annotations = Enumerable.Range(0, n).Select(i => new Annotation
             {
-                text = MatrixText.FormatNumber(_values[i], d), x = i, y = Math.Round((double)_values[i], 6),
+                text = MatrixText.FormatNumber(_values[i], d), x = i, y = PlotlyText.Number((double)_values[i]),
                 yanchor = _values[i] >= 0 ? "bottom" : "top", showarrow = false, font = new Font { size = 11, color = Palette.Text },
             }).ToArray();
         return ([bar], layout);

@@ -109,12 +109,13 @@ public sealed class Figure
     /// <summary>
     /// One line describing the chart, used as its text output in notebooks: kind, data, title, size and a digest of
     /// the SVG (so a text comparison of stored outputs notices when the picture changes), e.g.
-    /// <c>heatmap of a 6x6 matrix "Attention weights" (596x352 SVG, sha256 1a2b3c4d5e)</c>.
+    /// <c>heatmap of a 6x6 matrix "Attention weights" (596x352 SVG, sha256 1a2b3c4d5e)</c>; a title longer than 80
+    /// characters is cut with "…" as in the chart.
     /// </summary>
     public override string ToString()
     {
         string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
-        string title = Title is null ? "" : $" \"{Labels.Printable(Title)}\"";
+        string title = Title is null ? "" : $" \"{Svg.ChartText.Display(Title, Svg.ChartText.TitleLength)}\"";
         return $"{Kind} of {_spec.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
     }
 

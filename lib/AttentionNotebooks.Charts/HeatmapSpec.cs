@@ -24,6 +24,9 @@ internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels
             for (int j = 0; j < matrix.ColumnCount; j++)
                 if (float.IsNaN(matrix[i, j]))
                     throw new ArgumentException($"{name} ({Shape.Of(matrix)}) contains NaN at row {i}, column {j}: a heatmap can only colour numbers (±infinity is drawn as masked).", name);
+        ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
+        ChartText.CheckNotNull(options.RowLabels, "options.RowLabels", nameof(options));
+        ChartText.CheckNotNull(options.ColumnLabels, "options.ColumnLabels", nameof(options));
         bool rowsAreTokens = false, columnsAreTokens = false;
         if (tokens is not null)
         {
@@ -99,18 +102,21 @@ internal sealed class HeatmapPanelLayout
                 CellWidth = Math.Max(CellWidth, needed);
             if (CellWidth < needed || CellHeight < ValueFont + 4)
                 Decimals = null;
+            // Huge values (3.4e38 has 39 digits) would spill over their neighbours; their tooltips keep them.
+            else if (data.Values.Enumerate().Any(v => TextMetrics.Width(MatrixText.FormatNumber(v, d), ValueFont) > CellWidth))
+                Decimals = null;
         }
 
         RowFont = Math.Clamp(CellHeight * 0.8, 7, LabelFontMax);
         RowStep = (int)Math.Ceiling(RowFont * 1.15 / CellHeight);
         ColumnFont = Math.Clamp(CellWidth * 0.8, 7, LabelFontMax);
-        double widestColumnLabel = ShownColumns().Select(j => TextMetrics.Width(data.ColumnLabels[j], ColumnFont)).DefaultIfEmpty(0).Max();
+        double widestColumnLabel = ShownColumns().Select(j => TextMetrics.Width(ChartText.Shorten(data.ColumnLabels[j], ChartText.LabelLength), ColumnFont)).DefaultIfEmpty(0).Max();
         RotateColumnLabels = widestColumnLabel > CellWidth - 6;
         ColumnStep = RotateColumnLabels
             ? (int)Math.Ceiling(ColumnFont * 1.15 / (0.7071 * CellWidth))
             : 1;
-        widestColumnLabel = ShownColumns().Select(j => TextMetrics.Width(data.ColumnLabels[j], ColumnFont)).DefaultIfEmpty(0).Max();
-        double widestRowLabel = ShownRows().Select(i => TextMetrics.Width(data.RowLabels[i], RowFont)).DefaultIfEmpty(0).Max();
+        widestColumnLabel = ShownColumns().Select(j => TextMetrics.Width(ChartText.Shorten(data.ColumnLabels[j], ChartText.LabelLength), ColumnFont)).DefaultIfEmpty(0).Max();
+        double widestRowLabel = ShownRows().Select(i => TextMetrics.Width(ChartText.Shorten(data.RowLabels[i], ChartText.LabelLength), RowFont)).DefaultIfEmpty(0).Max();
 
         PanelTitleHeight = data.PanelTitle is null ? 0 : 24;
         ColumnTitleHeight = data.ColumnTitle is null ? 0 : 18;
@@ -121,7 +127,7 @@ internal sealed class HeatmapPanelLayout
         GridWidth = c * CellWidth;
         GridHeight = r * CellHeight;
         double overhang = RotateColumnLabels ? Math.Max(0, widestColumnLabel * 0.7071 + ColumnFont * 0.5 - CellWidth / 2) : 0;
-        double titleWidth = data.PanelTitle is null ? 0 : TextMetrics.Width(data.PanelTitle, 13, bold: true);
+        double titleWidth = data.PanelTitle is null ? 0 : TextMetrics.Width(ChartText.Display(data.PanelTitle, ChartText.AxisTitleLength), 13, bold: true);
         Width = Math.Max(GridLeft + GridWidth + overhang, GridLeft + GridWidth / 2 + titleWidth / 2);
         Height = GridTop + GridHeight;
     }
@@ -165,11 +171,11 @@ internal sealed class HeatmapPanelLayout
         var g = SvgDocument.Group("heatmap-panel", x, y);
         var data = Data;
         if (data.PanelTitle is not null)
-            g.Add(SvgDocument.Text(GridLeft + GridWidth / 2, 10, data.PanelTitle, 13, "middle", bold: true, cls: "panel-title"));
+            g.Add(SvgDocument.Text(GridLeft + GridWidth / 2, 10, data.PanelTitle, 13, "middle", bold: true, cls: "panel-title", maxLength: ChartText.AxisTitleLength));
         if (data.ColumnTitle is not null)
-            g.Add(SvgDocument.Text(GridLeft + GridWidth / 2, PanelTitleHeight + 8, data.ColumnTitle, 12, "middle", Palette.MutedText, cls: "axis-title"));
+            g.Add(SvgDocument.Text(GridLeft + GridWidth / 2, PanelTitleHeight + 8, data.ColumnTitle, 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
         if (data.RowTitle is not null)
-            g.Add(SvgDocument.Text(9, GridTop + GridHeight / 2, data.RowTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+            g.Add(SvgDocument.Text(9, GridTop + GridHeight / 2, data.RowTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
 
         bool tooltips = (long)data.Rows * data.Columns <= 400;
         bool gaps = CellWidth >= 12 && CellHeight >= 12;
@@ -268,11 +274,11 @@ internal sealed class HeatmapSpec : ChartSpec
 
         // Legend: a vertical colour bar beside the first row of panels, its ticks and (if needed) the masked swatch.
         var (ticks, decimals) = Ticks.Linear(Range.Lo, Range.Hi, 6);
-        decimals = Math.Max(decimals, 1);
+        string[] tickLabels = Ticks.Labels(ticks, Math.Max(decimals, 1));
         bool anyMasked = _panels.Any(p => p.Values.Enumerate().Any(v => !float.IsFinite(v)));
         double barTop = top + layouts[0].GridTop;
         double barHeight = Math.Clamp(layouts[0].GridHeight, 120, 320);
-        double tickWidth = ticks.Select(t => TextMetrics.Width(Ticks.Label(t, decimals), 11)).DefaultIfEmpty(0).Max();
+        double tickWidth = tickLabels.Select(l => TextMetrics.Width(l, 11)).DefaultIfEmpty(0).Max();
         double legendWidth = BarWidth + 6 + Math.Max(tickWidth, anyMasked ? TextMetrics.Width("masked", 11) + 4 : 0);
         // Beside the grids of the last column; rotated column labels may reach further right, but only above the bar.
         double legendLeft = Margin + (_columns - 1) * (slotWidth + PanelGapX) + layouts.Max(l => l.GridLeft + l.GridWidth) + 24;
@@ -295,11 +301,12 @@ internal sealed class HeatmapSpec : ChartSpec
 
         var legend = SvgDocument.Group("legend");
         legend.Add(SvgDocument.Rect(legendLeft, barTop, BarWidth, barHeight, $"url(#{SvgDocument.Id("scale")})", Palette.Axis, "colorbar", 0.5));
-        foreach (double t in ticks)
+        for (int k = 0; k < ticks.Length; k++)
         {
+            double t = ticks[k];
             double ty = barTop + barHeight * (1 - Range.Normalise(t));
             legend.Add(SvgDocument.Line(legendLeft + BarWidth, ty, legendLeft + BarWidth + 4, ty, Palette.Axis, 1, cls: "tick"));
-            legend.Add(SvgDocument.Text(legendLeft + BarWidth + 6, ty, Ticks.Label(t, decimals), 11, fill: Palette.MutedText, cls: "tick-label"));
+            legend.Add(SvgDocument.Text(legendLeft + BarWidth + 6, ty, tickLabels[k], 11, fill: Palette.MutedText, cls: "tick-label"));
         }
         if (anyMasked)
         {
@@ -341,7 +348,7 @@ internal sealed class HeatmapSpec : ChartSpec
             font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
         };
         if (title is not null)
-            layout.title = PlotlyText.Escape(title);
+            layout.title = PlotlyText.Title(title);
         var traces = new List<Trace>();
         var annotations = new List<Annotation>();
         const double gapX = 0.08, gapY = 0.12;
@@ -363,7 +370,7 @@ internal sealed class HeatmapSpec : ChartSpec
                 for (int j = 0; j < data.Columns; j++)
                 {
                     float v = data.Values[i, j];
-                    z[i][j] = float.IsFinite(v) ? Math.Round(v, 6) : null;
+                    z[i][j] = float.IsFinite(v) ? PlotlyText.Number(v) : null;
                     string text = MatrixText.FormatNumber(v, panel.Decimals ?? 4);
                     hover[i][j] = PlotlyText.Escape($"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {text}");
                     if (panel.Decimals is not null)
@@ -388,15 +395,15 @@ internal sealed class HeatmapSpec : ChartSpec
             layout.Extra["xaxis" + suffix] = new Xaxis
             {
                 domain = new[] { x0, x1 }, anchor = "y" + suffix, side = "top", tickmode = "array",
-                tickvals = Enumerable.Range(0, data.Columns).ToArray(), ticktext = data.ColumnLabels.Select(PlotlyText.Escape).ToArray(),
+                tickvals = Enumerable.Range(0, data.Columns).ToArray(), ticktext = data.ColumnLabels.Select(PlotlyText.Label).ToArray(),
                 tickangle = panel.RotateColumnLabels ? -45 : 0, showgrid = false, zeroline = false,
-                title = PlotlyText.Escape(data.PanelTitle is null ? data.ColumnTitle ?? "" : data.ColumnTitle is null ? data.PanelTitle : $"{data.PanelTitle} · {data.ColumnTitle}"),
+                title = PlotlyText.AxisTitle(data.PanelTitle is null ? data.ColumnTitle ?? "" : data.ColumnTitle is null ? data.PanelTitle : $"{data.PanelTitle} · {data.ColumnTitle}"),
             };
             layout.Extra["yaxis" + suffix] = new Yaxis
             {
                 domain = new[] { y0, y1 }, anchor = "x" + suffix, autorange = "reversed", tickmode = "array",
-                tickvals = Enumerable.Range(0, data.Rows).ToArray(), ticktext = data.RowLabels.Select(PlotlyText.Escape).ToArray(),
-                showgrid = false, zeroline = false, title = PlotlyText.Escape(data.RowTitle ?? ""),
+                tickvals = Enumerable.Range(0, data.Rows).ToArray(), ticktext = data.RowLabels.Select(PlotlyText.Label).ToArray(),
+                showgrid = false, zeroline = false, title = PlotlyText.AxisTitle(data.RowTitle ?? ""),
             };
         }
         layout.annotations = annotations;

@@ -18,8 +18,20 @@ internal sealed class LineSpec : ChartSpec
     private readonly string? _yTitle;
     private readonly bool _logX;
     private readonly bool _logY;
+    private readonly Axis _x;
+    private readonly Axis _y;
 
-    public LineSpec(IReadOnlyList<Series> series, string? xTitle, string? yTitle, bool logX, bool logY)
+    /// <summary>Checks the series and builds both axes, so that every bad input fails here, not when drawn.</summary>
+    /// <param name="series">The series (each already checked by its constructor).</param>
+    /// <param name="xTitle">Title of the x axis, or null.</param>
+    /// <param name="yTitle">Title of the y axis, or null.</param>
+    /// <param name="logX">Logarithmic x axis.</param>
+    /// <param name="logY">Logarithmic y axis.</param>
+    /// <param name="single">
+    /// The chart was made from the caller's x and y arrays (<c>Plot.Line(x, y)</c>): errors name <c>x</c> and
+    /// <c>y</c> instead of <c>series</c>.
+    /// </param>
+    public LineSpec(IReadOnlyList<Series> series, string? xTitle, string? yTitle, bool logX, bool logY, bool single = false)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0)
@@ -27,17 +39,11 @@ internal sealed class LineSpec : ChartSpec
         for (int s = 0; s < series.Count; s++)
         {
             var item = series[s] ?? throw new ArgumentException($"series[{s}] is null.", nameof(series));
-            string name = $"series[{s}] \"{item.Name}\"";
-            if (item.X is null || item.Y is null)
-                throw new ArgumentException($"{name} has no X or no Y values.", nameof(series));
-            if (item.X.Count != item.Y.Count)
-                throw new ArgumentException($"{name} has {item.X.Count} x values but {item.Y.Count} y values: each point needs both.", nameof(series));
-            if (item.X.Count == 0)
-                throw new ArgumentException($"{name} is empty: a series needs at least one point.", nameof(series));
+            string name = $"series[{s}] \"{ChartText.Display(item.Name, ChartText.LabelLength)}\"";
             for (int i = 0; i < item.X.Count; i++)
             {
-                Check(item.X[i], logX, name, i, "x");
-                Check(item.Y[i], logY, name, i, "y");
+                CheckLog(item.X[i], logX, name, i, "x");
+                CheckLog(item.Y[i], logY, name, i, "y");
             }
         }
         _series = series.ToArray();
@@ -45,12 +51,12 @@ internal sealed class LineSpec : ChartSpec
         _yTitle = string.IsNullOrEmpty(yTitle) ? null : yTitle;
         _logX = logX;
         _logY = logY;
+        _x = MakeAxis(s => s.X, logX, "x", single ? "x" : nameof(series));
+        _y = MakeAxis(s => s.Y, logY, "y", single ? "y" : nameof(series));
     }
 
-    private static void Check(double v, bool log, string name, int i, string axis)
+    private static void CheckLog(double v, bool log, string name, int i, string axis)
     {
-        if (!double.IsFinite(v))
-            throw new ArgumentException($"{name} has {axis} = {v.ToString(CultureInfo.InvariantCulture)} at point {i}: every coordinate must be finite.", "series");
         if (log && v <= 0)
             throw new ArgumentException($"{name} has {axis} = {v.ToString(CultureInfo.InvariantCulture)} at point {i}, but a logarithmic {axis} axis needs positive values.", "series");
     }
@@ -59,19 +65,19 @@ internal sealed class LineSpec : ChartSpec
 
     public override string Describe() => $"{_series.Length} series ({_series.Sum(s => s.X.Count)} points)";
 
-    private Axis MakeAxis(Func<Series, IReadOnlyList<double>> pick, bool log)
+    private Axis MakeAxis(Func<Series, IReadOnlyList<double>> pick, bool log, string what, string parameter)
     {
         double lo = _series.Min(s => pick(s).Min()), hi = _series.Max(s => pick(s).Max());
-        return log ? Axis.Logarithmic(lo, hi) : Axis.Linear(lo, hi, target: 6);
+        return log ? Axis.Logarithmic(lo, hi) : Axis.Linear(lo, hi, target: 6, what: what, parameter: parameter);
     }
 
     public override SvgDocument RenderSvg(string? title)
     {
-        var x = MakeAxis(s => s.X, _logX);
-        var y = MakeAxis(s => s.Y, _logY);
+        var x = _x;
+        var y = _y;
         double tickWidth = y.TickLabels.Select(l => TextMetrics.Width(l, 11)).Max();
         bool showLegend = _series.Length > 1;
-        double legendWidth = showLegend ? _series.Max(s => TextMetrics.Width(Labels.Printable(s.Name), 12)) + 26 : 0;
+        double legendWidth = showLegend ? _series.Max(s => TextMetrics.Width(ChartText.Display(s.Name, ChartText.AxisTitleLength), 12)) + 26 : 0;
         double top = Margin + (title is null ? 0 : TitleHeight) + 8;
         double left = Margin + (_yTitle is null ? 0 : 20) + tickWidth + 8;
         double right = left + PlotWidth, bottom = top + PlotHeight;
@@ -85,9 +91,9 @@ internal sealed class LineSpec : ChartSpec
         double Y(double v) => y.Map(v, bottom, top);
         doc.Root.Add(Axis.Grid(x, y, left, top, right, bottom));
         if (_xTitle is not null)
-            doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title"));
+            doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, _xTitle, 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
         if (_yTitle is not null)
-            doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, _yTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+            doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, _yTitle, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
 
         var lines = SvgDocument.Group("series");
         var legend = SvgDocument.Group("legend");
@@ -111,7 +117,7 @@ internal sealed class LineSpec : ChartSpec
                 continue;
             double ly = top + 10 + s * 20;
             legend.Add(SvgDocument.Line(right + 20, ly, right + 38, ly, color, 2.5, dash));
-            legend.Add(SvgDocument.Text(right + 44, ly, series.Name, 12, cls: "legend-label"));
+            legend.Add(SvgDocument.Text(right + 44, ly, series.Name, 12, cls: "legend-label", maxLength: ChartText.AxisTitleLength));
         }
         doc.Root.Add(lines);
         doc.Root.Add(legend);
@@ -125,15 +131,15 @@ internal sealed class LineSpec : ChartSpec
     {
         var traces = _series.Select((s, k) => (Trace)new Scatter
         {
-            name = PlotlyText.Escape(s.Name), mode = "lines+markers",
+            name = PlotlyText.AxisTitle(s.Name), mode = "lines+markers",
             x = s.X.ToArray(), y = s.Y.ToArray(),
             line = new Line { color = Palette.Series[k % Palette.Series.Length], width = 2, dash = k < Palette.Series.Length ? "solid" : "dash" },
             marker = new Marker { size = 7, color = Palette.Series[k % Palette.Series.Length] },
         }).ToArray();
         var layout = new PlotlyLayout
         {
-            xaxis = new Xaxis { title = PlotlyText.Escape(_xTitle ?? ""), type = _logX ? "log" : "linear", gridcolor = Palette.Grid },
-            yaxis = new Yaxis { title = PlotlyText.Escape(_yTitle ?? ""), type = _logY ? "log" : "linear", gridcolor = Palette.Grid },
+            xaxis = new Xaxis { title = PlotlyText.AxisTitle(_xTitle ?? ""), type = _logX ? "log" : "linear", gridcolor = Palette.Grid },
+            yaxis = new Yaxis { title = PlotlyText.AxisTitle(_yTitle ?? ""), type = _logY ? "log" : "linear", gridcolor = Palette.Grid },
             showlegend = _series.Length > 1,
             margin = new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 50 },
             paper_bgcolor = Palette.Background,
@@ -141,7 +147,7 @@ internal sealed class LineSpec : ChartSpec
             font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
         };
         if (title is not null)
-            layout.title = PlotlyText.Escape(title);
+            layout.title = PlotlyText.Title(title);
         return (traces, layout);
     }
 }

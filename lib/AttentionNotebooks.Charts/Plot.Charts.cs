@@ -37,8 +37,9 @@ public static partial class Plot
             throw new ArgumentOutOfRangeException(nameof(query), query, $"query must be a row of weights ({Shape.Of(weights)}): between 0 and {weights.RowCount - 1}, but is {query}.");
         if (tokens is not null && tokens.Count != weights.ColumnCount)
             throw new ArgumentException($"weights is {Shape.Of(weights)} but {tokens.Count} labels were given for {weights.ColumnCount} columns.", nameof(tokens));
+        Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
-        string name = tokens is not null && square ? $"\"{Labels.Printable(tokens[query])}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}"),
             title ?? $"Attention weights of the query {name}");
     }
@@ -82,7 +83,11 @@ public static partial class Plot
     /// <param name="yTitle">Title of the y axis, or null.</param>
     /// <param name="logX">Logarithmic x axis (e.g. sequence lengths 64, 128, …, 4096).</param>
     /// <param name="logY">Logarithmic y axis (e.g. times spanning decades).</param>
-    /// <exception cref="ArgumentException">No series, an empty series, mismatched lengths, or a value that is not finite or not positive on a log axis; the message names the series and point.</exception>
+    /// <exception cref="ArgumentException">
+    /// No series, a null series, a value that is not positive on a log axis (the message names the series and point),
+    /// or values spanning less than 1e-300 (subnormal doubles) on a linear axis. Each <see cref="Series"/> checks its
+    /// own points when made.
+    /// </exception>
     /// <example><code>Plot.Line([Series.Of("naive", lengths, naiveMs), Series.Of("flash", lengths, flashMs)], "Time per forward pass", "tokens", "ms", logX: true, logY: true)</code></example>
     public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
         new(new LineSpec(series, xTitle, yTitle, logX, logY), title);
@@ -94,6 +99,14 @@ public static partial class Plot
     /// <param name="xTitle">Title of the x axis, or null.</param>
     /// <param name="yTitle">Title of the y axis, or null; also the series name in the legend.</param>
     /// <example><code>Plot.Line(new double[] { 1, 2, 3 }, new double[] { 0.5, 0.3, 0.2 }, "Loss", "epoch", "loss")</code></example>
-    public static Figure Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null) =>
-        Line([new Series(yTitle ?? "y", x, y)], title, xTitle, yTitle);
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> or <paramref name="y"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// No points, different counts, a value that is not finite (<c>y[3] is NaN: …</c>) or values spanning less than
+    /// 1e-300 (subnormal doubles).
+    /// </exception>
+    public static Figure Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null)
+    {
+        var (xs, ys) = Series.Check("", x, y, nameof(x), nameof(y));
+        return new(new LineSpec([new Series(yTitle ?? "y", xs, ys)], xTitle, yTitle, false, false, single: true), title);
+    }
 }

@@ -6,6 +6,13 @@ namespace AttentionNotebooks.Charts;
 /// The course's charts, each made in one line and rendered either as static SVG (<see cref="Figure.ToSvg"/>) or as an
 /// interactive Plotly chart (<see cref="Figure.ToPlotly"/>). In a notebook set up with
 /// <c>NotebookSetup.Initialize()</c>, displaying a <see cref="Figure"/> shows its SVG.
+/// <para>
+/// Long texts are cut with "…" so that the chart keeps its size: tick, row, column, bar and point labels after 40
+/// characters, axis titles, legend entries and panel titles after 60, the chart's title after 80. The SVG keeps the
+/// full text as the tooltip (<c>&lt;title&gt;</c>) of the cut one. Every chart takes any finite values, from
+/// subnormal numbers to ±<see cref="double.MaxValue"/>; tick labels switch to <c>1.5e308</c>-style when fixed
+/// decimals cannot show them.
+/// </para>
 /// </summary>
 /// <example><code>
 /// var weights = SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;
@@ -46,7 +53,7 @@ public static partial class Plot
     /// <param name="title">Title of the whole figure, or null.</param>
     /// <param name="columns">Panels per row; null fits the figure into about 1100 pixels.</param>
     /// <param name="options">Labels, axis titles, colour range and decimals, applied to every panel.</param>
-    /// <exception cref="ArgumentException">No matrices, a matrix is empty or has NaN (named by index), or a title count does not match.</exception>
+    /// <exception cref="ArgumentException">No matrices, a matrix is empty or has NaN (named by index), or a title count does not match or a title is null.</exception>
     /// <example><code>Plot.Heatmaps(result.Weights[0], SampleData.Tokens, ["head 0", "head 1"])</code></example>
     public static Figure Heatmaps(IReadOnlyList<Matrix<float>> matrices, IReadOnlyList<string>? tokens = null, IReadOnlyList<string>? titles = null,
         string? title = null, int? columns = null, HeatmapOptions? options = null)
@@ -56,6 +63,9 @@ public static partial class Plot
             throw new ArgumentException("matrices is empty: a grid of heatmaps needs at least one matrix.", nameof(matrices));
         if (titles is not null && titles.Count != matrices.Count)
             throw new ArgumentException($"{titles.Count} titles were given for {matrices.Count} matrices.", nameof(titles));
+        for (int k = 0; k < (titles?.Count ?? 0); k++)
+            if (titles![k] is null)
+                throw new ArgumentException($"titles[{k}] is null: every panel title must be a string (or pass no titles for [0], [1], …).", nameof(titles));
         if (columns is < 1)
             throw new ArgumentOutOfRangeException(nameof(columns), columns, $"columns must be at least 1, but is {columns}.");
         options ??= new HeatmapOptions();

@@ -126,7 +126,7 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
         foreach (var item in items.Reverse())
         {
             double r = item.Highlight ? HighlightRadius : PointRadius;
-            double w = TextMetrics.Width(item.Label, LabelFont, item.Highlight);
+            double w = TextMetrics.Width(ChartText.Shorten(item.Label, ChartText.LabelLength), LabelFont, item.Highlight);
             var (lx, ly, anchor) = placer.Place(item.Screen.X, item.Screen.Y, r, w, LabelFont, Margin, top - 20, width - Margin, height - Margin);
             labels.Add(SvgDocument.Text(lx, ly, item.Label, LabelFont, anchor, item.Highlight ? Palette.HighlightStroke : Palette.Text,
                 bold: item.Highlight, cls: item.Highlight ? "point-label highlight" : "point-label"));
@@ -171,12 +171,12 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
         }
         if (vertical)
         {
-            group.Add(SvgDocument.Text(middle.X - 44, middle.Y, title, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+            group.Add(SvgDocument.Text(middle.X - 44, middle.Y, title, 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
             return;
         }
         var (tx, ty) = Outward(middle, centre, vertical);
         string titleAnchor = tx < -0.3 ? "end" : tx > 0.3 ? "start" : "middle";
-        group.Add(SvgDocument.Text(middle.X + tx * 34, middle.Y + ty * 34, title, 12, titleAnchor, Palette.MutedText, cls: "axis-title"));
+        group.Add(SvgDocument.Text(middle.X + tx * 34, middle.Y + ty * 34, title, 12, titleAnchor, Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
     }
 
     private static (double X, double Y) Outward((double X, double Y) p, (double X, double Y) centre, bool vertical)
@@ -194,8 +194,8 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
             new Scatter3d
             {
                 mode = "markers+text",
-                x = data.Points.Select(p => Math.Round(p[0], 6)).ToArray(), y = data.Points.Select(p => Math.Round(p[1], 6)).ToArray(),
-                z = data.Points.Select(p => Math.Round(p[2], 6)).ToArray(), text = data.Labels.Select(PlotlyText.Escape).ToArray(),
+                x = data.Points.Select(p => PlotlyText.Number(p[0])).ToArray(), y = data.Points.Select(p => PlotlyText.Number(p[1])).ToArray(),
+                z = data.Points.Select(p => PlotlyText.Number(p[2])).ToArray(), text = data.Labels.Select(PlotlyText.Label).ToArray(),
                 marker = new Marker { size = 6, color = Palette.Primary },
             },
         };
@@ -203,17 +203,17 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
             traces.Add(new Scatter3d
             {
                 mode = "markers+text",
-                x = new[] { Math.Round(h[0], 6) }, y = new[] { Math.Round(h[1], 6) }, z = new[] { Math.Round(h[2], 6) },
-                text = new[] { PlotlyText.Escape(data.HighlightLabel!) },
+                x = new[] { PlotlyText.Number(h[0]) }, y = new[] { PlotlyText.Number(h[1]) }, z = new[] { PlotlyText.Number(h[2]) },
+                text = new[] { PlotlyText.Label(data.HighlightLabel!) },
                 marker = new Marker { size = 9, color = Palette.Highlight, line = new Line { color = Palette.HighlightStroke, width = 2 } },
             });
         var layout = new PlotlyLayout
         {
             scene = new Scene
             {
-                xaxis = new Xaxis { title = PlotlyText.Escape(data.AxisTitles[0]) },
-                yaxis = new Yaxis { title = PlotlyText.Escape(data.AxisTitles[1]) },
-                zaxis = new Zaxis { title = PlotlyText.Escape(data.AxisTitles[2]) },
+                xaxis = new Xaxis { title = PlotlyText.AxisTitle(data.AxisTitles[0]) },
+                yaxis = new Yaxis { title = PlotlyText.AxisTitle(data.AxisTitles[1]) },
+                zaxis = new Zaxis { title = PlotlyText.AxisTitle(data.AxisTitles[2]) },
             },
             showlegend = false,
             margin = new Margin { l = 10, r = 10, t = title is null ? 10 : 50, b = 10 },
@@ -221,7 +221,7 @@ internal sealed class Scatter3DSpec(ScatterData data) : ChartSpec
             font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
         };
         if (title is not null)
-            layout.title = PlotlyText.Escape(title);
+            layout.title = PlotlyText.Title(title);
         return (traces, layout);
     }
 }

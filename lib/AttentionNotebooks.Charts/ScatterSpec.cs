@@ -21,6 +21,7 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
                 throw new ArgumentOutOfRangeException(nameof(options), d, $"points is {Shape.Of(points)} but dimension {d} was asked for: a {dimensions}-D scatter needs columns 0 to {points.ColumnCount - 1}.");
         if (dims.Distinct().Count() != dims.Length)
             throw new ArgumentException($"The dimensions shown must differ, but they are {string.Join(", ", dims)}.", nameof(options));
+        ChartText.CheckNotNull(labels, nameof(labels), nameof(labels));
         AttentionNotebooks.Labels.Validate(points, labels, null, nameof(points));
         if (highlight is not null && highlight.Count != points.ColumnCount)
             throw new ArgumentException($"points is {Shape.Of(points)} but the highlighted vector has {highlight.Count} elements: it needs {points.ColumnCount}.", nameof(highlight));
@@ -39,9 +40,10 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
         double[]? h = null;
         if (highlight is not null)
         {
+            foreach (int d in dims)
+                if (!float.IsFinite(highlight[d]))
+                    throw new ArgumentException($"highlight[{d}] is {highlight[d].ToString(CultureInfo.InvariantCulture)}: the highlighted point needs finite coordinates.", nameof(highlight));
             h = dims.Select(d => (double)highlight[d]).ToArray();
-            if (h.Any(v => !double.IsFinite(v)))
-                throw new ArgumentException("The highlighted vector must have finite coordinates.", nameof(highlight));
         }
         string[] names = (labels ?? Enumerable.Range(0, points.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()).Select(AttentionNotebooks.Labels.Printable).ToArray();
         string?[] given = [options.XTitle, options.YTitle, options.ZTitle];
@@ -84,8 +86,8 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);
         doc.Root.Add(Axis.Grid(x, y, left, top, right, bottom));
-        doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, data.AxisTitles[0], 12, "middle", Palette.MutedText, cls: "axis-title"));
-        doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, data.AxisTitles[1], 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title"));
+        doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, data.AxisTitles[0], 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
+        doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, data.AxisTitles[1], 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
 
         var placer = new LabelPlacer();
         var screen = data.Points.Select(p => (X: X(p[0]), Y: Y(p[1]))).ToArray();
@@ -102,7 +104,7 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
             var circle = SvgDocument.Circle(screen[i].X, screen[i].Y, PointRadius, Palette.Primary, Palette.Background, "point");
             circle.Add(SvgDocument.Tooltip($"{data.Labels[i]}: ({Coordinates(data.Points[i])})"));
             points.Add(circle);
-            double w = TextMetrics.Width(data.Labels[i], LabelFont);
+            double w = TextMetrics.Width(ChartText.Shorten(data.Labels[i], ChartText.LabelLength), LabelFont);
             var (lx, ly, anchor) = placer.Place(screen[i].X, screen[i].Y, PointRadius, w, LabelFont, left, top, width - Margin, bottom);
             labels.Add(SvgDocument.Text(lx, ly, data.Labels[i], LabelFont, anchor, cls: "point-label"));
         }
@@ -111,7 +113,7 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
             var circle = SvgDocument.Circle(h.X, h.Y, HighlightRadius, Palette.Highlight, Palette.HighlightStroke, "point highlight", 2);
             circle.Add(SvgDocument.Tooltip($"{data.HighlightLabel}: ({Coordinates(data.Highlight!)})"));
             points.Add(circle);
-            double w = TextMetrics.Width(data.HighlightLabel!, LabelFont, bold: true);
+            double w = TextMetrics.Width(ChartText.Shorten(data.HighlightLabel!, ChartText.LabelLength), LabelFont, bold: true);
             var (lx, ly, anchor) = placer.Place(h.X, h.Y, HighlightRadius, w, LabelFont, left, top, width - Margin, bottom);
             labels.Add(SvgDocument.Text(lx, ly, data.HighlightLabel!, LabelFont, anchor, Palette.HighlightStroke, bold: true, cls: "point-label highlight"));
         }
@@ -127,22 +129,22 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
             new Scatter
             {
                 name = "points", mode = "markers+text", textposition = "top right",
-                x = data.Points.Select(p => Math.Round(p[0], 6)).ToArray(), y = data.Points.Select(p => Math.Round(p[1], 6)).ToArray(),
-                text = data.Labels.Select(PlotlyText.Escape).ToArray(),
+                x = data.Points.Select(p => PlotlyText.Number(p[0])).ToArray(), y = data.Points.Select(p => PlotlyText.Number(p[1])).ToArray(),
+                text = data.Labels.Select(PlotlyText.Label).ToArray(),
                 marker = new Marker { size = 10, color = Palette.Primary },
             },
         };
         if (data.Highlight is { } h)
             traces.Add(new Scatter
             {
-                name = PlotlyText.Escape(data.HighlightLabel!), mode = "markers+text", textposition = "bottom right",
-                x = new[] { Math.Round(h[0], 6) }, y = new[] { Math.Round(h[1], 6) }, text = new[] { PlotlyText.Escape(data.HighlightLabel!) },
+                name = PlotlyText.AxisTitle(data.HighlightLabel!), mode = "markers+text", textposition = "bottom right",
+                x = new[] { PlotlyText.Number(h[0]) }, y = new[] { PlotlyText.Number(h[1]) }, text = new[] { PlotlyText.Label(data.HighlightLabel!) },
                 marker = new Marker { size = 14, color = Palette.Highlight, line = new Line { color = Palette.HighlightStroke, width = 2 } },
             });
         var layout = new PlotlyLayout
         {
-            xaxis = new Xaxis { title = PlotlyText.Escape(data.AxisTitles[0]), gridcolor = Palette.Grid },
-            yaxis = new Yaxis { title = PlotlyText.Escape(data.AxisTitles[1]), gridcolor = Palette.Grid },
+            xaxis = new Xaxis { title = PlotlyText.AxisTitle(data.AxisTitles[0]), gridcolor = Palette.Grid },
+            yaxis = new Yaxis { title = PlotlyText.AxisTitle(data.AxisTitles[1]), gridcolor = Palette.Grid },
             showlegend = false,
             margin = new Margin { l = 60, r = 20, t = title is null ? 30 : 60, b = 50 },
             paper_bgcolor = Palette.Background,
@@ -150,7 +152,7 @@ internal sealed class ScatterSpec(ScatterData data) : ChartSpec
             font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
         };
         if (title is not null)
-            layout.title = PlotlyText.Escape(title);
+            layout.title = PlotlyText.Title(title);
         return (traces, layout);
     }
 

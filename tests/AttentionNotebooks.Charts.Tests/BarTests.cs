@@ -60,4 +60,52 @@ public sealed class BarTests
         e = Assert.Throws<ArgumentException>(() => Plot.QueryWeights(Matrix<float>.Build.Dense(6, 5), 0, SampleData.Tokens));
         Assert.StartsWith("weights is 6x5 but 6 labels were given for 5 columns.", e.Message);
     }
+
+    [Fact]
+    public void The_largest_floats_get_scientific_ticks_and_no_value_labels_wider_than_two_bars()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Bar(Vector<float>.Build.DenseOfArray([-float.MaxValue, float.MaxValue, 1f])));
+        Assert.Equal(["-4e38", "-2e38", "0", "2e38", "4e38"], SvgAssert.Texts(root, "tick-label"));
+        Assert.Empty(SvgAssert.Texts(root, "value"));
+        var bars = SvgAssert.WithClass(root, "bar");
+        Assert.Equal(SvgAssert.Number(bars[0], "height"), SvgAssert.Number(bars[1], "height"), 0.02);
+    }
+
+    [Fact]
+    public void Subnormal_and_equal_values_are_drawn_with_distinct_ticks()
+    {
+        float e = float.Epsilon;
+        var tiny = SvgAssert.ParseBounded(Plot.Bar(Vector<float>.Build.DenseOfArray([e, 2 * e, 4 * e])));
+        var ticks = SvgAssert.Texts(tiny, "tick-label");
+        Assert.Equal(ticks.Count, ticks.Distinct().Count());
+        Assert.Contains("0", ticks);
+        Assert.All(ticks.Where(t => t != "0"), t => Assert.Matches(@"^\d(\.\d+)?e-4[56]$", t));
+        var heights = SvgAssert.WithClass(tiny, "bar").Select(b => SvgAssert.Number(b, "height")).ToList();
+        Assert.True(heights[0] < heights[1] && heights[1] < heights[2]);
+        var equal = SvgAssert.ParseBounded(Plot.Bar(Vector<float>.Build.Dense(3, 7f)));
+        Assert.Single(SvgAssert.WithClass(equal, "bar").Select(b => SvgAssert.Number(b, "height")).Distinct());
+        Assert.Equal(["7.0000", "7.0000", "7.0000"], SvgAssert.Texts(equal, "value"));
+    }
+
+    [Fact]
+    public void Long_labels_and_titles_are_cut_and_the_chart_stays_small()
+    {
+        string label = new('L', 10_000);
+        var root = SvgAssert.ParseBounded(Plot.Bar(Vector<float>.Build.DenseOfArray([1f, 2f]), [label, "b"], new string('T', 100_000), xTitle: label, yTitle: label));
+        Assert.Equal(new string('L', 39) + "…", SvgAssert.Texts(root, "label")[0]);
+        Assert.All(SvgAssert.Texts(root, "axis-title"), t => Assert.Equal(new string('L', 59) + "…", t));
+        Assert.Equal(new string('T', 79) + "…", SvgAssert.Texts(root, "title").Single());
+    }
+
+    [Fact]
+    public void A_null_label_or_token_is_an_error_naming_its_index()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Bar(Vector<float>.Build.Dense(2), ["a", null!]));
+        Assert.StartsWith("labels[1] is null", e.Message);
+        string[] tokens = ["a", "b", null!, "d", "e", "f"];
+        e = Assert.Throws<ArgumentException>(() => Plot.QueryWeights(Weights(), 2, tokens));
+        Assert.StartsWith("tokens[2] is null", e.Message);
+        Assert.Equal("tokens", e.ParamName);
+        Assert.Equal("values", Assert.Throws<ArgumentNullException>(() => Plot.Bar(null!)).ParamName);
+    }
 }

@@ -283,3 +283,107 @@ public sealed class HeatmapTests
         Assert.NotEqual(figure.ToString(), Plot.Heatmap(Weights() * 0.5f, SampleData.Tokens, "Attention weights").ToString());
     }
 }
+
+public sealed class HeatmapExtremeInputTests
+{
+    private static Matrix<float> Weights() => SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;
+
+    private static List<double> Luminances(XElement root) =>
+        SvgAssert.WithClass(root, "cell").Select(c => SvgAssert.Luminance(c.Attribute("fill")!.Value)).ToList();
+
+    [Fact]
+    public void The_largest_floats_get_a_scientific_legend_and_no_cell_text_that_cannot_fit()
+    {
+        var m = Matrix<float>.Build.DenseOfArray(new[,] { { -float.MaxValue, float.MaxValue }, { 0f, 1f } });
+        var root = SvgAssert.ParseBounded(Plot.Heatmap(m));
+        Assert.Equal(["-2e38", "0", "2e38"], SvgAssert.Texts(root, "tick-label"));
+        Assert.Empty(SvgAssert.Texts(root, "value"));          // 39 digits do not fit a 64-pixel cell
+        Assert.Contains(root.Descendants(SvgAssert.Ns + "title"), t => t.Value == "0 → 1: 340282346638528859811704183484516925440.0000");
+        var l = Luminances(root);
+        Assert.True(l[0] > l[2] && l[2] >= l[3] && l[3] > l[1]);
+    }
+
+    [Fact]
+    public void Subnormal_floats_are_coloured_by_size_with_distinct_legend_ticks()
+    {
+        float e = float.Epsilon;
+        var m = Matrix<float>.Build.DenseOfArray(new[,] { { e, 2 * e }, { 3 * e, 4 * e } });
+        var root = SvgAssert.ParseBounded(Plot.Heatmap(m));
+        Assert.Equal(["2e-45", "3e-45", "4e-45", "5e-45"], SvgAssert.Texts(root, "tick-label"));
+        var l = Luminances(root);
+        Assert.True(l[0] > l[1] && l[1] > l[2] && l[2] > l[3]);
+        Assert.All(SvgAssert.Texts(root, "value"), v => Assert.Equal("0.0000", v));
+    }
+
+    [Fact]
+    public void Masked_and_constant_matrices_keep_their_hatching_and_one_colour()
+    {
+        var allMasked = SvgAssert.ParseBounded(Plot.Heatmap(Matrix<float>.Build.Dense(2, 2, float.NegativeInfinity)));
+        Assert.All(SvgAssert.WithClass(allMasked, "cell"), c => Assert.StartsWith("url(#", c.Attribute("fill")!.Value));
+        Assert.Equal(["-inf", "-inf", "-inf", "-inf"], SvgAssert.Texts(allMasked, "value"));
+        var constant = SvgAssert.ParseBounded(Plot.Heatmap(Matrix<float>.Build.Dense(2, 3, float.MaxValue)));
+        Assert.Single(SvgAssert.WithClass(constant, "cell").Select(c => c.Attribute("fill")!.Value).Distinct());
+    }
+
+    [Fact]
+    public void A_10000_character_label_and_a_100000_character_title_are_cut_and_the_svg_stays_small()
+    {
+        // Issue 10, case 10: this made a 200,150 x 83,038 px SVG, the title alone 1.5 M px.
+        string label = string.Concat(Enumerable.Repeat("journey ", 1250));
+        string[] tokens = [.. SampleData.Tokens];
+        tokens[1] = label;
+        string title = new('T', 100_000);
+        var figure = Plot.Heatmap(Weights(), tokens, title, new HeatmapOptions { RowTitle = new string('r', 500) });
+        var root = SvgAssert.ParseBounded(figure);
+        Assert.InRange(figure.Width, 1, 2000);
+        string cut = string.Concat(Enumerable.Repeat("journey ", 5))[..39] + "…";
+        Assert.Equal(cut, SvgAssert.Texts(root, "row-label")[1]);
+        Assert.Equal(cut, SvgAssert.Texts(root, "column-label")[1]);
+        Assert.Equal(new string('T', 79) + "…", SvgAssert.Texts(root, "title").Single());
+        Assert.Equal(new string('r', 59) + "…", SvgAssert.Texts(root, "axis-title").Single(t => t.StartsWith('r')));
+        var tooltips = SvgAssert.WithClass(root, "shortened").Select(g => g.Element(SvgAssert.Ns + "title")!.Value).ToList();
+        Assert.Equal(2, tooltips.Count(t => t == label));
+        Assert.Contains(title, tooltips);
+        Assert.Equal(title, root.Element(SvgAssert.Ns + "title")!.Value);
+        Assert.Contains(new string('T', 79) + "…\"", figure.ToString());
+        Assert.True(figure.ToString().Length < 200);
+    }
+
+    [Fact]
+    public void A_cut_label_keeps_surrogate_pairs_and_accents_whole_and_stays_escaped()
+    {
+        string emoji = new string('a', 38) + "😀😀😀";
+        string accents = string.Concat(Enumerable.Repeat("e\u0301", 50));
+        string markup = string.Concat(Enumerable.Repeat("<&>", 20));
+        string[] labels = [emoji, accents, markup, "d", "e", "f"];
+        string svg = Plot.Heatmap(Weights(), labels).ToSvg();
+        var rows = SvgAssert.Texts(SvgAssert.Parse(svg), "row-label");
+        Assert.Equal(new string('a', 38) + "😀…", rows[0]);
+        Assert.Equal(string.Concat(Enumerable.Repeat("e\u0301", 39)) + "…", rows[1]);
+        Assert.Equal(string.Concat(Enumerable.Repeat("<&>", 13)) + "…", rows[2]);
+        Assert.Contains(">" + string.Concat(Enumerable.Repeat("&lt;&amp;&gt;", 13)) + "…<", svg);
+        Assert.All(rows, r => Assert.DoesNotContain(r.Select((c, i) => (c, i)), p => char.IsHighSurrogate(p.c) && (p.i + 1 >= r.Length || !char.IsLowSurrogate(r[p.i + 1]))));
+    }
+
+    [Fact]
+    public void Labels_of_40_characters_are_drawn_whole()
+    {
+        string forty = new('x', 40);
+        var root = SvgAssert.Parse(Plot.Heatmap(Weights(), [forty, "b", "c", "d", "e", "f"]));
+        Assert.Equal(forty, SvgAssert.Texts(root, "row-label")[0]);
+        Assert.Empty(SvgAssert.WithClass(root, "shortened"));
+    }
+
+    [Fact]
+    public void A_null_label_is_an_error_naming_its_index()
+    {
+        string[] tokens = ["a", "b", null!, "d", "e", "f"];
+        var e = Assert.Throws<ArgumentException>(() => Plot.Heatmap(Weights(), tokens));
+        Assert.StartsWith("tokens[2] is null", e.Message);
+        Assert.Equal("tokens", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Plot.Heatmap(Weights(), options: new HeatmapOptions { ColumnLabels = tokens }));
+        Assert.StartsWith("options.ColumnLabels[2] is null", e.Message);
+        Assert.Equal("options", e.ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentNullException>(() => Plot.Heatmap(null!)).ParamName);
+    }
+}

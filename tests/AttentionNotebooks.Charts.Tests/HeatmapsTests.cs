@@ -62,4 +62,23 @@ public sealed class HeatmapsTests
         Assert.StartsWith("2 titles were given for 1 matrices.", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Plot.Heatmaps(FourHeads(), sequence: 2));
     }
+
+    [Fact]
+    public void A_null_panel_title_or_matrix_is_an_error_naming_its_index()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Heatmaps([SampleData.Inputs(), SampleData.Inputs()], titles: ["a", null!]));
+        Assert.StartsWith("titles[1] is null", e.Message);
+        Assert.Equal("titles", e.ParamName);
+        Assert.Equal("matrices[1]", Assert.Throws<ArgumentNullException>(() => Plot.Heatmaps([SampleData.Inputs(), null!])).ParamName);
+        Assert.Equal("matrices", Assert.Throws<ArgumentNullException>(() => Plot.Heatmaps((IReadOnlyList<Matrix<float>>)null!)).ParamName);
+    }
+
+    [Fact]
+    public void Long_panel_titles_are_cut_and_the_grid_stays_small()
+    {
+        string title = new('p', 10_000);
+        var figure = Plot.Heatmaps([SampleData.Inputs(), SampleData.Inputs()], titles: [title, "b"]);
+        var root = SvgAssert.ParseBounded(figure);
+        Assert.Equal([new string('p', 59) + "…", "b"], SvgAssert.Texts(root, "panel-title"));
+    }
 }

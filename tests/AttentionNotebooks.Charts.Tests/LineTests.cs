@@ -42,13 +42,169 @@ public sealed class LineTests
     public void Wrong_inputs_are_errors_naming_the_series_and_point()
     {
         var e = Assert.Throws<ArgumentException>(() => Plot.Line([new Series("a", [1, 2], [1])]));
-        Assert.StartsWith("series[0] \"a\" has 2 x values but 1 y values", e.Message);
+        Assert.StartsWith("series \"a\": X has 2 values but Y has 1: each point needs both.", e.Message);
+        Assert.Equal("Y", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => Plot.Line([new Series("a", [1, 2], [1, 0])], logY: true));
         Assert.StartsWith("series[0] \"a\" has y = 0 at point 1, but a logarithmic y axis needs positive values.", e.Message);
         e = Assert.Throws<ArgumentException>(() => Plot.Line([new Series("a", [1, double.NaN], [1, 2])]));
-        Assert.StartsWith("series[0] \"a\" has x = NaN at point 1", e.Message);
+        Assert.StartsWith("series \"a\": X[1] is NaN: every coordinate must be finite.", e.Message);
         Assert.Throws<ArgumentException>(() => Plot.Line(Array.Empty<Series>()));
         e = Assert.Throws<ArgumentException>(() => Plot.Line([new Series("a", [], [])]));
-        Assert.StartsWith("series[0] \"a\" is empty", e.Message);
+        Assert.StartsWith("series \"a\": X and Y are empty", e.Message);
+    }
+
+    [Fact]
+    public void A_series_checks_its_name_and_points_when_made()
+    {
+        Assert.Equal("Name", Assert.Throws<ArgumentNullException>(() => new Series(null!, [1], [1])).ParamName);
+        Assert.Equal("X", Assert.Throws<ArgumentNullException>(() => new Series("a", null!, [1])).ParamName);
+        Assert.Equal("Y", Assert.Throws<ArgumentNullException>(() => new Series("a", [1], null!)).ParamName);
+        Assert.Equal("name", Assert.Throws<ArgumentNullException>(() => Series.Of(null!, new[] { 1 }, new[] { 1 })).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => new Series("a", [1, 2, 3, 4], [1, 2, 3, double.PositiveInfinity]));
+        Assert.StartsWith("series \"a\": Y[3] is Infinity: every coordinate must be finite.", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Series.Of("t", new[] { 1f, 2f }, new[] { 1f, float.NaN }));
+        Assert.StartsWith("series \"t\": Y[1] is NaN", e.Message);
+    }
+
+    [Fact]
+    public void A_series_keeps_its_own_copy_of_the_values()
+    {
+        double[] y = [1, 2, 3];
+        var series = new Series("a", [0, 1, 2], y);
+        y[1] = double.NaN;
+        Assert.Equal([1.0, 2, 3], series.Y);
+        SvgAssert.ParseBounded(Plot.Line([series]));
+    }
+
+    [Fact]
+    public void The_two_array_overload_names_x_and_y_in_its_errors()
+    {
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => Plot.Line(null!, new double[] { 1 })).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => Plot.Line(new double[] { 1 }, null!)).ParamName);
+        var e = Assert.Throws<ArgumentException>(() => Plot.Line(new double[] { 0, 1, 2, 3 }, new double[] { 0, 1, 2, double.NaN }));
+        Assert.StartsWith("y[3] is NaN: every coordinate must be finite.", e.Message);
+        Assert.Equal("y", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Plot.Line(new double[] { 0, 1 }, new double[] { 0 }));
+        Assert.StartsWith("x has 2 values but y has 1", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.Line(Array.Empty<double>(), Array.Empty<double>()));
+        Assert.StartsWith("x and y are empty", e.Message);
+    }
+
+    /// <summary>The tick labels of the x axis (under the frame) and of the y axis (left of it), each in drawing order.</summary>
+    private static (List<string> X, List<string> Y) TickLabels(XElement root)
+    {
+        var labels = SvgAssert.WithClass(root, "tick-label");
+        return (labels.Where(l => l.Attribute("text-anchor")?.Value == "middle").Select(l => l.Value).ToList(),
+            labels.Where(l => l.Attribute("text-anchor")?.Value == "end").Select(l => l.Value).ToList());
+    }
+
+    [Fact]
+    public void Values_spanning_the_whole_double_range_get_ticks_at_minus_1e308_0_and_1e308()
+    {
+        // Issue 10, case 7: 1.7e308 - (-1.7e308) overflows to infinity; this recursed forever in Ticks.Expand.
+        var root = SvgAssert.ParseBounded(Plot.Line(new double[] { -1.7e308, 1.7e308 }, new double[] { 1, 2 }));
+        var (x, _) = TickLabels(root);
+        Assert.Equal(["-1e308", "0", "1e308"], x);
+        var frame = SvgAssert.WithClass(root, "frame").Single();
+        double left = SvgAssert.Number(frame, "x"), right = left + SvgAssert.Number(frame, "width");
+        var markers = SvgAssert.WithClass(root, "marker").Select(m => SvgAssert.Number(m, "cx")).ToList();
+        var zero = SvgAssert.WithClass(root, "tick-label").First(l => l.Value == "0");
+        Assert.Equal((left + right) / 2, SvgAssert.Number(zero, "x"), 0.01);
+        Assert.Equal(left + right, markers[0] + markers[1], 0.02);          // symmetric about the middle
+        Assert.InRange(markers[0], left, right);
+        Assert.InRange(markers[1], left, right);
+
+        var y = SvgAssert.ParseBounded(Plot.Line(new double[] { 1, 2, 3 }, new double[] { -double.MaxValue, 0, double.MaxValue }));
+        Assert.Equal(["-1e308", "0", "1e308"], TickLabels(y).Y);
+    }
+
+    [Fact]
+    public void Equal_values_at_the_top_of_the_double_range_are_drawn_inside_it()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Line(new double[] { 1, 2 }, new double[] { 1.7e308, 1.7e308 }));
+        var (_, y) = TickLabels(root);
+        Assert.Equal(["8e307", "1e308", "1.2e308", "1.4e308", "1.6e308"], y);
+        Assert.Equal(2, SvgAssert.WithClass(root, "marker").Count);
+    }
+
+    [Fact]
+    public void Equal_values_get_an_axis_around_them()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Line(new double[] { 0, 1 }, new double[] { 5, 5 }));
+        var (_, y) = TickLabels(root);
+        Assert.Equal(["2", "4", "6", "8"], y);
+        double Y(string label) => SvgAssert.Number(SvgAssert.WithClass(root, "tick-label").Single(l => l.Value == label && l.Attribute("text-anchor")?.Value == "end"), "y");
+        var marker = SvgAssert.WithClass(root, "marker")[0];
+        Assert.Equal((Y("4") + Y("6")) / 2 - 11 * 0.35, SvgAssert.Number(marker, "cy"), 0.02);
+    }
+
+    [Theory]
+    [InlineData(5e-324, new[] { "1e-323", "2e-323", "5e-323", "1e-322", "2e-322", "5e-322" })]
+    [InlineData(1e308, new[] { "1e306", "1e307", "1e308" })]
+    [InlineData(1.7e308, new[] { "2e306", "5e306", "1e307", "2e307", "5e307", "1e308" })]
+    [InlineData(5, new[] { "0.5", "1", "2", "5", "10", "20", "50" })]
+    public void A_log_axis_over_equal_values_is_padded_by_a_decade(double value, string[] expected)
+    {
+        // Issue 10, case 8: these looped over nearly the whole int range (4.3 GB, then OutOfMemory).
+        var root = SvgAssert.ParseBounded(Plot.Line([new Series("c", [1, 2], [value, value])], logY: true));
+        Assert.Equal(expected, TickLabels(root).Y);
+        var frame = SvgAssert.WithClass(root, "frame").Single();
+        double top = SvgAssert.Number(frame, "y"), bottom = top + SvgAssert.Number(frame, "height");
+        Assert.All(SvgAssert.WithClass(root, "marker"), m => Assert.InRange(SvgAssert.Number(m, "cy"), top, bottom));
+    }
+
+    [Fact]
+    public void A_log_axis_over_the_whole_double_range_labels_every_hundredth_decade()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Line([new Series("all", [1, 2, 3], [double.Epsilon, 1, double.MaxValue])], logY: true));
+        Assert.Equal(["1e-300", "1e-200", "1e-100", "1", "1e100", "1e200", "1e300"], TickLabels(root).Y);
+    }
+
+    [Fact]
+    public void A_subnormal_range_on_a_linear_axis_is_an_error_naming_the_values()
+    {
+        // Issue 10, case 9: this failed with "An SVG coordinate must be finite, but is NaN".
+        var e = Assert.Throws<ArgumentException>(() => Plot.Line(new double[] { 1, 2 }, new double[] { 5e-324, 1e-323 }));
+        Assert.Equal("y", e.ParamName);
+        Assert.StartsWith("y: the values span only 4.94E-324 (from 4.94E-324 to 9.88E-324): a linear axis needs a span of at least 1e-300", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.Line(new double[] { 1e-310, 2e-310 }, new double[] { 1, 2 }));
+        Assert.Equal("x", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Plot.Line(new double[] { 1, 2 }, new double[] { 5e-324, 5e-324 }));
+        Assert.StartsWith("y: every value is 4.94E-324", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Plot.Line([new Series("tiny", [1, 2], [0, 1e-305])]));
+        Assert.Equal("series", e.ParamName);
+        Assert.StartsWith("y: the values span only 1E-305 (from 0 to 1E-305)", e.Message);
+    }
+
+    [Fact]
+    public void Subnormal_values_are_drawn_on_a_log_axis_and_beside_normal_ones_on_a_linear_axis()
+    {
+        var log = SvgAssert.ParseBounded(Plot.Line([new Series("tiny", [1, 2], [5e-324, 1e-320])], logY: true));
+        Assert.Equal(["1e-323", "1e-322", "1e-321", "1e-320"], TickLabels(log).Y);
+        var linear = SvgAssert.ParseBounded(Plot.Line(new double[] { 1, 2 }, new double[] { 5e-324, 1 }));
+        Assert.Equal(["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"], TickLabels(linear).Y);
+    }
+
+    [Fact]
+    public void Ticks_of_a_narrow_range_far_from_zero_stay_distinct()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Line(new double[] { 1, 2 }, new double[] { 1e15, 1e15 + 10 }));
+        var (_, y) = TickLabels(root);
+        Assert.Equal(y.Count, y.Distinct().Count());
+        Assert.Equal(["1e15", "1.000000000000002e15", "1.000000000000004e15", "1.000000000000006e15", "1.000000000000008e15", "1.00000000000001e15"], y);
+    }
+
+    [Fact]
+    public void Long_series_names_and_axis_titles_are_cut_and_keep_their_full_text_as_a_tooltip()
+    {
+        string name = new('n', 10_000), axis = new('x', 10_000);
+        var root = SvgAssert.ParseBounded(Plot.Line([Series.Of(name, new[] { 1, 2 }, new[] { 1, 2 }), Series.Of("b", new[] { 1, 2 }, new[] { 2, 1 })], new string('T', 100_000), axis, axis));
+        string legend = SvgAssert.Texts(root, "legend-label")[0];
+        Assert.Equal(new string('n', 59) + "…", legend);
+        Assert.Equal(new string('T', 79) + "…", SvgAssert.Texts(root, "title").Single());
+        Assert.All(SvgAssert.Texts(root, "axis-title"), t => Assert.Equal(new string('x', 59) + "…", t));
+        var shortened = SvgAssert.WithClass(root, "shortened");
+        Assert.Equal(4, shortened.Count);
+        Assert.Contains(shortened, g => g.Element(SvgAssert.Ns + "title")!.Value == name);
     }
 }

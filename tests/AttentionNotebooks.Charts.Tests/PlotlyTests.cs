@@ -98,4 +98,27 @@ public sealed class PlotlyTests
             Assert.Equal(types[k], data[0].GetProperty("type").GetString());
         }
     }
+
+    [Fact]
+    public void Plotly_cuts_long_labels_but_keeps_them_whole_in_the_hover_text()
+    {
+        string label = new('k', 10_000);
+        string[] tokens = [.. SampleData.Tokens];
+        tokens[0] = label;
+        var (data, layout) = Parse(Plot.Heatmap(Weights(), tokens, new string('T', 100_000)).ToHtml());
+        Assert.Equal(new string('k', 39) + "…", layout.GetProperty("xaxis").GetProperty("ticktext")[0].GetString());
+        Assert.Equal(new string('T', 79) + "…", layout.GetProperty("title").GetString());
+        Assert.StartsWith(label + " → ", data[0].GetProperty("text")[0][0].GetString());
+    }
+
+    [Fact]
+    public void Plotly_keeps_subnormal_heatmap_values_apart_and_draws_the_whole_double_range()
+    {
+        float e = float.Epsilon;
+        var (data, _) = Parse(Plot.Heatmap(Matrix<float>.Build.DenseOfArray(new[,] { { e, 2 * e }, { 3 * e, 4 * e } })).ToHtml());
+        var z = data[0].GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(v => v.GetDouble()).ToList();
+        Assert.Equal([(double)e, 2.0 * e, 3.0 * e, 4.0 * e], z.Select(v => (double)(float)v));
+        var (line, _) = Parse(Plot.Line(new double[] { -1.7e308, 1.7e308 }, new double[] { 1, 2 }).ToHtml());
+        Assert.Equal([-1.7e308, 1.7e308], line[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
+    }
 }

@@ -89,4 +89,64 @@ public sealed class ScatterTests
         a = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(Matrix<float>.Build.Dense(0, 2)));
         Assert.StartsWith("points is empty (0x2)", a.Message);
     }
+
+    public static TheoryData<float[,]> ExtremePoints() => new()
+    {
+        { new[,] { { -float.MaxValue, float.MaxValue, 0f }, { float.MaxValue, -float.MaxValue, 1f } } },
+        { new[,] { { float.Epsilon, 2 * float.Epsilon, 3 * float.Epsilon }, { 3 * float.Epsilon, float.Epsilon, 2 * float.Epsilon } } },
+        { new[,] { { 1f, 1f, 1f }, { 1f, 1f, 1f } } },
+        { new[,] { { 0f, 0f, 0f } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExtremePoints))]
+    public void Extreme_subnormal_and_equal_coordinates_are_drawn_at_finite_positions_with_distinct_ticks(float[,] values)
+    {
+        var points = Matrix<float>.Build.DenseOfArray(values);
+        foreach (var figure in new[] { Plot.Scatter2D(points), Plot.Scatter3D(points) })
+        {
+            var root = SvgAssert.ParseBounded(figure);
+            var ticks = SvgAssert.Texts(root, "tick-label");
+            Assert.True(ticks.Count >= 2, figure.Kind);
+            Assert.All(ticks, t => Assert.True(t.Length <= 12, t));
+            Assert.Equal(points.RowCount, SvgAssert.WithClass(root, "point").Count);
+        }
+        var flat = SvgAssert.ParseBounded(Plot.Scatter2D(points));
+        var labels = SvgAssert.WithClass(flat, "tick-label");
+        var xTicks = labels.Where(l => l.Attribute("text-anchor")?.Value == "middle").Select(l => l.Value).ToList();
+        Assert.Equal(xTicks.Count, xTicks.Distinct().Count());
+    }
+
+    [Fact]
+    public void Long_point_labels_and_axis_titles_are_cut_and_the_chart_stays_small()
+    {
+        string label = new('p', 10_000);
+        var options = new ScatterOptions { XTitle = label, YTitle = label, ZTitle = label };
+        string[] labels = [label, "b", "c", "d", "e", "f"];
+        foreach (var figure in new[] { Plot.Scatter2D(SampleData.Inputs(), labels, options: options), Plot.Scatter3D(SampleData.Inputs(), labels, options: options) })
+        {
+            var root = SvgAssert.ParseBounded(figure);
+            Assert.Contains(new string('p', 39) + "…", SvgAssert.Texts(root, "point-label"));
+            Assert.All(SvgAssert.Texts(root, "axis-title"), t => Assert.Equal(new string('p', 59) + "…", t));
+        }
+    }
+
+    [Fact]
+    public void A_highlighted_point_that_is_not_finite_is_an_error_naming_its_index()
+    {
+        var highlight = Vector<float>.Build.DenseOfArray([0f, float.NaN, 1f]);
+        var e = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), highlight: highlight));
+        Assert.StartsWith("highlight[1] is NaN: the highlighted point needs finite coordinates.", e.Message);
+        Assert.Equal("highlight", e.ParamName);
+        SvgAssert.ParseBounded(Plot.Scatter2D(SampleData.Inputs(), highlight: highlight, options: new ScatterOptions { YDimension = 2 }));
+    }
+
+    [Fact]
+    public void A_null_label_is_an_error_naming_its_index()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Scatter2D(SampleData.Inputs(), ["a", "b", "c", null!, "e", "f"]));
+        Assert.StartsWith("labels[3] is null", e.Message);
+        Assert.Equal("labels", e.ParamName);
+        Assert.Equal("points", Assert.Throws<ArgumentNullException>(() => Plot.Scatter3D(null!)).ParamName);
+    }
 }

@@ -21,6 +21,28 @@ internal static class SvgAssert
 
     public static XElement Parse(Figure figure) => Parse(figure.ToSvg());
 
+    /// <summary>
+    /// Parses the SVG and checks that every coordinate, size and point list holds finite numbers and that the drawing
+    /// is at most <paramref name="maxSize"/> pixels each way.
+    /// </summary>
+    public static XElement ParseBounded(Figure figure, double maxSize = 2000)
+    {
+        var root = Parse(figure);
+        Assert.InRange(Number(root, "width"), 1, maxSize);
+        Assert.InRange(Number(root, "height"), 1, maxSize);
+        string[] numeric = ["x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "font-size"];
+        foreach (var e in root.DescendantsAndSelf())
+        {
+            foreach (string name in numeric)
+                if (e.Attribute(name) is { } a && !a.Value.EndsWith('%'))
+                    Assert.True(double.IsFinite(double.Parse(a.Value, CultureInfo.InvariantCulture)), $"{e.Name.LocalName} {name}=\"{a.Value}\"");
+            if (e.Attribute("points") is { } points)
+                foreach (string n in points.Value.Split(' ', ','))
+                    Assert.True(double.IsFinite(double.Parse(n, CultureInfo.InvariantCulture)), $"points {n}");
+        }
+        return root;
+    }
+
     /// <summary>Elements whose class list contains <paramref name="cls"/>, in document order.</summary>
     public static List<XElement> WithClass(XElement root, string cls) =>
         root.Descendants().Where(e => (e.Attribute("class")?.Value ?? "").Split(' ').Contains(cls)).ToList();

@@ -17,15 +17,18 @@ internal sealed class SvgDocument
     /// <summary>Left and top margin of a chart's title, in pixels (the charts' outer margin).</summary>
     public const double TitleMargin = 16;
 
-    /// <summary><paramref name="width"/>, widened if needed so that <paramref name="title"/> fits inside the margins.</summary>
+    /// <summary>
+    /// <paramref name="width"/>, widened if needed so that <paramref name="title"/> fits inside the margins (as drawn:
+    /// at most <see cref="ChartText.TitleLength"/> characters).
+    /// </summary>
     public static double FitTitle(double width, string? title) =>
-        title is null ? width : Math.Max(width, TitleMargin * 2 + TextMetrics.Width(title, 16, bold: true));
+        title is null ? width : Math.Max(width, TitleMargin * 2 + TextMetrics.Width(ChartText.Display(title, ChartText.TitleLength), 16, bold: true));
 
-    /// <summary>Adds the chart's title (16 px, bold) in the top-left corner, if there is one.</summary>
+    /// <summary>Adds the chart's title (16 px, bold, at most <see cref="ChartText.TitleLength"/> characters) in the top-left corner, if there is one.</summary>
     public void AddTitle(string? title)
     {
         if (title is not null)
-            Root.Add(Text(TitleMargin, TitleMargin + 10, title, 16, bold: true, cls: "title"));
+            Root.Add(Text(TitleMargin, TitleMargin + 10, title, 16, bold: true, cls: "title", maxLength: ChartText.TitleLength));
     }
 
     /// <summary>Written into ids and replaced by a hash of the finished document.</summary>
@@ -88,11 +91,15 @@ internal sealed class SvgDocument
 
     /// <summary>
     /// A text element whose baseline is placed so that the text is vertically centred on <paramref name="y"/> (no
-    /// reliance on <c>dominant-baseline</c>, which some renderers ignore). Whitespace in the text is preserved.
+    /// reliance on <c>dominant-baseline</c>, which some renderers ignore). Whitespace in the text is preserved. A text
+    /// longer than <paramref name="maxLength"/> characters is cut with "…" (<see cref="ChartText.Shorten"/>) and
+    /// returned inside a <c>&lt;g class="shortened"&gt;</c> whose <c>&lt;title&gt;</c> holds the full text as a tooltip.
     /// </summary>
     public static XElement Text(double x, double y, string text, double fontSize, string anchor = "start", string fill = Palette.Text,
-        bool bold = false, double rotate = 0, string? cls = null)
+        bool bold = false, double rotate = 0, string? cls = null, int maxLength = ChartText.LabelLength)
     {
+        string clean = Clean(text);
+        string shown = ChartText.Shorten(clean, maxLength);
         double baseline = y + fontSize * 0.35;
         var element = new XElement(Ns + "text");
         if (cls is not null)
@@ -108,8 +115,10 @@ internal sealed class SvgDocument
         if (rotate != 0)
             element.SetAttributeValue("transform", $"rotate({SvgNumber.Format(rotate)} {SvgNumber.Format(x)} {SvgNumber.Format(y)})");
         element.SetAttributeValue(XNamespace.Xml + "space", "preserve");
-        element.Value = Clean(text);
-        return element;
+        element.Value = shown;
+        if (ReferenceEquals(shown, clean))
+            return element;
+        return new XElement(Ns + "g", new XAttribute("class", "shortened"), new XElement(Ns + "title", clean), element);
     }
 
     public static XElement Line(double x1, double y1, double x2, double y2, string stroke, double width = 1, string? dash = null, string? cls = null)
