@@ -57,7 +57,8 @@ public static partial class Plot
 
     /// <summary>
     /// Points in the plane, one per row, each labelled; an optional highlighted point (e.g. a context vector) in the
-    /// highlight colour. Shows columns 0 and 1 unless <paramref name="options"/> picks others.
+    /// highlight colour. Shows columns 0 and 1 unless <paramref name="options"/> picks others; the axes are named
+    /// <c>x₁</c>, <c>x₂</c> (1-based, as the maths numbers components) unless <paramref name="options"/> names them.
     /// </summary>
     /// <param name="points">(n, d) matrix, d ≥ 2, e.g. the embeddings.</param>
     /// <param name="labels">One label per point, e.g. <see cref="SampleData.Tokens"/>; null numbers them.</param>
@@ -74,7 +75,9 @@ public static partial class Plot
     /// <summary>
     /// Points in space, one per row, each labelled, with an optional highlighted point. The SVG is an orthographic
     /// projection with a floor, two back walls, ticks on three axes and a dashed drop line from every point to the
-    /// floor; the Plotly chart can be rotated. Shows columns 0, 1 and 2 unless <paramref name="options"/> picks others.
+    /// floor; the Plotly chart can be rotated. Shows columns 0, 1 and 2 unless <paramref name="options"/> picks others;
+    /// the axes are named after the components they show, 1-based as in the maths (<c>x₁</c>, <c>x₂</c>, <c>x₃</c>),
+    /// unless <paramref name="options"/> names them.
     /// </summary>
     /// <param name="points">(n, d) matrix, d ≥ 3, e.g. the sample's 3-dimensional embeddings.</param>
     /// <param name="labels">One label per point; null numbers them.</param>
