@@ -230,7 +230,7 @@ internal sealed class BarSpec : ChartSpec
         var layout = new PlotlyLayout
         {
             xaxis = new Xaxis { tickmode = "array", tickvals = Enumerable.Range(0, n).ToArray(), ticktext = _labels.Select(PlotlyText.Label).ToArray(), title = PlotlyText.AxisTitle(_xTitle ?? "") },
-            yaxis = new Yaxis { title = PlotlyText.AxisTitle(_yTitle ?? ""), zeroline = !_log, gridcolor = Palette.Grid, type = _log ? "log" : "linear" },
+            yaxis = new Yaxis { title = PlotlyText.AxisTitle(_yTitle ?? ""), zeroline = !_log, gridcolor = Palette.Grid, type = _log ? "log" : null },
             margin = new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 80 },
             paper_bgcolor = Palette.Background,
             plot_bgcolor = Palette.Background,
