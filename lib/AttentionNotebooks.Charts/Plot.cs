@@ -63,7 +63,9 @@ public static partial class Plot
     /// <example><code>Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true)</code></example>
     public static Figure Weights(Matrix<float> weights, IReadOnlyList<string>? tokens = null, string? title = null, bool causal = false, HeatmapOptions? options = null)
     {
-        options = (options ?? HeatmapOptions.AttentionWeights) is var o && causal ? o with { Causal = true } : o;
+        options ??= HeatmapOptions.AttentionWeights;
+        if (causal)
+            options = options with { Causal = true };
         var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
         CheckWeights(panel, nameof(weights));
         return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
@@ -141,7 +143,9 @@ public static partial class Plot
         if (sequence < 0 || sequence >= result.Weights.Count)
             throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"sequence must be between 0 and {result.Weights.Count - 1} (the batch has {result.Weights.Count} sequences), but is {sequence}.");
         var heads = result.Weights[sequence];
-        options = (options ?? HeatmapOptions.AttentionWeights) is var o && causal ? o with { Causal = true } : o;
+        options ??= HeatmapOptions.AttentionWeights;
+        if (causal)
+            options = options with { Causal = true };
         if (heads is null || heads.Count == 0)
             throw new ArgumentException($"result.Weights[{sequence}] has no heads: a grid of heatmaps needs at least one.", nameof(result));
         var panels = new HeatmapPanelData[heads.Count];
