@@ -7,12 +7,32 @@ using XPlot.Plotly;
 
 namespace AttentionNotebooks.Charts;
 
-/// <summary>One matrix ready to draw: checked values, labels, axis titles.</summary>
-internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels, string[] ColumnLabels, string? RowTitle, string? ColumnTitle, string? PanelTitle)
+/// <summary>
+/// One matrix ready to draw: checked values, labels, axis titles, which cells the caller marked as masked
+/// (<paramref name="Mask"/>, null for none) and how errors name the matrix (<paramref name="Name"/>).
+/// </summary>
+internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels, string[] ColumnLabels, string? RowTitle, string? ColumnTitle, string? PanelTitle,
+    bool[,]? Mask = null, string Name = "weights")
 {
     public int Rows => Values.RowCount;
 
     public int Columns => Values.ColumnCount;
+
+    /// <summary>Whether cell (i, j) is drawn masked: marked so by the caller, or ±∞.</summary>
+    public bool IsMasked(int i, int j) => (Mask?[i, j] ?? false) || !float.IsFinite(Values[i, j]);
+
+    /// <summary>Whether the caller marked cell (i, j) as masked (a finite value that is not coloured).</summary>
+    public bool IsMarked(int i, int j) => Mask?[i, j] ?? false;
+
+    /// <summary>Whether any cell is drawn masked.</summary>
+    public bool AnyMasked()
+    {
+        for (int i = 0; i < Rows; i++)
+            for (int j = 0; j < Columns; j++)
+                if (IsMasked(i, j))
+                    return true;
+        return false;
+    }
 
     /// <summary>Checks the matrix and resolves the labels: tokens label every dimension whose length they match.</summary>
     public static HeatmapPanelData Create(Matrix<float> matrix, IReadOnlyList<string>? tokens, HeatmapOptions options, string name, string? panelTitle)
@@ -42,7 +62,15 @@ internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels
         bool attention = rowsAreTokens && columnsAreTokens;
         string? rowTitle = options.RowTitle ?? (attention ? "query" : null);
         string? columnTitle = options.ColumnTitle ?? (attention ? "key" : null);
-        return new HeatmapPanelData(matrix.Clone(), rows, columns, NullIfEmpty(rowTitle), NullIfEmpty(columnTitle), panelTitle);
+        bool[,]? mask = null;
+        if (options.Causal || options.Masked is not null)
+        {
+            mask = new bool[matrix.RowCount, matrix.ColumnCount];
+            for (int i = 0; i < matrix.RowCount; i++)
+                for (int j = 0; j < matrix.ColumnCount; j++)
+                    mask[i, j] = (options.Causal && j > i) || (options.Masked?.Invoke(i, j) ?? false);
+        }
+        return new HeatmapPanelData(matrix.Clone(), rows, columns, NullIfEmpty(rowTitle), NullIfEmpty(columnTitle), panelTitle, mask, name);
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
@@ -50,21 +78,51 @@ internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels
     private static string[] Indices(int count) => Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 }
 
-/// <summary>The colour range shared by every panel of a chart.</summary>
-internal readonly record struct ValueRange(double Lo, double Hi)
+/// <summary>
+/// The colour range shared by every panel of a chart, and which of its ends were taken from the data
+/// (<paramref name="AutoLo"/>, <paramref name="AutoHi"/>), which the colour bar says.
+/// </summary>
+internal readonly record struct ValueRange(double Lo, double Hi, bool AutoLo = false, bool AutoHi = false)
 {
     public double Normalise(double v) => Hi > Lo ? (v - Lo) / (Hi - Lo) : 0.5;
 
-    public static ValueRange For(IEnumerable<Matrix<float>> matrices, HeatmapOptions options)
+    /// <summary>The caption under the colour bar: <c>auto range</c>, <c>auto min</c>, <c>auto max</c>, or null when the range is fixed.</summary>
+    public string? Caption => (AutoLo, AutoHi) switch
     {
+        (true, true) => "auto range",
+        (true, false) => "auto min",
+        (false, true) => "auto max",
+        _ => null,
+    };
+
+    public static ValueRange For(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options)
+    {
+        if (options.Range is { } range)
+        {
+            if (options.Min is not null || options.Max is not null)
+                throw new ArgumentException("options sets both Range and Min or Max: give the colour range one way.", nameof(options));
+            if (!float.IsFinite(range.Min) || !float.IsFinite(range.Max) || !(range.Max > range.Min))
+                throw new ArgumentException($"options.Range must have Min < Max (both finite), but it is [{Show(range.Min)}, {Show(range.Max)}].", nameof(options));
+            double slack = 1e-6 * ((double)range.Max - range.Min);
+            foreach (var p in panels)
+                for (int i = 0; i < p.Rows; i++)
+                    for (int j = 0; j < p.Columns; j++)
+                    {
+                        float v = p.Values[i, j];
+                        if (float.IsFinite(v) && !p.IsMarked(i, j) && (v < range.Min - slack || v > range.Max + slack))
+                            throw new ArgumentException($"{p.Name} ({Shape.Of(p.Values)}) has {Show(v)} at row {i}, column {j}, outside the colour range [{Show(range.Min)}, {Show(range.Max)}]: widen the range (options.Range), or set it to null for the range of the data.", p.Name.Split('[', '.')[0]);
+                    }
+            return new ValueRange(range.Min, range.Max);
+        }
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-        foreach (var m in matrices)
-            foreach (float v in m.Enumerate())
-                if (float.IsFinite(v))
-                {
-                    lo = Math.Min(lo, v);
-                    hi = Math.Max(hi, v);
-                }
+        foreach (var p in panels)
+            for (int i = 0; i < p.Rows; i++)
+                for (int j = 0; j < p.Columns; j++)
+                    if (!p.IsMasked(i, j))
+                    {
+                        lo = Math.Min(lo, p.Values[i, j]);
+                        hi = Math.Max(hi, p.Values[i, j]);
+                    }
         if (double.IsInfinity(lo))
             (lo, hi) = (0, 1);                       // nothing finite: every cell is masked
         if (lo == hi)
@@ -75,8 +133,10 @@ internal readonly record struct ValueRange(double Lo, double Hi)
             hi = max;
         if (!(hi > lo) || !double.IsFinite(lo) || !double.IsFinite(hi))
             throw new ArgumentException($"The colour range must have Min < Max (both finite), but it is [{lo.ToString(CultureInfo.InvariantCulture)}, {hi.ToString(CultureInfo.InvariantCulture)}].", nameof(options));
-        return new ValueRange(lo, hi);
+        return new ValueRange(lo, hi, options.Min is null, options.Max is null);
     }
+
+    private static string Show(float v) => v.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Geometry of one heatmap panel, measured before drawing so that panels and legend can be placed.</summary>
@@ -165,6 +225,48 @@ internal sealed class HeatmapPanelLayout
             yield return i;
     }
 
+    /// <summary>
+    /// The text of cell (i, j): its value with <paramref name="decimals"/>, except that a masked zero is <c>0</c>, as in
+    /// the course's diagram of the causal mask.
+    /// </summary>
+    public static string CellText(HeatmapPanelData data, int i, int j, int decimals)
+    {
+        float v = data.Values[i, j];
+        return data.IsMarked(i, j) && v == 0 ? "0" : MatrixText.FormatNumber(v, decimals);
+    }
+
+    /// <summary>The border between masked and unmasked cells (for a causal mask, the staircase along the diagonal), one path.</summary>
+    private XElement MaskEdges()
+    {
+        var data = Data;
+        var d = new System.Text.StringBuilder();
+        void Segment(double x1, double y1, double x2, double y2) =>
+            d.Append(CultureInfo.InvariantCulture, $"M{SvgNumber.Format(x1)} {SvgNumber.Format(y1)}L{SvgNumber.Format(x2)} {SvgNumber.Format(y2)}");
+        for (int i = 0; i < data.Rows; i++)
+            for (int j = 0; j < data.Columns; j++)
+            {
+                if (!data.IsMasked(i, j))
+                    continue;
+                double x0 = GridLeft + j * CellWidth, y0 = GridTop + i * CellHeight, x1 = x0 + CellWidth, y1 = y0 + CellHeight;
+                if (j > 0 && !data.IsMasked(i, j - 1))
+                    Segment(x0, y0, x0, y1);
+                if (j < data.Columns - 1 && !data.IsMasked(i, j + 1))
+                    Segment(x1, y0, x1, y1);
+                if (i > 0 && !data.IsMasked(i - 1, j))
+                    Segment(x0, y0, x1, y0);
+                if (i < data.Rows - 1 && !data.IsMasked(i + 1, j))
+                    Segment(x0, y1, x1, y1);
+            }
+        var path = new XElement(SvgDocument.Ns + "path");
+        path.SetAttributeValue("class", "mask-edge");
+        path.SetAttributeValue("d", d.Length == 0 ? "M0 0" : d.ToString());
+        path.SetAttributeValue("fill", "none");
+        path.SetAttributeValue("stroke", Palette.MutedText);
+        path.SetAttributeValue("stroke-width", "1.5");
+        path.SetAttributeValue("stroke-linecap", "square");
+        return path;
+    }
+
     /// <summary>Draws the panel with its top-left corner at (x, y).</summary>
     public XElement Draw(double x, double y, ValueRange range)
     {
@@ -186,13 +288,13 @@ internal sealed class HeatmapPanelLayout
             for (int j = 0; j < data.Columns; j++)
             {
                 float v = data.Values[i, j];
-                bool masked = !float.IsFinite(v);
+                bool masked = data.IsMasked(i, j);
                 string fill = masked ? $"url(#{SvgDocument.Id("masked")})" : ColorScale.At(range.Normalise(v));
                 double cx = GridLeft + j * CellWidth, cy = GridTop + i * CellHeight;
-                var rect = SvgDocument.Rect(cx, cy, CellWidth, CellHeight, fill, gaps ? Palette.Background : null, "cell");
-                string text = MatrixText.FormatNumber(v, Decimals ?? 4);
+                var rect = SvgDocument.Rect(cx, cy, CellWidth, CellHeight, fill, gaps ? Palette.Background : null, masked ? "cell masked" : "cell");
+                string text = CellText(data, i, j, Decimals ?? 4);
                 if (tooltips)
-                    rect.Add(SvgDocument.Tooltip($"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {text}"));
+                    rect.Add(SvgDocument.Tooltip($"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {(data.IsMarked(i, j) ? $"masked ({text})" : text)}"));
                 cells.Add(rect);
                 if (Decimals is not null)
                 {
@@ -202,6 +304,8 @@ internal sealed class HeatmapPanelLayout
             }
         }
         g.Add(cells);
+        if (data.AnyMasked())
+            g.Add(MaskEdges());
         if (Decimals is not null)
             g.Add(values);
 
@@ -235,6 +339,7 @@ internal sealed class HeatmapSpec : ChartSpec
     private readonly HeatmapOptions _options;
     private readonly int _columns;
     private readonly bool _grid;
+    private readonly string? _colorBarTitle;
 
     /// <summary>A heatmap of each panel, <paramref name="columns"/> per row (null: as many as fit in about 1100 pixels, rows balanced).</summary>
     public HeatmapSpec(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options, int? columns, bool grid)
@@ -243,7 +348,8 @@ internal sealed class HeatmapSpec : ChartSpec
         _options = options;
         _columns = Math.Clamp(columns ?? DefaultColumns(), 1, _panels.Length);
         _grid = grid;
-        Range = ValueRange.For(_panels.Select(p => p.Values), options);
+        Range = ValueRange.For(_panels, options);
+        _colorBarTitle = string.IsNullOrEmpty(options.ColorBarTitle) ? null : options.ColorBarTitle;
     }
 
     public ValueRange Range { get; }
@@ -275,14 +381,21 @@ internal sealed class HeatmapSpec : ChartSpec
         // Legend: a vertical colour bar beside the first row of panels, its ticks and (if needed) the masked swatch.
         var (ticks, decimals) = Ticks.Linear(Range.Lo, Range.Hi, 6);
         string[] tickLabels = Ticks.Labels(ticks, Math.Max(decimals, 1));
-        bool anyMasked = _panels.Any(p => p.Values.Enumerate().Any(v => !float.IsFinite(v)));
+        bool anyMasked = _panels.Any(p => p.AnyMasked());
+        string? caption = Range.Caption;
         double barTop = top + layouts[0].GridTop;
         double barHeight = Math.Clamp(layouts[0].GridHeight, 120, 320);
         double tickWidth = tickLabels.Select(l => TextMetrics.Width(l, 11)).DefaultIfEmpty(0).Max();
-        double legendWidth = BarWidth + 6 + Math.Max(tickWidth, anyMasked ? TextMetrics.Width("masked", 11) + 4 : 0);
+        double barTitleX = BarWidth + 6 + tickWidth + 12;             // centre of the rotated colour bar title, from the bar's left
+        double legendWidth = Math.Max(BarWidth + 6 + Math.Max(tickWidth, anyMasked ? TextMetrics.Width("masked", 11) + 4 : 0),
+            caption is null ? 0 : TextMetrics.Width(caption, 11) + 2);
+        if (_colorBarTitle is not null)
+            legendWidth = Math.Max(legendWidth, barTitleX + 8);
         // Beside the grids of the last column; rotated column labels may reach further right, but only above the bar.
         double legendLeft = Margin + (_columns - 1) * (slotWidth + PanelGapX) + layouts.Max(l => l.GridLeft + l.GridWidth) + 24;
-        double legendBottom = barTop + barHeight + (anyMasked ? 30 : 0);
+        double captionY = barTop + barHeight + 14;
+        double swatchY = barTop + barHeight + 12 + (caption is null ? 0 : 20);
+        double legendBottom = caption is null && !anyMasked ? barTop + barHeight : anyMasked ? swatchY + BarWidth + 4 : captionY + 8;
 
         double width = Math.Max(legendLeft + legendWidth, Margin + contentWidth) + Margin;
         width = SvgDocument.FitTitle(width, title);
@@ -308,11 +421,22 @@ internal sealed class HeatmapSpec : ChartSpec
             legend.Add(SvgDocument.Line(legendLeft + BarWidth, ty, legendLeft + BarWidth + 4, ty, Palette.Axis, 1, cls: "tick"));
             legend.Add(SvgDocument.Text(legendLeft + BarWidth + 6, ty, tickLabels[k], 11, fill: Palette.MutedText, cls: "tick-label"));
         }
+        if (_colorBarTitle is not null)
+            legend.Add(SvgDocument.Text(legendLeft + barTitleX, barTop + barHeight / 2, _colorBarTitle, 12, "middle", Palette.MutedText, rotate: -90,
+                cls: "colorbar-title", maxLength: ChartText.AxisTitleLength));
+        if (caption is not null)
+        {
+            var group = SvgDocument.Group();
+            group.Add(SvgDocument.Tooltip(_grid
+                ? "The colour range runs from the smallest to the largest value of these matrices (masked cells left out); it is not fixed."
+                : "The colour range runs from the smallest to the largest value of this matrix (masked cells left out); it is not fixed."));
+            group.Add(SvgDocument.Text(legendLeft, captionY, caption, 11, fill: Palette.MutedText, cls: "range-caption"));
+            legend.Add(group);
+        }
         if (anyMasked)
         {
-            double sy = barTop + barHeight + 12;
-            legend.Add(SvgDocument.Rect(legendLeft, sy, BarWidth, BarWidth, $"url(#{SvgDocument.Id("masked")})", Palette.Axis, "masked-swatch", 0.5));
-            legend.Add(SvgDocument.Text(legendLeft + BarWidth + 6, sy + BarWidth / 2, "masked", 11, fill: Palette.MutedText, cls: "tick-label"));
+            legend.Add(SvgDocument.Rect(legendLeft, swatchY, BarWidth, BarWidth, $"url(#{SvgDocument.Id("masked")})", Palette.Axis, "masked-swatch", 0.5));
+            legend.Add(SvgDocument.Text(legendLeft + BarWidth + 6, swatchY + BarWidth / 2, "masked", 11, fill: Palette.MutedText, cls: "tick-label"));
         }
         doc.Root.Add(legend);
         return doc;
@@ -334,6 +458,13 @@ internal sealed class HeatmapSpec : ChartSpec
             new XAttribute("patternTransform", "rotate(45)"),
             SvgDocument.Rect(0, 0, 6, 6, ColorScale.Masked),
             SvgDocument.Line(0, 0, 0, 6, "#cbd5e1", 2)));
+    }
+
+    /// <summary>The Plotly colour bar's title: the colour bar title and, when the range comes from the data, what the SVG's caption says.</summary>
+    private string ColorBarTitleForPlotly()
+    {
+        string label = _colorBarTitle is null ? "" : PlotlyText.AxisTitle(_colorBarTitle);
+        return Range.Caption is { } caption ? (label.Length == 0 ? caption : $"{label} ({caption})") : label;
     }
 
     public override (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) RenderPlotly(string? title)
@@ -370,16 +501,17 @@ internal sealed class HeatmapSpec : ChartSpec
                 for (int j = 0; j < data.Columns; j++)
                 {
                     float v = data.Values[i, j];
-                    z[i][j] = float.IsFinite(v) ? PlotlyText.Number(v) : null;
-                    string text = MatrixText.FormatNumber(v, panel.Decimals ?? 4);
-                    hover[i][j] = PlotlyText.Escape($"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {text}");
+                    bool masked = data.IsMasked(i, j);
+                    z[i][j] = masked ? null : PlotlyText.Number(v);
+                    string text = HeatmapPanelLayout.CellText(data, i, j, panel.Decimals ?? 4);
+                    hover[i][j] = PlotlyText.Escape($"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {(data.IsMarked(i, j) ? $"masked ({text})" : text)}");
                     if (panel.Decimals is not null)
                     {
-                        string fill = float.IsFinite(v) ? ColorScale.At(Range.Normalise(v)) : ColorScale.Masked;
+                        string fill = masked ? ColorScale.Masked : ColorScale.At(Range.Normalise(v));
                         annotations.Add(new Annotation
                         {
                             text = text, x = j, y = i, xref = "x" + suffix, yref = "y" + suffix, showarrow = false,
-                            font = new Font { size = panel.ValueFont, color = float.IsFinite(v) ? ColorScale.TextOn(fill) : Palette.MutedText },
+                            font = new Font { size = panel.ValueFont, color = masked ? Palette.MutedText : ColorScale.TextOn(fill) },
                         });
                     }
                 }
@@ -389,7 +521,7 @@ internal sealed class HeatmapSpec : ChartSpec
                 z = z, x = Enumerable.Range(0, data.Columns).ToArray(), y = Enumerable.Range(0, data.Rows).ToArray(),
                 text = hover, hoverinfo = "text", zmin = Range.Lo, zmax = Range.Hi, zauto = false,
                 colorscale = ColorScale.ForPlotly(), showscale = k == 0,
-                colorbar = new Colorbar { thickness = 14, outlinewidth = 0 },
+                colorbar = new Colorbar { thickness = 14, outlinewidth = 0, title = ColorBarTitleForPlotly(), titleside = "right" },
                 xaxis = "x" + suffix, yaxis = "y" + suffix,
             });
             layout.Extra["xaxis" + suffix] = new Xaxis
@@ -405,6 +537,17 @@ internal sealed class HeatmapSpec : ChartSpec
                 tickvals = Enumerable.Range(0, data.Rows).ToArray(), ticktext = data.RowLabels.Select(PlotlyText.Label).ToArray(),
                 showgrid = false, zeroline = false, title = PlotlyText.AxisTitle(data.RowTitle ?? ""),
             };
+        }
+        if (_panels.Any(p => p.AnyMasked()))
+        {
+            // Masked cells are gaps in the heatmap, so the plot's background shows through them: the masked grey.
+            layout.plot_bgcolor = ColorScale.Masked;
+            annotations.Add(new Annotation
+            {
+                text = "grey cells: masked", x = 1, y = -0.02, xref = "paper", yref = "paper", xanchor = "right", yanchor = "top",
+                showarrow = false, font = new Font { size = 11, color = Palette.MutedText },
+            });
+            layout.margin.b = 50;
         }
         layout.annotations = annotations;
         return (traces, layout);

@@ -5,13 +5,19 @@ using XPlot.Plotly;
 
 namespace AttentionNotebooks.Charts;
 
-/// <summary>Lines with markers, one colour per series, a legend on the right; linear or logarithmic axes.</summary>
+/// <summary>
+/// Lines with markers, one colour per series, a legend on the right (below the plot when an entry is longer than about
+/// 35 characters); linear or logarithmic axes. A logarithmic x axis over at most 8 distinct x values (sequence
+/// lengths 256, 512, 1024, 2048) gets its ticks at those values, each labelled, when the labels fit.
+/// </summary>
 internal sealed class LineSpec : ChartSpec
 {
     private const double Margin = SvgDocument.TitleMargin;
     private const double TitleHeight = 30;
     private const double PlotWidth = 520;
     private const double PlotHeight = 300;
+    private const double LegendRightMax = 240;
+    private const int MaxDataTicks = 8;
 
     private readonly Series[] _series;
     private readonly string? _xTitle;
@@ -53,6 +59,28 @@ internal sealed class LineSpec : ChartSpec
         _logY = logY;
         _x = MakeAxis(s => s.X, logX, "x", single ? "x" : nameof(series));
         _y = MakeAxis(s => s.Y, logY, "y", single ? "y" : nameof(series));
+        if (logX && DataTicks() is { } ticks)
+            _x = _x.WithTicksAt(ticks);
+    }
+
+    /// <summary>
+    /// The distinct x values, when the x axis should be ticked at them: at most <see cref="MaxDataTicks"/> of them and
+    /// their labels, drawn on the plot's width, at least 8 pixels apart. Null otherwise.
+    /// </summary>
+    private double[]? DataTicks()
+    {
+        double[] xs = _series.SelectMany(s => s.X).Distinct().Order().ToArray();
+        if (xs.Length is < 2 or > MaxDataTicks)
+            return null;
+        var axis = _x.WithTicksAt(xs);
+        for (int k = 1; k < xs.Length; k++)
+        {
+            double gap = axis.Map(xs[k], 0, PlotWidth) - axis.Map(xs[k - 1], 0, PlotWidth);
+            double room = (TextMetrics.Width(axis.TickLabels[k], 11) + TextMetrics.Width(axis.TickLabels[k - 1], 11)) / 2 + 8;
+            if (gap < room)
+                return null;
+        }
+        return xs;
     }
 
     private static void CheckLog(double v, bool log, string name, int i, string axis)
@@ -78,11 +106,13 @@ internal sealed class LineSpec : ChartSpec
         double tickWidth = y.TickLabels.Select(l => TextMetrics.Width(l, 11)).Max();
         bool showLegend = _series.Length > 1;
         double legendWidth = showLegend ? _series.Max(s => TextMetrics.Width(ChartText.Display(s.Name, ChartText.AxisTitleLength), 12)) + 26 : 0;
+        bool legendBelow = legendWidth > LegendRightMax;               // long names (up to 60 characters) go under the plot
         double top = Margin + (title is null ? 0 : TitleHeight) + 8;
         double left = Margin + (_yTitle is null ? 0 : 20) + tickWidth + 8;
         double right = left + PlotWidth, bottom = top + PlotHeight;
-        double width = right + (showLegend ? 20 + legendWidth : 12) + Margin;
-        double height = bottom + 20 + (_xTitle is null ? 0 : 22) + Margin;
+        double legendTop = bottom + 20 + (_xTitle is null ? 0 : 22) + 8;
+        double width = legendBelow ? Math.Max(right + 12, left + legendWidth) + Margin : right + (showLegend ? 20 + legendWidth : 12) + Margin;
+        double height = (legendBelow ? legendTop + _series.Length * 20 : bottom + 20 + (_xTitle is null ? 0 : 22)) + Margin;
         width = SvgDocument.FitTitle(width, title);
         var doc = new SvgDocument(width, height, title ?? "Line chart");
         doc.AddTitle(title);
@@ -115,9 +145,10 @@ internal sealed class LineSpec : ChartSpec
             lines.Add(g);
             if (!showLegend)
                 continue;
-            double ly = top + 10 + s * 20;
-            legend.Add(SvgDocument.Line(right + 20, ly, right + 38, ly, color, 2.5, dash));
-            legend.Add(SvgDocument.Text(right + 44, ly, series.Name, 12, cls: "legend-label", maxLength: ChartText.AxisTitleLength));
+            double lx = legendBelow ? left : right + 20;
+            double ly = legendBelow ? legendTop + 10 + s * 20 : top + 10 + s * 20;
+            legend.Add(SvgDocument.Line(lx, ly, lx + 18, ly, color, 2.5, dash));
+            legend.Add(SvgDocument.Text(lx + 24, ly, series.Name, 12, cls: "legend-label", maxLength: ChartText.AxisTitleLength));
         }
         doc.Root.Add(lines);
         doc.Root.Add(legend);
@@ -138,7 +169,9 @@ internal sealed class LineSpec : ChartSpec
         }).ToArray();
         var layout = new PlotlyLayout
         {
-            xaxis = new Xaxis { title = PlotlyText.AxisTitle(_xTitle ?? ""), type = _logX ? "log" : "linear", gridcolor = Palette.Grid },
+            xaxis = _logX && DataTicks() is { } ticks
+                ? new Xaxis { title = PlotlyText.AxisTitle(_xTitle ?? ""), type = "log", gridcolor = Palette.Grid, tickmode = "array", tickvals = ticks, ticktext = _x.TickLabels }
+                : new Xaxis { title = PlotlyText.AxisTitle(_xTitle ?? ""), type = _logX ? "log" : "linear", gridcolor = Palette.Grid },
             yaxis = new Yaxis { title = PlotlyText.AxisTitle(_yTitle ?? ""), type = _logY ? "log" : "linear", gridcolor = Palette.Grid },
             showlegend = _series.Length > 1,
             margin = new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 50 },

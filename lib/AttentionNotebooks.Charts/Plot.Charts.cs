@@ -5,23 +5,33 @@ namespace AttentionNotebooks.Charts;
 public static partial class Plot
 {
     /// <summary>
-    /// A bar per value with the value written above it (4 decimals up to 12 bars, 2 up to 24, none beyond), labelled
-    /// underneath (rotated when long); one bar may be highlighted.
+    /// A bar per value with the value written above it (4 decimals up to 12 bars, 2 up to 24, none beyond; on a
+    /// logarithmic axis 4 significant digits each), labelled underneath (rotated when long); one bar may be
+    /// highlighted, and a legend above the plot then says what the highlight means. The plot spans the chart's width.
     /// </summary>
-    /// <param name="values">The heights; finite.</param>
+    /// <param name="values">The heights; finite (positive with <paramref name="logScale"/>).</param>
     /// <param name="labels">One label per bar, e.g. tokens; null numbers the bars 0, 1, ….</param>
     /// <param name="title">Title drawn above the chart, or null.</param>
     /// <param name="highlight">Index of a bar drawn in the highlight colour, or null.</param>
     /// <param name="xTitle">Title under the labels, or null.</param>
     /// <param name="yTitle">Title of the value axis, or null.</param>
-    /// <exception cref="ArgumentException">No values, a value that is not finite, or a label count that does not match.</exception>
-    /// <example><code>Plot.Bar(scores.Row(1), SampleData.Tokens, "Attention scores of journey")</code></example>
-    public static Figure Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null) =>
-        new(new BarSpec(values, labels, highlight, xTitle, yTitle, nameof(values)), title);
+    /// <param name="logScale">
+    /// A logarithmic value axis, for values spanning decades (timings from 1.5 ms to 1800 ms): ticks at powers of ten,
+    /// bars standing on the power of ten at most half the smallest value, so every bar is visible.
+    /// </param>
+    /// <param name="highlightLabel">What the highlighted bar is, shown in the legend (at most 60 characters drawn); null gives <c>highlighted</c>. Only with <paramref name="highlight"/>.</param>
+    /// <exception cref="ArgumentException">
+    /// No values, a value that is not finite (or not positive on a log scale: <c>values[2] is 0: a logarithmic bar
+    /// chart needs positive values …</c>), a label count that does not match, or a highlight label without a highlight.
+    /// </exception>
+    /// <example><code>Plot.Bar(msVector, names, "Milliseconds per call", highlight: 3, logScale: true, highlightLabel: "the baseline")</code></example>
+    public static Figure Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null,
+        bool logScale = false, string? highlightLabel = null) =>
+        new(new BarSpec(values, labels, highlight, xTitle, yTitle, nameof(values), logScale, highlightLabel), title);
 
     /// <summary>
-    /// The attention weights of one query as bars, one per key token, the query's own token highlighted: row
-    /// <paramref name="query"/> of the weights. The default title names the query, e.g.
+    /// The attention weights of one query as bars, one per key token, the query's own token highlighted (the legend says
+    /// <c>the query's own token</c>): row <paramref name="query"/> of the weights. The default title names the query, e.g.
     /// <c>Attention weights of the query "journey"</c>.
     /// </summary>
     /// <param name="weights">(queries, keys) attention weights.</param>
@@ -40,13 +50,15 @@ public static partial class Plot
         Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
         string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}"),
+        return new(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
+                highlightLabel: square ? "the query's own token" : null),
             title ?? $"Attention weights of the query {name}");
     }
 
     /// <summary>
     /// Points in the plane, one per row, each labelled; an optional highlighted point (e.g. a context vector) in the
-    /// highlight colour. Shows columns 0 and 1 unless <paramref name="options"/> picks others.
+    /// highlight colour. Shows columns 0 and 1 unless <paramref name="options"/> picks others; the axes are named
+    /// <c>x₁</c>, <c>x₂</c> (1-based, as the maths numbers components) unless <paramref name="options"/> names them.
     /// </summary>
     /// <param name="points">(n, d) matrix, d ≥ 2, e.g. the embeddings.</param>
     /// <param name="labels">One label per point, e.g. <see cref="SampleData.Tokens"/>; null numbers them.</param>
@@ -63,7 +75,9 @@ public static partial class Plot
     /// <summary>
     /// Points in space, one per row, each labelled, with an optional highlighted point. The SVG is an orthographic
     /// projection with a floor, two back walls, ticks on three axes and a dashed drop line from every point to the
-    /// floor; the Plotly chart can be rotated. Shows columns 0, 1 and 2 unless <paramref name="options"/> picks others.
+    /// floor; the Plotly chart can be rotated. Shows columns 0, 1 and 2 unless <paramref name="options"/> picks others;
+    /// the axes are named after the components they show, 1-based as in the maths (<c>x₁</c>, <c>x₂</c>, <c>x₃</c>),
+    /// unless <paramref name="options"/> names them.
     /// </summary>
     /// <param name="points">(n, d) matrix, d ≥ 3, e.g. the sample's 3-dimensional embeddings.</param>
     /// <param name="labels">One label per point; null numbers them.</param>

@@ -24,7 +24,10 @@ public static partial class Plot
     /// A heatmap of a matrix, typically attention weights: row i is query token i, column j is key token j, darker
     /// means larger, each cell shows its value, and a colour bar gives the scale. Tokens label every dimension whose
     /// length they match (rows and columns of a square weights matrix; only the rows of a (tokens, features) matrix).
-    /// ±∞ (masked scores) is drawn hatched grey and named in the legend.
+    /// ±∞ (masked scores) and the cells that <see cref="HeatmapOptions.Causal"/> or <see cref="HeatmapOptions.Masked"/>
+    /// mark are drawn hatched grey and named in the legend. The colour range is the data's unless
+    /// <see cref="HeatmapOptions.Range"/> fixes it; the colour bar then says <c>auto range</c>. For attention weights,
+    /// <see cref="Weights"/> fixes the range to [0, 1].
     /// </summary>
     /// <param name="weights">(queries, keys) matrix; any finite values or ±∞, no NaN.</param>
     /// <param name="tokens">Labels, e.g. <see cref="SampleData.Tokens"/>; null numbers rows and columns 0, 1, ….</param>
@@ -40,6 +43,47 @@ public static partial class Plot
         options ??= new HeatmapOptions();
         var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
         return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
+    }
+
+    /// <summary>
+    /// A heatmap of attention weights, which are probabilities: the colour range is fixed to [0, 1] (so that charts of
+    /// different weights compare: near-uniform weights look pale, not contrasted), the colour bar is titled
+    /// <c>attention weight</c>, and with <paramref name="causal"/> the cells above the diagonal are drawn hatched as
+    /// masked instead of coloured like real zeros. Otherwise as <see cref="Heatmap"/>.
+    /// </summary>
+    /// <param name="weights">(queries, keys) attention weights: every value finite, in [0, 1] (unless <paramref name="options"/> sets another range).</param>
+    /// <param name="tokens">Labels, e.g. <see cref="SampleData.Tokens"/>; null numbers rows and columns 0, 1, ….</param>
+    /// <param name="title">Title drawn above the chart, or null.</param>
+    /// <param name="causal">Whether the weights are causal: the cells above the diagonal (key after query) are masked, and must be 0.</param>
+    /// <param name="options">Further settings; null for <see cref="HeatmapOptions.AttentionWeights"/>. Its range and colour bar title are used as given (a null range is the data's).</param>
+    /// <exception cref="ArgumentException">
+    /// A value is not finite, lies outside the range (<c>weights (6x6) has 2 at row 3, column 1, outside the colour range
+    /// [0, 1] …</c>, e.g. weights after dropout, scaled by 1/(1 − p)), a masked cell is not 0, or as <see cref="Heatmap"/>.
+    /// </exception>
+    /// <example><code>Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true)</code></example>
+    public static Figure Weights(Matrix<float> weights, IReadOnlyList<string>? tokens = null, string? title = null, bool causal = false, HeatmapOptions? options = null)
+    {
+        options ??= HeatmapOptions.AttentionWeights;
+        if (causal)
+            options = options with { Causal = true };
+        var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
+        CheckWeights(panel, nameof(weights));
+        return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
+    }
+
+    /// <summary>Throws unless every value is finite and every masked cell is 0, as attention weights are.</summary>
+    private static void CheckWeights(HeatmapPanelData panel, string parameter)
+    {
+        for (int i = 0; i < panel.Rows; i++)
+            for (int j = 0; j < panel.Columns; j++)
+            {
+                float v = panel.Values[i, j];
+                string where = $"{panel.Name} ({Shape.Of(panel.Values)}) has {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} at row {i}, column {j}";
+                if (!float.IsFinite(v))
+                    throw new ArgumentException($"{where}: attention weights are finite (plot masked scores with Plot.Heatmap).", parameter);
+                if (panel.IsMarked(i, j) && v != 0)
+                    throw new ArgumentException($"{where}, a masked cell: masked attention weights are 0 (are these causal weights? pass causal: false if not).", parameter);
+            }
     }
 
     /// <summary>
@@ -80,19 +124,36 @@ public static partial class Plot
 
     /// <summary>
     /// Every head's attention weights for one sequence of a multi-head result, one heatmap per head titled
-    /// <c>head 0</c>, <c>head 1</c>, …, sharing one colour scale.
+    /// <c>head 0</c>, <c>head 1</c>, …, compared on one fixed colour scale [0, 1] (the weights are probabilities), the
+    /// colour bar titled <c>attention weight</c>, and the cells above the diagonal drawn hatched as masked, as both
+    /// multi-head modules of the library are causal.
     /// </summary>
     /// <param name="result">What <c>MultiHeadAttention.Forward</c> or <c>MultiHeadAttentionWrapper.Forward</c> returned.</param>
     /// <param name="tokens">Token labels, or null.</param>
     /// <param name="sequence">Which sequence of the batch (default 0).</param>
     /// <param name="title">Title of the figure, or null.</param>
+    /// <param name="causal">Whether the cells above the diagonal are masked (default true); they must then be 0.</param>
+    /// <param name="options">Further settings; null for <see cref="HeatmapOptions.AttentionWeights"/>.</param>
+    /// <exception cref="ArgumentException">A weight is outside [0, 1] (e.g. after dropout in training mode) or not finite, or a masked cell is not 0.</exception>
     /// <example><code>Plot.Heatmaps(mha.Forward(SampleData.Batch()), SampleData.Tokens)</code></example>
-    public static Figure Heatmaps(MultiHeadAttentionResult result, IReadOnlyList<string>? tokens = null, int sequence = 0, string? title = null)
+    public static Figure Heatmaps(MultiHeadAttentionResult result, IReadOnlyList<string>? tokens = null, int sequence = 0, string? title = null,
+        bool causal = true, HeatmapOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (sequence < 0 || sequence >= result.Weights.Count)
             throw new ArgumentOutOfRangeException(nameof(sequence), sequence, $"sequence must be between 0 and {result.Weights.Count - 1} (the batch has {result.Weights.Count} sequences), but is {sequence}.");
         var heads = result.Weights[sequence];
-        return Heatmaps(heads, tokens, Enumerable.Range(0, heads.Count).Select(h => $"head {h}").ToArray(), title);
+        options ??= HeatmapOptions.AttentionWeights;
+        if (causal)
+            options = options with { Causal = true };
+        if (heads is null || heads.Count == 0)
+            throw new ArgumentException($"result.Weights[{sequence}] has no heads: a grid of heatmaps needs at least one.", nameof(result));
+        var panels = new HeatmapPanelData[heads.Count];
+        for (int h = 0; h < heads.Count; h++)
+        {
+            panels[h] = HeatmapPanelData.Create(heads[h], tokens, options, $"result.Weights[{sequence}][{h}]", $"head {h}");
+            CheckWeights(panels[h], nameof(result));
+        }
+        return new Figure(new HeatmapSpec(panels, options, null, grid: true), title);
     }
 }

@@ -47,9 +47,16 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
         }
         string[] names = (labels ?? Enumerable.Range(0, points.RowCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray()).Select(AttentionNotebooks.Labels.Printable).ToArray();
         string?[] given = [options.XTitle, options.YTitle, options.ZTitle];
-        string[] titles = dims.Select((d, k) => given[k] ?? $"dimension {d}").ToArray();
+        string[] titles = dims.Select((d, k) => given[k] ?? ComponentName(d)).ToArray();
         return new ScatterData(rows, names, h, highlight is null ? null : AttentionNotebooks.Labels.Printable(highlightLabel ?? "highlight"), dims, titles);
     }
+
+    /// <summary>
+    /// The default name of column <paramref name="column"/>: x with the 1-based component number as a subscript
+    /// (column 0 is <c>x₁</c>, column 11 is <c>x₁₂</c>), as the maths writes the components of an embedding x.
+    /// </summary>
+    public static string ComponentName(int column) =>
+        "x" + string.Concat((column + 1).ToString(CultureInfo.InvariantCulture).Select(c => (char)('₀' + (c - '0'))));
 
     /// <summary>Every coordinate of axis k, the highlighted point included.</summary>
     public IEnumerable<double> Coordinates(int k) => Points.Select(p => p[k]).Concat(Highlight is null ? [] : [Highlight[k]]);

@@ -108,4 +108,77 @@ public sealed class BarTests
         Assert.Equal("tokens", e.ParamName);
         Assert.Equal("values", Assert.Throws<ArgumentNullException>(() => Plot.Bar(null!)).ParamName);
     }
+
+    private static readonly float[] Timings = [1813.2f, 1058.6f, 1.5f, 2.7f];
+
+    private static readonly string[] Paths = ["naive loops", "MathNet", "fused, 1 thread", "fused, 2 threads"];
+
+    [Fact]
+    public void Log_bar_heights_are_proportional_to_the_logarithm_of_the_values()
+    {
+        var root = SvgAssert.ParseBounded(Plot.Bar(Vector<float>.Build.DenseOfArray(Timings), Paths, logScale: true));
+        var bars = SvgAssert.WithClass(root, "bar");
+        var bottoms = bars.Select(b => SvgAssert.Number(b, "y") + SvgAssert.Number(b, "height")).ToList();
+        Assert.All(bottoms, b => Assert.Equal(bottoms[0], b, 0.02));
+        double pixelsPerDecade = (SvgAssert.Number(bars[2], "height") - SvgAssert.Number(bars[0], "height")) / Math.Log10(Timings[2] / (double)Timings[0]);
+        for (int i = 0; i < 4; i++)
+            for (int j = i + 1; j < 4; j++)
+                Assert.Equal(Math.Log10(Timings[i] / (double)Timings[j]) * pixelsPerDecade,
+                    SvgAssert.Number(bars[i], "height") - SvgAssert.Number(bars[j], "height"), 0.05);
+        Assert.True(SvgAssert.Number(bars[2], "height") > 20, "the shortest bar is visible");
+    }
+
+    [Fact]
+    public void A_log_scale_is_ticked_at_powers_of_ten_starting_below_half_the_smallest_value()
+    {
+        var root = SvgAssert.Parse(Plot.Bar(Vector<float>.Build.DenseOfArray(Timings), Paths, logScale: true));
+        Assert.Equal(["0.1", "1", "10", "100", "1000"], SvgAssert.Texts(root, "tick-label"));
+        var bar = SvgAssert.WithClass(root, "bar")[2];
+        var gridlines = SvgAssert.WithClass(root, "gridline");
+        Assert.Equal(SvgAssert.Number(gridlines[0], "y1"), SvgAssert.Number(bar, "y") + SvgAssert.Number(bar, "height"), 0.02);
+    }
+
+    [Fact]
+    public void Log_scale_values_are_written_with_four_significant_digits()
+    {
+        var root = SvgAssert.Parse(Plot.Bar(Vector<float>.Build.DenseOfArray([1813.2f, 1058.6f, 1.5234f, 0.012345f]), Paths, logScale: true));
+        Assert.Equal(["1813", "1059", "1.523", "0.0123"], SvgAssert.Texts(root, "value"));
+    }
+
+    [Fact]
+    public void A_log_scale_needs_positive_values_and_names_the_first_that_is_not()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Plot.Bar(Vector<float>.Build.DenseOfArray([1f, 0f, -2f]), logScale: true));
+        Assert.StartsWith("values[1] is 0: a logarithmic bar chart needs positive values", e.Message);
+        Assert.Equal("values", e.ParamName);
+    }
+
+    [Fact]
+    public void A_highlighted_bar_is_explained_in_a_legend_in_its_colour()
+    {
+        var values = Vector<float>.Build.DenseOfArray(Timings);
+        var root = SvgAssert.Parse(Plot.Bar(values, Paths, highlight: 3, logScale: true, highlightLabel: "the baseline"));
+        Assert.Equal(["the baseline"], SvgAssert.Texts(root, "legend-label"));
+        string highlightFill = SvgAssert.WithClass(root, "highlight").Single().Attribute("fill")!.Value;
+        Assert.Equal(highlightFill, SvgAssert.WithClass(root, "legend-swatch").Single().Attribute("fill")!.Value);
+        Assert.Equal(["highlighted"], SvgAssert.Texts(SvgAssert.Parse(Plot.Bar(values, Paths, highlight: 3)), "legend-label"));
+        Assert.Empty(SvgAssert.Texts(SvgAssert.Parse(Plot.Bar(values, Paths)), "legend-label"));
+        Assert.Equal(["the query's own token"], SvgAssert.Texts(SvgAssert.Parse(Plot.QueryWeights(Weights(), 1, SampleData.Tokens)), "legend-label"));
+        var e = Assert.Throws<ArgumentException>(() => Plot.Bar(values, Paths, highlightLabel: "the baseline"));
+        Assert.StartsWith("highlightLabel is \"the baseline\" but no bar is highlighted", e.Message);
+    }
+
+    [Fact]
+    public void The_plot_spans_the_width_of_a_chart_widened_by_its_title()
+    {
+        var root = SvgAssert.Parse(Plot.Bar(Vector<float>.Build.DenseOfArray(Timings), Paths, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", logScale: true));
+        double width = SvgAssert.Number(root, "width");
+        var gridline = SvgAssert.WithClass(root, "gridline")[0];
+        Assert.Equal(width - 16, SvgAssert.Number(gridline, "x2"), 1.0);
+        var bars = SvgAssert.WithClass(root, "bar");
+        double slot = (SvgAssert.Number(gridline, "x2") - SvgAssert.Number(gridline, "x1")) / 4;
+        for (int i = 0; i < 4; i++)
+            Assert.Equal(SvgAssert.Number(gridline, "x1") + (i + 0.5) * slot, SvgAssert.Number(bars[i], "x") + SvgAssert.Number(bars[i], "width") / 2, 0.02);
+        Assert.All(SvgAssert.WithClass(root, "label"), l => Assert.Null(l.Attribute("transform")));   // wide slots: labels fit unrotated
+    }
 }

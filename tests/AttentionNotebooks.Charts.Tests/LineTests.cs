@@ -207,4 +207,49 @@ public sealed class LineTests
         Assert.Equal(4, shortened.Count);
         Assert.Contains(shortened, g => g.Element(SvgAssert.Ns + "title")!.Value == name);
     }
+
+    private static readonly int[] Measured = [256, 512, 1024, 2048];
+
+    [Fact]
+    public void A_log_x_axis_over_a_few_values_has_a_labelled_tick_at_each_of_them()
+    {
+        var root = SvgAssert.Parse(Plot.Line([Series.Of("matrix", Measured, Measured.Select(n => n * n / 40000.0))], "Memory", "tokens", "MiB", logX: true, logY: true));
+        var grid = SvgAssert.WithClass(root, "grid").Single();
+        var xLabels = grid.Elements().Where(e => e.Attribute("class")?.Value == "tick-label" && e.Attribute("text-anchor")?.Value == "middle").ToList();
+        Assert.Equal(["256", "512", "1024", "2048"], xLabels.Select(l => l.Value));
+        var markers = SvgAssert.WithClass(root, "marker").Select(m => SvgAssert.Number(m, "cx")).ToList();
+        Assert.Equal(markers, xLabels.Select(l => SvgAssert.Number(l, "x")), new ToleranceComparer(0.02));
+    }
+
+    [Fact]
+    public void Many_x_values_keep_the_powers_of_ten()
+    {
+        int[] dims = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+        var root = SvgAssert.Parse(Plot.Line([Series.Of("max", dims, dims.Select(d => 1 - 1.0 / (d + 1)))], logX: true));
+        var xLabels = SvgAssert.WithClass(root, "grid").Single().Elements().Where(e => e.Attribute("class")?.Value == "tick-label" && e.Attribute("text-anchor")?.Value == "middle");
+        Assert.Equal(["1", "10", "100", "1000"], xLabels.Select(l => l.Value));
+    }
+
+    [Fact]
+    public void Long_series_names_are_listed_under_the_plot_in_full()
+    {
+        string[] names = ["matrix path: allocated per call (measured)", "fused kernel: Q, K, V and output buffers (computed)"];
+        var root = SvgAssert.ParseBounded(Plot.Line([Series.Of(names[0], Measured, Measured.Select(n => n / 100.0)), Series.Of(names[1], Measured, Measured.Select(n => n / 1000.0))],
+            "Memory", "tokens (T)", "MiB", logX: true, logY: true));
+        Assert.Equal(names, SvgAssert.Texts(root, "legend-label"));
+        var frame = SvgAssert.WithClass(root, "frame").Single();
+        double plotBottom = SvgAssert.Number(frame, "y") + SvgAssert.Number(frame, "height");
+        Assert.All(SvgAssert.WithClass(root, "legend-label"), l => Assert.True(SvgAssert.Number(l, "y") > plotBottom + 30));
+        Assert.True(SvgAssert.Number(root, "width") < 700);
+        var shortNames = SvgAssert.Parse(Plot.Line(Benchmark(), logX: true, logY: true));
+        var shortFrame = SvgAssert.WithClass(shortNames, "frame").Single();
+        Assert.All(SvgAssert.WithClass(shortNames, "legend-label"), l => Assert.True(SvgAssert.Number(l, "x") > SvgAssert.Number(shortFrame, "x") + SvgAssert.Number(shortFrame, "width")));
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;
+
+        public int GetHashCode(double v) => 0;
+    }
 }

@@ -121,4 +121,52 @@ public sealed class PlotlyTests
         var (line, _) = Parse(Plot.Line(new double[] { -1.7e308, 1.7e308 }, new double[] { 1, 2 }).ToHtml());
         Assert.Equal([-1.7e308, 1.7e308], line[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
     }
+
+    [Fact]
+    public void Plotly_weights_run_from_0_to_1_and_masked_cells_are_gaps_over_the_masked_grey_saying_masked()
+    {
+        var causal = new CausalAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123)).Forward(SampleData.Batch()).Weights[0];
+        var (data, layout) = Parse(Plot.Weights(causal, SampleData.Tokens, causal: true).ToHtml());
+        var trace = data[0];
+        Assert.Equal(0, trace.GetProperty("zmin").GetDouble());
+        Assert.Equal(1, trace.GetProperty("zmax").GetDouble());
+        Assert.Equal("attention weight", trace.GetProperty("colorbar").GetProperty("title").GetString());
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++)
+            {
+                Assert.Equal(j > i, trace.GetProperty("z")[i][j].ValueKind == JsonValueKind.Null);
+                Assert.Equal(j > i, trace.GetProperty("text")[i][j].GetString()!.EndsWith(": masked (0)", StringComparison.Ordinal));
+            }
+        Assert.Equal("#e5e7eb", layout.GetProperty("plot_bgcolor").GetString());
+        var (auto, _) = Parse(Plot.Heatmap(causal, SampleData.Tokens).ToHtml());
+        Assert.Equal(JsonValueKind.Number, auto[0].GetProperty("z")[0][1].ValueKind);
+        Assert.Equal("auto range", auto[0].GetProperty("colorbar").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public void A_plotly_log_bar_chart_has_a_log_axis_value_labels_placed_in_decades_and_a_legend_for_the_highlight()
+    {
+        var values = Vector<float>.Build.DenseOfArray([1813.2f, 1058.6f, 1.5f, 2.7f]);
+        var (data, layout) = Parse(Plot.Bar(values, ["a", "b", "c", "d"], highlight: 3, logScale: true, highlightLabel: "the baseline").ToHtml());
+        Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Equal(2, data.GetArrayLength());
+        Assert.False(data[0].GetProperty("showlegend").GetBoolean());
+        Assert.Equal([0, 1, 2], data[0].GetProperty("x").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Equal("the baseline", data[1].GetProperty("name").GetString());
+        Assert.Equal(3, data[1].GetProperty("x")[0].GetInt32());
+        Assert.True(layout.GetProperty("showlegend").GetBoolean());
+        var annotations = layout.GetProperty("annotations");
+        Assert.Equal(Math.Log10(1813.2f), annotations[0].GetProperty("y").GetDouble(), 5);
+        Assert.Equal("2.700", annotations[3].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void A_plotly_line_chart_over_a_few_lengths_is_ticked_at_them()
+    {
+        int[] lengths = [256, 512, 1024, 2048];
+        var (_, layout) = Parse(Plot.Line([Series.Of("m", lengths, lengths.Select(n => n / 10.0))], logX: true, logY: true).ToHtml());
+        var x = layout.GetProperty("xaxis");
+        Assert.Equal([256.0, 512, 1024, 2048], x.GetProperty("tickvals").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(["256", "512", "1024", "2048"], x.GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()!));
+    }
 }

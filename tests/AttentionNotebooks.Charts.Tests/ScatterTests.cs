@@ -12,7 +12,7 @@ public sealed class ScatterTests
         Assert.Equal(7, points.Count);
         Assert.Single(SvgAssert.WithClass(root, "highlight"), e => e.Name.LocalName == "circle");
         Assert.Equal([.. SampleData.Tokens, "z(2)"], SvgAssert.Texts(root, "point-label"));
-        Assert.Equal(["dimension 0", "dimension 1"], SvgAssert.Texts(root, "axis-title"));
+        Assert.Equal(["x₁", "x₂"], SvgAssert.Texts(root, "axis-title"));                 // 1-based, as the maths numbers components
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ScatterTests
         });
         Assert.Equal(7, SvgAssert.WithClass(root, "drop-line").Count);
         Assert.Equal(3, SvgAssert.WithClass(root, "pane").Count);
-        Assert.Equal(["dimension 2", "dimension 0", "dimension 1"], SvgAssert.Texts(root, "axis-title"));
+        Assert.Equal(["x₃", "x₁", "x₂"], SvgAssert.Texts(root, "axis-title"));
     }
 
     [Fact]
@@ -148,5 +148,21 @@ public sealed class ScatterTests
         Assert.StartsWith("labels[3] is null", e.Message);
         Assert.Equal("labels", e.ParamName);
         Assert.Equal("points", Assert.Throws<ArgumentNullException>(() => Plot.Scatter3D(null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_3d_scatter_has_its_title_and_axes_named_x1_x2_x3_as_the_maths_numbers_components()
+    {
+        var inputs = SampleData.Inputs();
+        var context = SimplifiedSelfAttention.Forward(inputs).Context.Row(1);
+        var figure = Plot.Scatter3D(inputs, SampleData.Tokens, context, "z(2)", "Embeddings and the context vector z(2)");
+        var root = SvgAssert.Parse(figure);
+        Assert.Equal(["Embeddings and the context vector z(2)"], SvgAssert.Texts(root, "title"));
+        Assert.Equal(["x\u2083", "x\u2081", "x\u2082"], SvgAssert.Texts(root, "axis-title"));
+        string html = figure.ToHtml();
+        Assert.Contains("\"x\u2081\"", html, StringComparison.Ordinal);
+        var options = new ScatterOptions { XDimension = 11, YDimension = 0, ZDimension = 9 };
+        var wide = SvgAssert.Parse(Plot.Scatter3D(Matrix<float>.Build.Dense(2, 12, (i, j) => i + j), options: options));
+        Assert.Equal(["x\u2081\u2080", "x\u2081\u2082", "x\u2081"], SvgAssert.Texts(wide, "axis-title"));
     }
 }

@@ -77,7 +77,7 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         var output = await Display("Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()");
         Assert.Equal([Html, Plain], output.Keys.Order());
         Assert.Contains("Plotly.newPlot('an-plotly-", output[Html]);
-        Assert.Equal("Plotly chart (bar), 461x367", output[Plain]);
+        Assert.Equal("Plotly chart (bar, bar), 461x389", output[Plain]);   // the query's own bar is its own trace, named in the legend
 
         const string raw = "XPlot.Plotly.Chart.Plot(new XPlot.Plotly.Scatter { x = new[] { 1, 2 }, y = new[] { 3, 4 } })";
         var first = await Display(raw);

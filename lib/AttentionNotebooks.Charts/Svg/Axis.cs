@@ -104,6 +104,33 @@ internal sealed class Axis
     }
 
     /// <summary>
+    /// A logarithmic axis for bars over [dataLo, dataHi] (both positive and finite): it starts at the largest power of
+    /// ten at most half the smallest value, so that the shortest bar still has a visible height (at least log₁₀ 2 of
+    /// the axis' decades), and ends a little above the largest. Ticks as <see cref="Logarithmic"/>.
+    /// </summary>
+    public static Axis LogarithmicBars(double dataLo, double dataHi)
+    {
+        double lo = Math.Max(Math.Pow(10, Math.Floor(Math.Log10(dataLo / 2))), double.Epsilon);
+        double hi = Math.Min(Math.Max(dataHi * 1.15, lo * 10), double.MaxValue);
+        var ticks = Ticks.LogTicks(lo, hi);
+        double[] values = ticks.Select(t => t.Value).ToArray();
+        string[] labels = ticks.Select(t => t.Label).ToArray();
+        if (values.Length < 2)
+        {
+            values = [lo, hi];
+            labels = values.Select(v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        return new Axis(lo, hi, true, values, labels);
+    }
+
+    /// <summary>
+    /// This logarithmic axis with its ticks at <paramref name="values"/> (labelled <c>256</c>, <c>1024</c>, …, up to
+    /// 6 significant digits) instead of at powers of ten, e.g. at the sequence lengths a benchmark measured.
+    /// </summary>
+    public Axis WithTicksAt(IReadOnlyList<double> values) =>
+        new(Lo, Hi, IsLog, values.ToArray(), values.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+
+    /// <summary>
     /// The frame of a 2-D chart: a vertical grid line and label per tick of <paramref name="x"/>, a horizontal one per
     /// tick of <paramref name="y"/>, and the frame around the plot area [left, right] × [top, bottom].
     /// </summary>
