@@ -130,7 +130,32 @@ public sealed class MultiHeadAttention
         return new MultiHeadAttentionResult(outputs, weights);
     }
 
-    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name)
+    /// <summary>
+    /// Computes multi-head causal attention over a batch of sequences of different lengths, padded at the end to a
+    /// common number of tokens: sequence b has <c>lengths[b]</c> real tokens followed by padding rows, and in every head
+    /// key j is hidden when j &gt; i or j ≥ lengths[b] (<see cref="AttentionMask.CausalWithPadding"/>).
+    /// </summary>
+    /// <remarks>
+    /// The outputs of the real tokens equal those of the unpadded sequence. The rows of the padding positions are
+    /// computed: each attends to all real tokens, so it is finite, but it is the output of a padding token and any loss
+    /// must ignore it (see <see cref="CausalAttention.Forward(IReadOnlyList{Matrix{float}}, IReadOnlyList{int})"/>).
+    /// </remarks>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite (padding rows too).</param>
+    /// <param name="lengths">One length per sequence, 1 ≤ lengths[b] ≤ tokens.</param>
+    /// <returns>Per sequence: (tokens, dOut) outputs, and each head's (tokens, tokens) weights, 0 in the padded key columns.</returns>
+    /// <exception cref="OverflowException">A query, key, value, used score, context vector or output overflowed float32 (the message says which, where).</exception>
+    public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
+    {
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
+        var outputs = new Matrix<float>[batch.Count];
+        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            (outputs[b], weights[b]) = Attend(batch[b], $"batch[{b}]", lengths[b]);
+        return new MultiHeadAttentionResult(outputs, weights);
+    }
+
+    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name, int length = int.MaxValue)
     {
         int tokens = x.RowCount, headDim = HeadDim;
         var site = new Site(name, x, $" of {name}");
@@ -148,8 +173,8 @@ public sealed class MultiHeadAttention
             var k = keys.SubMatrix(0, tokens, first, headDim);              // (T, headDim)
             var v = values.SubMatrix(0, tokens, first, headDim);            // (T, headDim)
             var scores = q * k.Transpose();                                 // (T, T)
-            Overflow.InScores(scores, q, k, head, causal: true);
-            CausalMask.FillAboveDiagonalInPlace(scores);                    // (T, T)  −∞ above the diagonal
+            Overflow.InScores(scores, q, k, head, causal: true, length);
+            AttentionMask.HideInPlace(scores, causal: true, length);        // (T, T)  −∞ above the diagonal and at padding keys
             weights[h] = Softmax.Stable(scores / MathF.Sqrt(headDim));      // (T, T)
             weights[h] = Dropout.Forward(weights[h]);                       // (T, T)
             var z = weights[h] * v;                                         // (T, headDim)
