@@ -12,8 +12,9 @@ namespace AttentionNotebooks;
 /// A batch holds sequences of different lengths by padding the shorter ones at the end up to a common T (d2l's
 /// <c>valid_lens</c>, the Annotated Transformer's <c>src_mask</c>). A sequence with <c>length</c> real tokens hides
 /// every key j ≥ length: no query may draw information from a padding token. The query rows of the padding positions
-/// are not hidden (that would leave rows with nothing to attend to, which softmax turns into NaN); under the causal mask
-/// they see exactly the real tokens, so their outputs are finite, and a loss must ignore them.
+/// are not hidden: that would leave rows with nothing to attend to, whose softmax is 0/0 (NaN in a plain softmax;
+/// libtorch 2.10's <c>scaled_dot_product_attention</c> returns zeros for such a row). Under the causal mask they see
+/// exactly the real tokens, so their outputs are finite, and a loss must ignore them.
 /// PyTorch's boolean <c>attn_mask</c> of <c>scaled_dot_product_attention</c> uses the opposite convention (true = may
 /// attend): pass it <c>mask == 0</c>.
 /// </remarks>

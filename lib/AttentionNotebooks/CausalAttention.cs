@@ -128,9 +128,9 @@ public sealed class CausalAttention
     /// The outputs of the real tokens equal those of <see cref="Forward(Matrix{float})"/> on the unpadded sequence: no
     /// real token sees a padding token. The query rows of the padding positions are computed, not hidden: each attends
     /// to all lengths[b] real tokens (its own padding key and the ones before it are masked), so its weights are finite
-    /// and its row sums to 1, but it is the output of a padding token and any loss must ignore it. (PyTorch's
-    /// <c>scaled_dot_product_attention</c> gives NaN for a row whose every key is masked; this combination of masks
-    /// never produces one.)
+    /// and its row sums to 1, but it is the output of a padding token and any loss must ignore it. (A row whose every key
+    /// is masked would have no softmax — 0/0, NaN in a plain softmax, zeros from libtorch 2.10's
+    /// <c>scaled_dot_product_attention</c>; this combination of masks never produces one.)
     /// </remarks>
     /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite (padding rows too).</param>
     /// <param name="lengths">One length per sequence, 1 ≤ lengths[b] ≤ tokens.</param>

@@ -13,7 +13,7 @@ namespace TorchReference;
 internal static class MaskFixtures
 {
     /// <summary>An SDPA case: (batch, heads, Tq, Tk, headDim), causal or not, key lengths per sequence or none.</summary>
-    private sealed record SdpaCase(long Seed, long Batch, long Heads, long Queries, long Keys, long HeadDim, bool Causal, long[]? Lengths, string Note);
+    private sealed record SdpaCase(long Seed, long Batch, long Heads, long Queries, long Keys, long HeadDim, bool Causal, long[]? Lengths, string Note, bool HideQueryRows = false);
 
     private static readonly SdpaCase[] SdpaCases =
     [
@@ -22,6 +22,7 @@ internal static class MaskFixtures
         new(503, 2, 2, 7, 8, 4, false, [8, 5], "cross-attention 7 queries x 8 keys, key padding, lengths 8, 5"),
         new(504, 1, 1, 3, 6, 3, false, null, "cross-attention 3 queries x 6 keys, no mask"),
         new(505, 2, 3, 6, 6, 16, false, [6, 2], "key padding only (not causal), lengths 6, 2"),
+        new(506, 2, 1, 5, 5, 3, true, [5, 2], "causal + key padding + query padding: rows i >= length have no visible key", HideQueryRows: true),
     ];
 
     /// <summary>A module case: the book's CausalAttention / MultiHeadAttention on a padded batch, or CrossAttentionTs.</summary>
@@ -44,7 +45,7 @@ internal static class MaskFixtures
         .Add("description", "Attention with a key-padding mask (combined with the causal mask) and cross-attention, from libtorch. " +
             "'sdpa' entries: torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask) with a boolean attn_mask " +
             "(True = may attend) of shape (batch, 1, Tq, Tk) built from 'lengths' (key j of sequence b is visible when j < lengths[b], " +
-            "and j <= i when causal), or no mask when lengths is null; q is (batch, heads, Tq, headDim), k and v (batch, heads, Tk, headDim). " +
+            "and j <= i when causal; with hideQueryRows also only when i < lengths[b], so those rows have no visible key), or no mask when lengths is null; q is (batch, heads, Tq, headDim), k and v (batch, heads, Tk, headDim). " +
             "'allowed' is the mask as 0/1, (batch, Tq, Tk). Module entries: the book's CausalAttention and MultiHeadAttention " +
             "(BookModules.cs) and CrossAttentionTs (MaskFixtures.cs), after torch.manual_seed(seed), eval(), dropout 0, with scores " +
             "masked_fill(~allowed, -inf); parameters under state_dict names, inputs, outputs and weights ((batch, Tq, Tk), or " +
@@ -74,6 +75,14 @@ internal static class MaskFixtures
         else
         {
             allowed = Allowed(script, c.Queries, c.Keys, c.Lengths, c.Causal);                  // (b, Tq, Tk)
+            if (c.HideQueryRows)
+            {
+                using var rows = torch.arange(c.Queries).view(1, c.Queries, 1).lt(torch.tensor(c.Lengths).view(c.Lengths.Length, 1, 1));
+                using var keysOnly = allowed;
+                allowed = keysOnly.logical_and(rows);                                            // padding query rows: nothing visible
+                script.Line("allowed = allowed & (i < lengths.view(-1, 1, 1))  # padding query rows see nothing",
+                    "allowed = allowed.logical_and(i.lt(lengths.view(-1, 1, 1)));");
+            }
             using var attnMask = allowed.unsqueeze(1);                                          // (b, 1, Tq, Tk)
             output = torch.nn.functional.scaled_dot_product_attention(q, k, v, attnMask);
             script.Line("output = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed[:, None])",
@@ -87,6 +96,7 @@ internal static class MaskFixtures
             .Add("kind", "sdpa")
             .Add("batch", c.Batch).Add("heads", c.Heads).Add("queries", c.Queries).Add("keys", c.Keys).Add("headDim", c.HeadDim)
             .Add("causal", c.Causal)
+            .Add("hideQueryRows", c.HideQueryRows)
             .Add("lengths", c.Lengths)
             .Add("allowed", allowed is null ? null : Ints(allowed))
             .Add("q", Script.Values(q))

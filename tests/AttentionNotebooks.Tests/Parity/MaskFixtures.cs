@@ -26,13 +26,13 @@ internal static class MaskFixtures
 
 /// <summary>
 /// One masks.json entry. Kind "sdpa": Q (Batch, Heads, Queries, HeadDim), K and V (Batch, Heads, Keys, HeadDim),
-/// Allowed (Batch, Queries, Keys) 0/1 or null, Output like Q. Module kinds ("CausalAttention", "MultiHeadAttention",
+/// Allowed (Batch, Queries, Keys) 0/1 or null (with HideQueryRows, query rows i ≥ Lengths[b] see no key at all), Output like Q. Module kinds ("CausalAttention", "MultiHeadAttention",
 /// "CrossAttention"): Parameters, Inputs (Batch, Queries, DIn), KeyValueInputs (Batch, Keys, DInKeyValue) for
 /// cross-attention, Outputs (Batch, Queries, DOut), Weights (Batch, [Heads,] Queries, Keys).
 /// </summary>
 internal sealed record MaskEntry(
     string Name, string LibtorchVersion, string TorchSharpVersion, string CpuCapability, long Seed, string Pytorch, string TorchSharp, string Kind,
-    int Batch, int Heads, int Queries, int Keys, int HeadDim, bool Causal, int[]? Lengths, int[]? Allowed,
+    int Batch, int Heads, int Queries, int Keys, int HeadDim, bool Causal, bool HideQueryRows, int[]? Lengths, int[]? Allowed,
     float[]? Q, float[]? K, float[]? V, float[]? Output,
     int DIn, int DInKeyValue, int DOut, int ContextLength, bool QkvBias, IReadOnlyList<FixtureParameter>? Parameters,
     float[]? Inputs, float[]? KeyValueInputs, float[]? Outputs, long[]? WeightsShape, float[]? Weights)

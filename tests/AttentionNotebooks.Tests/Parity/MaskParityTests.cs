@@ -32,7 +32,7 @@ public sealed class MaskParityTests
                 : AttentionMask.KeyPadding(e.Queries, e.Keys, e.Lengths[b]);
             for (int i = 0; i < e.Queries; i++)
                 for (int j = 0; j < e.Keys; j++)
-                    Assert.Equal(e.Allowed![(b * e.Queries + i) * e.Keys + j] == 1, mask[i, j] == 0f);
+                    Assert.Equal(e.Allowed![(b * e.Queries + i) * e.Keys + j] == 1, mask[i, j] == 0f && !(e.HideQueryRows && i >= e.Lengths[b]));
         }
     }
 
@@ -54,6 +54,12 @@ public sealed class MaskParityTests
                         : AttentionMask.KeyPadding(e.Queries, e.Keys, e.Lengths[b]));
                 var output = Softmax.Stable(scores / MathF.Sqrt(e.HeadDim)) * v;
                 var expected = Fixtures.Matrix(e.Output!, e.Queries, e.HeadDim, (b * e.Heads + h) * e.Queries * e.HeadDim);
+                if (e.HideQueryRows)
+                {
+                    int rows = e.Lengths![b];                       // rows with a visible key; libtorch returns 0 for the others
+                    Assert.All(expected.SubMatrix(rows, e.Queries - rows, 0, e.HeadDim).Enumerate(), x => Assert.Equal(0f, x));
+                    (expected, output) = (expected.SubMatrix(0, rows, 0, e.HeadDim), output.SubMatrix(0, rows, 0, e.HeadDim));
+                }
                 TestHelpers.AssertClose(expected, output, ModuleParity.Tolerance, $"{name}: output[{b}, {h}]");
             }
     }
@@ -117,6 +123,22 @@ public sealed class MaskParityTests
             TestHelpers.AssertClose(Fixtures.Matrix(e.Outputs!, e.Queries, e.DOut, b * e.Queries * e.DOut), result.Context, ModuleParity.Tolerance, $"{name}: output[{b}]");
             TestHelpers.AssertClose(Fixtures.Matrix(e.Weights!, e.Queries, e.Keys, b * e.Queries * e.Keys), result.Weights, ModuleParity.Tolerance, $"{name}: weights[{b}]");
         }
+    }
+
+    [Fact]
+    public void Libtorchs_sdpa_returns_zeros_for_a_query_row_with_no_visible_key_where_a_plain_softmax_has_no_answer()
+    {
+        var e = MaskFixtures.Entries.Single(c => c.HideQueryRows);
+        int b = Array.FindIndex(e.Lengths!, l => l < e.Queries);
+        int row = e.Lengths![b];                                    // the first padding query row of sequence b
+        var q = Fixtures.Matrix(e.Q!, e.Queries, e.HeadDim, b * e.Heads * e.Queries * e.HeadDim);
+        var k = Fixtures.Matrix(e.K!, e.Keys, e.HeadDim, b * e.Heads * e.Keys * e.HeadDim);
+        var hidden = Matrix<float>.Build.Dense(1, e.Keys, float.NegativeInfinity);
+        Assert.Throws<ArgumentException>(() => Softmax.Stable(hidden));
+        Assert.All(Softmax.Naive(hidden).Enumerate(), w => Assert.True(float.IsNaN(w)));
+        var output = Fixtures.Matrix(e.Output!, e.Queries, e.HeadDim, b * e.Heads * e.Queries * e.HeadDim);
+        Assert.All(output.Row(row), x => Assert.Equal(0f, x));
+        Assert.True((q * k.Transpose()).Row(row).All(float.IsFinite));   // the scores existed; the mask removed them all
     }
 
     [Fact]
