@@ -29,6 +29,27 @@ internal static class MaskedReference
         return (Reference.MatMul(weights, v), weights);
     }
 
+    /// <summary>Multi-head cross-attention: queries from xq, keys and values from xkv, keys j ≥ keyLength hidden, no causal mask.</summary>
+    public static (double[,] Output, double[][,] Weights) MultiHeadCross(double[,] xq, double[,] xkv, MultiHeadAttention mha, int keyLength)
+    {
+        var q = Reference.Linear(xq, mha.WQuery);
+        var k = Reference.Linear(xkv, mha.WKey);
+        var v = Reference.Linear(xkv, mha.WValue);
+        int tokens = xq.GetLength(0), hd = mha.HeadDim;
+        var context = new double[tokens, mha.DOut];
+        var weights = new double[mha.NumHeads][,];
+        for (int h = 0; h < mha.NumHeads; h++)
+        {
+            var (z, w) = Attention(Reference.Columns(q, h * hd, hd), Reference.Columns(k, h * hd, hd), Reference.Columns(v, h * hd, hd),
+                causal: false, keyLength, 1 / Math.Sqrt(hd));
+            weights[h] = w;
+            for (int i = 0; i < tokens; i++)
+                for (int j = 0; j < hd; j++)
+                    context[i, h * hd + j] = z[i, j];
+        }
+        return (Reference.Linear(context, mha.OutProj), weights);
+    }
+
     /// <summary>Multi-head causal attention with key padding: head h uses columns [h·hd, (h+1)·hd), then the output projection.</summary>
     public static (double[,] Output, double[][,] Weights) MultiHead(double[,] x, MultiHeadAttention mha, int keyLength)
     {

@@ -37,6 +37,10 @@ internal static class MaskFixtures
         new("MultiHeadAttention", 123, 2, 6, 6, 3, 3, 2, 2, 6, false, [6, 3], true,
             "book: MultiHeadAttention(3, 2, 6, 0.0, num_heads=2) after torch.manual_seed(123) on (inputs, inputs[:3] + 3 zero rows), lengths 6, 3"),
         new("MultiHeadAttention", 521, 2, 7, 7, 6, 6, 6, 3, 9, true, [7, 2], false, "three heads, qkv_bias=True, lengths 7, 2"),
+        new("MultiHeadCrossAttention", 541, 2, 7, 8, 6, 6, 6, 3, 8, true, [8, 5], false,
+            "the book's MultiHeadAttention(6, 6, 8, 0.0, num_heads=3, qkv_bias=True) with queries from x_q (7 tokens) and keys/values from x_kv (8 tokens), key lengths 8, 5, no causal mask"),
+        new("MultiHeadCrossAttention", 542, 1, 3, 6, 4, 4, 4, 2, 6, false, null, false,
+            "the book's MultiHeadAttention(4, 4, 6, 0.0, num_heads=2) with queries from x_q (3 tokens) and keys/values from x_kv (6 tokens), no mask"),
         new("CrossAttention", 531, 1, 7, 8, 4, 5, 3, 1, 0, false, null, false, "7 queries (4 features) x 8 keys (5 features), no mask"),
         new("CrossAttention", 532, 1, 3, 6, 2, 3, 4, 1, 0, true, [4], false, "3 queries x 6 keys, 4 real keys, qkv_bias=True"),
     ];
@@ -47,9 +51,10 @@ internal static class MaskFixtures
             "(True = may attend) of shape (batch, 1, Tq, Tk) built from 'lengths' (key j of sequence b is visible when j < lengths[b], " +
             "and j <= i when causal; with hideQueryRows also only when i < lengths[b], so those rows have no visible key), or no mask when lengths is null; q is (batch, heads, Tq, headDim), k and v (batch, heads, Tk, headDim). " +
             "'allowed' is the mask as 0/1, (batch, Tq, Tk). Module entries: the book's CausalAttention and MultiHeadAttention " +
-            "(BookModules.cs) and CrossAttentionTs (MaskFixtures.cs), after torch.manual_seed(seed), eval(), dropout 0, with scores " +
+            "(BookModules.cs), MultiHeadCrossAttention (the book's MultiHeadAttention with queries from x_q and keys/values from x_kv, " +
+            "no causal mask) and CrossAttentionTs (MaskFixtures.cs), after torch.manual_seed(seed), eval(), dropout 0, with scores " +
             "masked_fill(~allowed, -inf); parameters under state_dict names, inputs, outputs and weights ((batch, Tq, Tk), or " +
-            "(batch, heads, Tq, Tk) for MultiHeadAttention). Arrays are float32 in row-major order.")
+            "(batch, heads, Tq, Tk) for the multi-head modules). Arrays are float32 in row-major order.")
         .Add("entries", SdpaCases.Select(Sdpa).Concat(ModuleCases.Select(Module)).ToList());
 
     private static JsonFields Sdpa(SdpaCase c)
@@ -193,6 +198,43 @@ internal static class MaskFixtures
                 script.Line($"weights = torch.softmax(scores / {hd}**0.5, dim=-1)", $"var weights = torch.softmax(scores / Math.Sqrt({hd}), -1);");
                 script.Line($"output = module.out_proj((weights @ v).transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}))",
                     $"var output = module.OutProj.forward(weights.matmul(v).transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}));");
+                break;
+            }
+            case "MultiHeadCrossAttention":
+            {
+                using var m = new MultiHeadAttentionTs(c.DIn, c.DOut, c.ContextLength, 0.0, c.NumHeads, c.QkvBias);
+                script.Line($"module = MultiHeadAttention({c.DIn}, {c.DOut}, {c.ContextLength}, 0.0, num_heads={c.NumHeads}, qkv_bias={Script.PyBool(c.QkvBias)})",
+                    $"var module = new MultiHeadAttentionTs({c.DIn}, {c.DOut}, {c.ContextLength}, 0.0, numHeads: {c.NumHeads}, qkvBias: {Script.CsBool(c.QkvBias)});");
+                AddLinear(parameters, "W_query", m.WQuery);
+                AddLinear(parameters, "W_key", m.WKey);
+                AddLinear(parameters, "W_value", m.WValue);
+                AddLinear(parameters, "out_proj", m.OutProj);
+                x = torch.rand(c.Batch, c.Tokens, c.DIn);
+                xkv = torch.rand(c.Batch, c.KeyTokens, c.DIn);
+                script.Line($"x_q = torch.rand({c.Batch}, {c.Tokens}, {c.DIn})", $"var xq = torch.rand({c.Batch}, {c.Tokens}, {c.DIn});");
+                script.Line($"x_kv = torch.rand({c.Batch}, {c.KeyTokens}, {c.DIn})", $"var xkv = torch.rand({c.Batch}, {c.KeyTokens}, {c.DIn});");
+                m.eval();
+                script.Line("module.eval()", "module.eval();");
+                long b = c.Batch, tq = c.Tokens, tk = c.KeyTokens, hd = c.DOut / c.NumHeads;
+                var queries = m.WQuery.forward(x).view(b, tq, c.NumHeads, hd).transpose(1, 2);  // (b, h, Tq, hd)
+                var keys = m.WKey.forward(xkv).view(b, tk, c.NumHeads, hd).transpose(1, 2);     // (b, h, Tk, hd)
+                var values = m.WValue.forward(xkv).view(b, tk, c.NumHeads, hd).transpose(1, 2);
+                var scores = queries.matmul(keys.transpose(2, 3));
+                script.Line($"q = module.W_query(x_q).view({b}, {tq}, {c.NumHeads}, {hd}).transpose(1, 2)", $"var q = module.WQuery.forward(xq).view({b}, {tq}, {c.NumHeads}, {hd}).transpose(1, 2);");
+                script.Line($"k, v = (layer(x_kv).view({b}, {tk}, {c.NumHeads}, {hd}).transpose(1, 2) for layer in (module.W_key, module.W_value))",
+                    $"var k = module.WKey.forward(xkv).view({b}, {tk}, {c.NumHeads}, {hd}).transpose(1, 2); /* v likewise */");
+                script.Line("scores = q @ k.transpose(2, 3)", "var scores = q.matmul(k.transpose(2, 3));");
+                if (c.Lengths is not null)
+                {
+                    using var allowed = Allowed(script, c.Tokens, c.KeyTokens, c.Lengths, causal: false);
+                    scores = scores.masked_fill(allowed.unsqueeze(1).logical_not(), double.NegativeInfinity);
+                    script.Line("scores = scores.masked_fill(~allowed[:, None], -torch.inf)", "scores = scores.masked_fill(allowed.unsqueeze(1).logical_not(), double.NegativeInfinity);");
+                }
+                weights = torch.softmax(scores / Math.Sqrt(hd), -1);                              // (b, h, Tq, Tk)
+                output = m.OutProj.forward(weights.matmul(values).transpose(1, 2).contiguous().view(b, tq, c.DOut));
+                script.Line($"weights = torch.softmax(scores / {hd}**0.5, dim=-1)", $"var weights = torch.softmax(scores / Math.Sqrt({hd}), -1);");
+                script.Line($"output = module.out_proj((weights @ v).transpose(1, 2).contiguous().view({b}, {tq}, {c.DOut}))",
+                    $"var output = module.OutProj.forward(weights.matmul(v).transpose(1, 2).contiguous().view({b}, {tq}, {c.DOut}));");
                 break;
             }
             case "CrossAttention":

@@ -15,6 +15,25 @@ public sealed class MaskParityTests
 
     public static TheoryData<int, string> CrossAttentionCases() => MaskFixtures.Cases("CrossAttention");
 
+    public static TheoryData<int, string> MultiHeadCrossAttentionCases() => MaskFixtures.Cases("MultiHeadCrossAttention");
+
+    [Theory]
+    [MemberData(nameof(MultiHeadCrossAttentionCases))]
+    public void MultiHeadAttention_with_queries_and_keys_from_two_sequences_gives_libtorchs_outputs_and_every_heads_weights(int index, string name)
+    {
+        var e = MaskFixtures.Entry(index, name);
+        var module = new MultiHeadAttention(e.Linear("W_query"), e.Linear("W_key"), e.Linear("W_value"), e.Linear("out_proj"),
+            e.ContextLength, e.Heads) { Training = false };
+        var xq = Fixtures.Matrices(e.Inputs!, e.Batch, e.Queries, e.DIn);
+        var xkv = Fixtures.Matrices(e.KeyValueInputs!, e.Batch, e.Keys, e.DIn);
+        var result = module.Forward(xq, xkv, e.Lengths);
+        ModuleParity.AssertBatchClose(e.Outputs!, result.Context, e.Queries, e.DOut, $"{name}: output");
+        for (int b = 0; b < e.Batch; b++)
+            for (int h = 0; h < e.Heads; h++)
+                TestHelpers.AssertClose(Fixtures.Matrix(e.Weights!, e.Queries, e.Keys, (b * e.Heads + h) * e.Queries * e.Keys), result.Weights[b][h],
+                    ModuleParity.Tolerance, $"{name}: weights[{b}][{h}]");
+    }
+
     [Theory]
     [MemberData(nameof(SdpaCases))]
     public void Libtorchs_attn_mask_is_the_complement_of_the_librarys_mask(int index, string name)
@@ -78,6 +97,7 @@ public sealed class MaskParityTests
     [Theory]
     [MemberData(nameof(CausalAttentionCases))]
     [MemberData(nameof(MultiHeadAttentionCases))]
+    [MemberData(nameof(MultiHeadCrossAttentionCases))]
     public void Built_from_the_seed_the_modules_have_libtorchs_layers_bit_for_bit(int index, string name)
     {
         var e = MaskFixtures.Entry(index, name);
@@ -150,6 +170,7 @@ public sealed class MaskParityTests
         Assert.Contains(cases, c => c.Kind == "sdpa" && !c.Causal && c.Queries != c.Keys && c.Lengths is null);
         Assert.Contains(cases, c => c.Kind == "CrossAttention" && c.Queries != c.Keys && c.DIn != c.DInKeyValue);
         Assert.Contains(cases, c => c.Kind == "CausalAttention" && c.Lengths!.Contains(1));
+        Assert.Contains(cases, c => c.Kind == "MultiHeadCrossAttention" && c.Queries != c.Keys && c.Lengths is not null);
         Assert.All(cases.Where(c => c.Kind == "sdpa" && c.Lengths is not null), c => Assert.Contains("attn_mask=", c.Pytorch));
         Assert.All(cases, c => Assert.Equal("2.10.0", c.LibtorchVersion));
     }
