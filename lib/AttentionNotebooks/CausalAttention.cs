@@ -119,6 +119,34 @@ public sealed class CausalAttention
         return new BatchAttentionResult(context, weights);
     }
 
+    /// <summary>
+    /// Computes causal attention over a batch of sequences of different lengths, padded at the end to a common number
+    /// of tokens: sequence b has <c>lengths[b]</c> real tokens followed by padding rows. Key j of sequence b is hidden
+    /// when j &gt; i (the causal mask) or j ≥ lengths[b] (the key-padding mask, <see cref="AttentionMask.CausalWithPadding"/>).
+    /// </summary>
+    /// <remarks>
+    /// The outputs of the real tokens equal those of <see cref="Forward(Matrix{float})"/> on the unpadded sequence: no
+    /// real token sees a padding token. The query rows of the padding positions are computed, not hidden: each attends
+    /// to all lengths[b] real tokens (its own padding key and the ones before it are masked), so its weights are finite
+    /// and its row sums to 1, but it is the output of a padding token and any loss must ignore it. (A row whose every key
+    /// is masked would have no softmax — 0/0, NaN in a plain softmax, zeros from libtorch 2.10's
+    /// <c>scaled_dot_product_attention</c>; this combination of masks never produces one.)
+    /// </remarks>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite (padding rows too).</param>
+    /// <param name="lengths">One length per sequence, 1 ≤ lengths[b] ≤ tokens.</param>
+    /// <returns>Per sequence: context vectors (tokens, dOut) and attention weights (tokens, tokens), 0 in the padded key columns.</returns>
+    /// <exception cref="OverflowException">A query, key, value, used score or context vector overflowed float32 (the message says which, where).</exception>
+    public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
+    {
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
+        var context = new Matrix<float>[batch.Count];
+        var weights = new Matrix<float>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths[b]);
+        return new BatchAttentionResult(context, weights);
+    }
+
     /// <summary>Computes causal attention over one sequence.</summary>
     /// <param name="inputs">(tokens, dIn), tokens ≤ context length, all values finite.</param>
     /// <returns>Context vectors (tokens, dOut) and attention weights (tokens, tokens).</returns>
@@ -130,8 +158,11 @@ public sealed class CausalAttention
         return new AttentionResult(context, weights);
     }
 
-    /// <summary>Attention over one validated sequence (also each head of <see cref="MultiHeadAttentionWrapper"/>).</summary>
-    internal (Matrix<float> Context, Matrix<float> Weights) Attend(in Site site)
+    /// <summary>
+    /// Attention over one validated sequence (also each head of <see cref="MultiHeadAttentionWrapper"/>), whose first
+    /// <paramref name="length"/> tokens are real (all of them by default).
+    /// </summary>
+    internal (Matrix<float> Context, Matrix<float> Weights) Attend(in Site site, int length = int.MaxValue)
     {
         var x = site.Inputs;                                        // (T, dIn)
         var queries = WQuery.Apply(x);                              // (T, dOut)
@@ -139,9 +170,9 @@ public sealed class CausalAttention
         var values = WValue.Apply(x);                               // (T, dOut)
         Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
         var scores = queries * keys.Transpose();                    // (T, T)
-        Overflow.InScores(scores, queries, keys, site, causal: true);
-        CausalMask.FillAboveDiagonalInPlace(scores);                // (T, T)  −∞ above the diagonal
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)  0 above the diagonal
+        Overflow.InScores(scores, queries, keys, site, causal: true, length);
+        AttentionMask.HideInPlace(scores, causal: true, length);    // (T, T)  −∞ above the diagonal and at padding keys
+        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)  0 where hidden
         weights = Dropout.Forward(weights);                         // (T, T)
         var context = weights * values;                             // (T, dOut)
         Overflow.InContext(context, values, site);

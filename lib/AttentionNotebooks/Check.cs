@@ -152,6 +152,26 @@ internal static class Check
             MatrixSize(tokens, $"{name} tokens", outFeatures, "dOut", "the queries, keys, values and context vectors", name);
     }
 
+    /// <summary>
+    /// One length per sequence of a validated batch, each between 1 and the sequence's tokens: sequence b has
+    /// lengths[b] real tokens followed by padding rows.
+    /// </summary>
+    /// <param name="lengths">The lengths.</param>
+    /// <param name="batch">The batch, already checked by <see cref="Batch"/>.</param>
+    /// <param name="name">The caller's name for the lengths.</param>
+    /// <param name="batchName">The caller's name for the batch.</param>
+    public static void Lengths(IReadOnlyList<int>? lengths, IReadOnlyList<Matrix<float>> batch, string name, string batchName)
+    {
+        ArgumentNullException.ThrowIfNull(lengths, name);
+        if (lengths.Count != batch.Count)
+            throw new ArgumentException($"{name} has {lengths.Count} entries but {batchName} has {batch.Count} sequences: give one length per sequence.", name);
+        int tokens = batch[0].RowCount;
+        for (int b = 0; b < lengths.Count; b++)
+            if (lengths[b] < 1 || lengths[b] > tokens)
+                throw new ArgumentOutOfRangeException(name, lengths[b],
+                    $"{name}[{b}] is {lengths[b]} but must be between 1 and the {tokens} tokens of {batchName}[{b}]: a sequence has at least one real token, and padding only follows it.");
+    }
+
     /// <summary>A matrix that is exactly <paramref name="rows"/> x <paramref name="columns"/>.</summary>
     public static void MatrixShape(Matrix<float>? matrix, int rows, int columns, string name, string why)
     {

@@ -12,7 +12,8 @@ namespace AttentionNotebooks;
 /// Changed from <see cref="MultiHeadAttentionWrapper"/>: three projections shared by all heads instead of three per
 /// head (a head is a block of headDim columns of Q, K and V, which is what PyTorch's <c>view</c> + <c>transpose</c>
 /// select), plus an output projection. For head h: A_h = dropout(softmax(mask(Q_h·K_hᵀ) / √headDim)), Z_h = A_h·V_h;
-/// Z = [Z₁ | … | Z_h]; output = Z·W_oᵀ + b_o.
+/// Z = [Z₁ | … | Z_h]; output = Z·W_oᵀ + b_o. Given two inputs, <c>Forward(queries, keysAndValues)</c> computes Q from
+/// the first and K, V from the second without the causal mask: the encoder–decoder (cross-)attention of a transformer.
 /// </remarks>
 public sealed class MultiHeadAttention
 {
@@ -130,34 +131,100 @@ public sealed class MultiHeadAttention
         return new MultiHeadAttentionResult(outputs, weights);
     }
 
-    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name)
+    /// <summary>
+    /// Computes multi-head causal attention over a batch of sequences of different lengths, padded at the end to a
+    /// common number of tokens: sequence b has <c>lengths[b]</c> real tokens followed by padding rows, and in every head
+    /// key j is hidden when j &gt; i or j ≥ lengths[b] (<see cref="AttentionMask.CausalWithPadding"/>).
+    /// </summary>
+    /// <remarks>
+    /// The outputs of the real tokens equal those of the unpadded sequence. The rows of the padding positions are
+    /// computed: each attends to all real tokens, so it is finite, but it is the output of a padding token and any loss
+    /// must ignore it (see <see cref="CausalAttention.Forward(IReadOnlyList{Matrix{float}}, IReadOnlyList{int})"/>).
+    /// </remarks>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite (padding rows too).</param>
+    /// <param name="lengths">One length per sequence, 1 ≤ lengths[b] ≤ tokens.</param>
+    /// <returns>Per sequence: (tokens, dOut) outputs, and each head's (tokens, tokens) weights, 0 in the padded key columns.</returns>
+    /// <exception cref="OverflowException">A query, key, value, used score, context vector or output overflowed float32 (the message says which, where).</exception>
+    public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
-        int tokens = x.RowCount, headDim = HeadDim;
-        var site = new Site(name, x, $" of {name}");
-        var queries = WQuery.Apply(x);                                      // (T, dOut)
-        var keys = WKey.Apply(x);                                           // (T, dOut)
-        var values = WValue.Apply(x);                                       // (T, dOut)
-        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
-        var context = Matrix<float>.Build.Dense(tokens, DOut);              // (T, dOut)
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
+        var outputs = new Matrix<float>[batch.Count];
+        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            (outputs[b], weights[b]) = Attend(batch[b], $"batch[{b}]", lengths[b]);
+        return new MultiHeadAttentionResult(outputs, weights);
+    }
+
+    /// <summary>
+    /// Multi-head cross-attention (the encoder–decoder attention of a transformer, PyTorch's
+    /// <c>nn.MultiheadAttention(query, key, value)</c> with key = value): the queries come from
+    /// <paramref name="queries"/>[b], the keys and values from <paramref name="keysAndValues"/>[b], through the same
+    /// projections, heads and output projection as the self-attention forward pass, and there is no causal mask: every
+    /// query sees every (real) key.
+    /// </summary>
+    /// <param name="queries">Equally shaped (Tq, dIn) sequences the queries come from (the decoder's), Tq ≤ context length, all values finite.</param>
+    /// <param name="keysAndValues">As many equally shaped (Tk, dIn) sequences the keys and values come from (the encoder's), Tk ≤ context length, all values finite.</param>
+    /// <param name="keyLengths">Null (every key is real), or one length per sequence, 1 ≤ keyLengths[b] ≤ Tk: keys j ≥ keyLengths[b] are padding and get weight 0.</param>
+    /// <returns>Per sequence: (Tq, dOut) outputs, and each head's (Tq, Tk) weights.</returns>
+    /// <exception cref="OverflowException">A query, key, value, used score, context vector or output overflowed float32 (the message says which, where).</exception>
+    public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> queries, IReadOnlyList<Matrix<float>> keysAndValues, IReadOnlyList<int>? keyLengths = null)
+    {
+        Check.Batch(queries, DIn, ContextLength, nameof(queries), "W_query", DOut);
+        Check.Batch(keysAndValues, DIn, ContextLength, nameof(keysAndValues), "W_key", DOut);
+        if (keysAndValues.Count != queries.Count)
+            throw new ArgumentException($"keysAndValues has {keysAndValues.Count} sequences but queries has {queries.Count}: each query sequence attends to one key/value sequence.", nameof(keysAndValues));
+        if (keyLengths is not null)
+            Check.Lengths(keyLengths, keysAndValues, nameof(keyLengths), nameof(keysAndValues));
+        var outputs = new Matrix<float>[queries.Count];
+        var weights = new IReadOnlyList<Matrix<float>>[queries.Count];
+        for (int b = 0; b < queries.Count; b++)
+            (outputs[b], weights[b]) = Attend(queries[b], keysAndValues[b], $"queries[{b}]", $"keysAndValues[{b}]", causal: false, keyLengths?[b] ?? int.MaxValue);
+        return new MultiHeadAttentionResult(outputs, weights);
+    }
+
+    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name, int length = int.MaxValue) =>
+        Attend(x, x, name, name, causal: true, length);
+
+    /// <summary>Queries from <paramref name="xq"/>, keys and values from <paramref name="xkv"/> (the same matrix for self-attention).</summary>
+    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> xq, Matrix<float> xkv, string name, string kvName, bool causal, int length)
+    {
+        int tq = xq.RowCount, tk = xkv.RowCount, headDim = HeadDim;
+        var site = new Site(name, xq, $" of {name}");
+        var queries = WQuery.Apply(xq);                                     // (Tq, dOut)
+        var keys = WKey.Apply(xkv);                                         // (Tk, dOut)
+        var values = WValue.Apply(xkv);                                     // (Tk, dOut)
+        if (ReferenceEquals(xq, xkv))
+            Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
+        else
+            CheckCrossProjections(queries, keys, values, xq, xkv, name, kvName);
+        var context = Matrix<float>.Build.Dense(tq, DOut);                  // (Tq, dOut)
         var weights = new Matrix<float>[NumHeads];
         for (int h = 0; h < NumHeads; h++)
         {
             int first = h * headDim;
             var head = site with { Where = $" of head {h} on {name}" };
-            var q = queries.SubMatrix(0, tokens, first, headDim);           // (T, headDim)  head h's columns
-            var k = keys.SubMatrix(0, tokens, first, headDim);              // (T, headDim)
-            var v = values.SubMatrix(0, tokens, first, headDim);            // (T, headDim)
-            var scores = q * k.Transpose();                                 // (T, T)
-            Overflow.InScores(scores, q, k, head, causal: true);
-            CausalMask.FillAboveDiagonalInPlace(scores);                    // (T, T)  −∞ above the diagonal
-            weights[h] = Softmax.Stable(scores / MathF.Sqrt(headDim));      // (T, T)
-            weights[h] = Dropout.Forward(weights[h]);                       // (T, T)
-            var z = weights[h] * v;                                         // (T, headDim)
+            var q = queries.SubMatrix(0, tq, first, headDim);               // (Tq, headDim)  head h's columns
+            var k = keys.SubMatrix(0, tk, first, headDim);                  // (Tk, headDim)
+            var v = values.SubMatrix(0, tk, first, headDim);                // (Tk, headDim)
+            var scores = q * k.Transpose();                                 // (Tq, Tk)
+            Overflow.InScores(scores, q, k, head, causal, length);
+            AttentionMask.HideInPlace(scores, causal, length);              // (Tq, Tk)  −∞ above the diagonal (causal) and at padding keys
+            weights[h] = Softmax.Stable(scores / MathF.Sqrt(headDim));      // (Tq, Tk)
+            weights[h] = Dropout.Forward(weights[h]);                       // (Tq, Tk)
+            var z = weights[h] * v;                                         // (Tq, headDim)
             Overflow.InContext(z, v, head);
-            context.SetSubMatrix(0, first, z);                              // (T, headDim) into (T, dOut)
+            context.SetSubMatrix(0, first, z);                              // (Tq, headDim) into (Tq, dOut)
         }
-        var output = OutProj.Apply(context);                                // (T, dOut)
+        var output = OutProj.Apply(context);                                // (Tq, dOut)
         Overflow.InProjection(output, "outputs", context, $"the context vectors of {name}", OutProj, "OutProj", $" of {name}");
         return (output, weights);
+    }
+
+    private void CheckCrossProjections(Matrix<float> queries, Matrix<float> keys, Matrix<float> values, Matrix<float> xq, Matrix<float> xkv, string name, string kvName)
+    {
+        Overflow.InProjection(queries, "queries", xq, name, WQuery, "W_query", $" of {name}");
+        Overflow.InProjection(keys, "keys", xkv, kvName, WKey, "W_key", $" of {kvName}");
+        Overflow.InProjection(values, "values", xkv, kvName, WValue, "W_value", $" of {kvName}");
     }
 }

@@ -99,7 +99,32 @@ public sealed class MultiHeadAttentionWrapper
         return new MultiHeadAttentionResult(context, weights);
     }
 
-    /// <summary>Head <paramref name="h"/> over every (already validated) sequence of the batch, in order.</summary>
-    private static (Matrix<float> Context, Matrix<float> Weights)[] AttendAll(CausalAttention head, int h, IReadOnlyList<Matrix<float>> batch) =>
-        batch.Select((x, b) => head.Attend(new Site($"batch[{b}]", x, $" of head {h} on batch[{b}]"))).ToArray();
+    /// <summary>
+    /// Runs every head over a batch of sequences padded at the end (sequence b has <c>lengths[b]</c> real tokens) and
+    /// concatenates their context vectors; each head hides the padding keys on top of the causal mask, as
+    /// <see cref="CausalAttention.Forward(IReadOnlyList{Matrix{float}}, IReadOnlyList{int})"/> does (padding rows are
+    /// computed and must be ignored).
+    /// </summary>
+    /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length, all values finite (padding rows too).</param>
+    /// <param name="lengths">One length per sequence, 1 ≤ lengths[b] ≤ tokens.</param>
+    /// <returns>Per sequence: (tokens, heads·dOut) context vectors, and each head's (tokens, tokens) weights, 0 in the padded key columns.</returns>
+    /// <exception cref="OverflowException">A query, key, value, used score or context vector of a head overflowed float32 (the message says which, where).</exception>
+    public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
+    {
+        Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
+        var perHead = Heads.Select((head, h) => AttendAll(head, h, batch, lengths)).ToArray();   // heads × (B, T, dOut)
+        var context = new Matrix<float>[batch.Count];
+        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+        {
+            context[b] = perHead.Skip(1).Aggregate(perHead[0][b].Context, (z, r) => z.Append(r[b].Context));  // (T, heads·dOut)
+            weights[b] = perHead.Select(r => r[b].Weights).ToArray();                          // heads × (T, T)
+        }
+        return new MultiHeadAttentionResult(context, weights);
+    }
+
+    /// <summary>Head <paramref name="h"/> over every (already validated) sequence of the batch, in order, with its real length if given.</summary>
+    private static (Matrix<float> Context, Matrix<float> Weights)[] AttendAll(CausalAttention head, int h, IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths = null) =>
+        batch.Select((x, b) => head.Attend(new Site($"batch[{b}]", x, $" of head {h} on batch[{b}]"), lengths?[b] ?? int.MaxValue)).ToArray();
 }

@@ -53,12 +53,13 @@ internal static class Overflow
     }
 
     /// <summary>
-    /// The (T, T) scores Q·Kᵀ are finite; with <paramref name="causal"/>, only on and below the diagonal (the positions
-    /// above it are masked and never used).
+    /// The (Tq, Tk) scores Q·Kᵀ are finite where they are used: with <paramref name="causal"/>, only on and below the
+    /// diagonal, and only in the first <paramref name="keyLength"/> columns (the other positions are masked and never
+    /// used).
     /// </summary>
-    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Site site, bool causal)
+    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Site site, bool causal, int keyLength = int.MaxValue)
     {
-        if (FirstNonFinite(scores, causal) is not var (i, j))
+        if (FirstNonFinite(scores, causal, keyLength) is not var (i, j))
             return;
         string cause = $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))}";
         if (!ReferenceEquals(queries, site.Inputs))
@@ -80,10 +81,10 @@ internal static class Overflow
     private static OverflowException Error(string what, string where, Matrix<float> result, int row, int column, string cause) =>
         new($"the {what}{where} overflowed: row {row}, column {column} of the {Shape.Of(result)} {what} is {Format(result[row, column])} ({cause}; {Float32Range}).");
 
-    /// <summary>The first (row, column) holding ±∞ or NaN, scanning column by column; only j ≤ i when causal.</summary>
-    private static (int Row, int Column)? FirstNonFinite(Matrix<float> m, bool causal)
+    /// <summary>The first (row, column) holding ±∞ or NaN, scanning column by column; only j ≤ i when causal, only j &lt; keyLength.</summary>
+    private static (int Row, int Column)? FirstNonFinite(Matrix<float> m, bool causal, int keyLength = int.MaxValue)
     {
-        int rows = m.RowCount, columns = m.ColumnCount;
+        int rows = m.RowCount, columns = Math.Min(m.ColumnCount, keyLength);
         float[]? data = m.AsColumnMajorArray();
         for (int j = 0; j < columns; j++)
         {
@@ -91,17 +92,17 @@ internal static class Overflow
             {
                 float v = data is null ? m[i, j] : data[j * rows + i];
                 if (!float.IsFinite(v))
-                    return FirstInRowOrder(m, causal);
+                    return FirstInRowOrder(m, causal, columns);
             }
         }
         return null;
     }
 
     /// <summary>The first non-finite element in reading order (row by row), for the message.</summary>
-    private static (int Row, int Column)? FirstInRowOrder(Matrix<float> m, bool causal)
+    private static (int Row, int Column)? FirstInRowOrder(Matrix<float> m, bool causal, int columns)
     {
         for (int i = 0; i < m.RowCount; i++)
-            for (int j = 0; j < (causal ? i + 1 : m.ColumnCount); j++)
+            for (int j = 0; j < (causal ? Math.Min(i + 1, columns) : columns); j++)
                 if (!float.IsFinite(m[i, j]))
                     return (i, j);
         return null;

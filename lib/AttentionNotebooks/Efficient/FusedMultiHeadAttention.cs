@@ -155,7 +155,7 @@ public sealed unsafe class FusedMultiHeadAttention
         }
     }
 
-    /// <summary>Computes multi-head attention for a batch given as MathNet matrices, like <see cref="MultiHeadAttention.Forward"/>.</summary>
+    /// <summary>Computes multi-head attention for a batch given as MathNet matrices, like <see cref="MultiHeadAttention.Forward(IReadOnlyList{Matrix{float}})"/>.</summary>
     /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
     /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
     /// <returns>Per sequence, the (tokens, dOut) outputs.</returns>

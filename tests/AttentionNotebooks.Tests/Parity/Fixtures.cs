@@ -34,7 +34,7 @@ internal static class Fixtures
 
     public static IReadOnlyList<ModuleEntry> ModuleEntries => Load<ModuleEntry>(Modules);
 
-    private static IReadOnlyList<T> Load<T>(string file) =>
+    public static IReadOnlyList<T> Load<T>(string file) =>
         (IReadOnlyList<T>)Cache.GetOrAdd(file, f =>
         {
             var parsed = JsonSerializer.Deserialize<FixtureFile<T>>(File.ReadAllText(PathOf(f)), Options)
