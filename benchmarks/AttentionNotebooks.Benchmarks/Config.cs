@@ -54,9 +54,9 @@ public static class Flops
         var categories = benchmark.Descriptor.Categories;
         bool oneThread = method.EndsWith("1Thread", StringComparison.Ordinal);
         if (categories.Contains(TrainMultiHead))
-            return "TorchMultiHead";
+            return oneThread ? "TorchMultiHead1Thread" : "TorchMultiHead";
         if (categories.Contains(TrainModel))
-            return "TorchModel";
+            return oneThread ? "TorchModel1Thread" : "TorchModel";
         if (categories.Contains(Full))
             return "SdpaNonCausal";
         if (categories.Contains(Module) || categories.Contains(Wrapper))

@@ -172,7 +172,10 @@ public sealed class TrainingStep : IDisposable
     }
 }
 
-/// <summary>The training step in BenchmarkDotNet: teaching classes against libtorch on one thread and on every core.</summary>
+/// <summary>
+/// The training step in BenchmarkDotNet: teaching classes (MathNet's products on one thread, or MathNet's default
+/// parallelism over every core) against libtorch on as many threads.
+/// </summary>
 [Config(typeof(FastConfig))]
 public class TrainingLadder
 {
@@ -187,10 +190,25 @@ public class TrainingLadder
     public void Setup() => _step = new TrainingStep(Shape);
 
     [GlobalCleanup]
-    public void Cleanup() => _step?.Dispose();
+    public void Cleanup()
+    {
+        _step?.Dispose();
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = Environment.ProcessorCount;
+    }
 
     [Benchmark, BenchmarkCategory(Flops.TrainMultiHead)]
-    public void TeachingMultiHead() => _step!.TeachingMultiHead();
+    public void TeachingMultiHead1Thread()
+    {
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = 1;
+        _step!.TeachingMultiHead();
+    }
+
+    [Benchmark, BenchmarkCategory(Flops.TrainMultiHead)]
+    public void TeachingMultiHead()
+    {
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        _step!.TeachingMultiHead();
+    }
 
     [Benchmark, BenchmarkCategory(Flops.TrainMultiHead)]
     public float TorchMultiHead1Thread()
@@ -207,7 +225,18 @@ public class TrainingLadder
     }
 
     [Benchmark, BenchmarkCategory(Flops.TrainModel)]
-    public float TeachingModel() => _step!.TeachingModel();
+    public float TeachingModel1Thread()
+    {
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = 1;
+        return _step!.TeachingModel();
+    }
+
+    [Benchmark, BenchmarkCategory(Flops.TrainModel)]
+    public float TeachingModel()
+    {
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        return _step!.TeachingModel();
+    }
 
     [Benchmark, BenchmarkCategory(Flops.TrainModel)]
     public float TorchModel1Thread()
@@ -238,7 +267,7 @@ internal static class TrainingCompare
             Console.WriteLine($"{shape}: first step's loss of the task-2 model: teaching {teaching:R}, libtorch {torchLoss:R}");
         }
         using var step = new TrainingStep(shape);
-        Console.WriteLine("| shape | model | libtorch threads | teaching ms | libtorch ms | teaching ÷ libtorch (median of per-round ratios) |");
+        Console.WriteLine("| shape | model | threads (MathNet and libtorch) | teaching ms | libtorch ms | teaching ÷ libtorch (median of per-round ratios) |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var (name, teachingStep, torchStep) in new (string, Action, Action)[]
         {
@@ -248,6 +277,7 @@ internal static class TrainingCompare
             foreach (int threads in new[] { 1, Environment.ProcessorCount })
             {
                 TorchAttention.UseThreads(threads);
+                MathNet.Numerics.Control.MaxDegreeOfParallelism = threads;     // MathNet parallelises its products above a size
                 var warmUp = Stopwatch.StartNew();
                 for (int r = 0; r < 5 || warmUp.ElapsedMilliseconds < 1500; r++)
                 {
@@ -265,15 +295,20 @@ internal static class TrainingCompare
                 Console.WriteLine($"| {shape} | {name} | {threads} | {Median(ours):F3} | {Median(theirs):F3} | {Median(ratios):F2} |");
             }
         Console.WriteLine();
-        Console.WriteLine("| model | phase | median ms | share |");
-        Console.WriteLine("|---|---|---|---|");
-        var profile = step.Profile(rounds);
-        foreach (var group in profile.GroupBy(p => p.Model))
+        Console.WriteLine("| model | MathNet threads | phase | median ms | share |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
         {
-            double total = group.Sum(p => p.Ms);
-            foreach (var p in group)
-                Console.WriteLine($"| {p.Model} | {p.Phase} | {p.Ms:F3} | {p.Ms / total:P0} |");
+            MathNet.Numerics.Control.MaxDegreeOfParallelism = threads;
+            var profile = step.Profile(rounds);
+            foreach (var group in profile.GroupBy(p => p.Model))
+            {
+                double total = group.Sum(p => p.Ms);
+                foreach (var p in group)
+                    Console.WriteLine($"| {p.Model} | {threads} | {p.Phase} | {p.Ms:F3} | {p.Ms / total:P0} |");
+            }
         }
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = Environment.ProcessorCount;
     }
 
     private static double Time(Action action)
