@@ -15,6 +15,15 @@ public sealed record AttentionShape(string Name, int Batch, int Tokens, int DMod
 
     public static IReadOnlyList<AttentionShape> All { get; } = [Large, ExtraLarge, Small];
 
+    /// <summary>The training step's shape: batch 8, 64 tokens, d_model 64, 4 heads of 16.</summary>
+    public static AttentionShape Training { get; } = new("T", 8, 64, 64, 4);
+
+    /// <summary>Notebook 06's task-2 model as it trains there: batch 16, 12 tokens, d_model 16, 2 heads of 8.</summary>
+    public static AttentionShape Notebook06 { get; } = new("N6", 16, 12, 16, 2);
+
+    /// <summary>The shapes of the training ladder.</summary>
+    public static IReadOnlyList<AttentionShape> TrainingShapes { get; } = [Training, Notebook06];
+
     public int HeadDim => DModel / Heads;
 
     /// <summary>Floats in one (batch, heads, tokens, headDim) tensor.</summary>
@@ -27,8 +36,8 @@ public sealed record AttentionShape(string Name, int Batch, int Tokens, int DMod
     public double ModuleFlops(bool causal) => AttentionFlops(causal) + 2.0 * Batch * Tokens * (double)DModel * 4 * DModel;
 
     public static AttentionShape Parse(string name) =>
-        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown shape {name}: use one of {string.Join(", ", All.Select(s => s.Name))}.");
+        All.Concat(TrainingShapes).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown shape {name}: use one of {string.Join(", ", All.Concat(TrainingShapes).Select(s => s.Name))}.");
 
     /// <summary>What BenchmarkDotNet prints in the Shape column.</summary>
     public override string ToString() => $"{Name} {Batch}x{Tokens} d{DModel} h{Heads}";

@@ -24,10 +24,20 @@ public static class Flops
     /// <summary>Causal core plus QKV projections only (the wrapper has no output projection): 2·b·h·n²·d + 6·b·n·dModel².</summary>
     public const string Wrapper = "wrapper";
 
+    /// <summary>Training step of MultiHeadAttention: about 3 × the module's forward flops (backward ≈ 2 × forward).</summary>
+    public const string TrainMultiHead = "train-mha";
+
+    /// <summary>Training step of notebook 06's task-2 model: 3 × (module + read-out to symbols² classes).</summary>
+    public const string TrainModel = "train-model";
+
     public static double Of(BenchmarkCase benchmark)
     {
         var shape = (AttentionShape)benchmark.Parameters["Shape"];
         var categories = benchmark.Descriptor.Categories;
+        if (categories.Contains(TrainMultiHead))
+            return 3 * shape.ModuleFlops(causal: true);
+        if (categories.Contains(TrainModel))
+            return 3 * (shape.ModuleFlops(causal: true) + 2.0 * shape.Batch * shape.Tokens * shape.DModel * TrainingStep.Symbols * TrainingStep.Symbols);
         if (categories.Contains(Full))
             return shape.AttentionFlops(causal: false);
         if (categories.Contains(Module))
@@ -43,6 +53,10 @@ public static class Flops
         string method = benchmark.Descriptor.WorkloadMethod.Name;
         var categories = benchmark.Descriptor.Categories;
         bool oneThread = method.EndsWith("1Thread", StringComparison.Ordinal);
+        if (categories.Contains(TrainMultiHead))
+            return oneThread ? "TorchMultiHead1Thread" : "TorchMultiHead";
+        if (categories.Contains(TrainModel))
+            return oneThread ? "TorchModel1Thread" : "TorchModel";
         if (categories.Contains(Full))
             return "SdpaNonCausal";
         if (categories.Contains(Module) || categories.Contains(Wrapper))

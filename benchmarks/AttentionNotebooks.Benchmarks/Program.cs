@@ -11,13 +11,14 @@ using TorchSharp;
 //   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
+//   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 string command = args.Length > 0 ? args[0] : "ladder";
 string[] rest = args.Skip(1).ToArray();
 PrintMachine();
 switch (command)
 {
     case "ladder":
-        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder)])
+        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder), typeof(TrainingLadder)])
             .Run(rest.Length == 0 ? ["--filter", "*"] : rest);
         break;
     case "compare":
@@ -29,8 +30,12 @@ switch (command)
     case "verify":
         Verify.Run();
         break;
+    case "train":
+        foreach (var shape in rest.Length > 0 ? [AttentionShape.Parse(rest[0])] : AttentionShape.TrainingShapes)
+            TrainingCompare.Run(shape, rest.Length > 1 ? int.Parse(rest[1]) : 200);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, memory or verify.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, memory, verify or train.");
         return 1;
 }
 return 0;

@@ -13,6 +13,7 @@ var stations = new Station[]
     new(3, "Causal attention", ["Causal attention"], ["mask the future", "+ dropout"], "#e11d48", "#9f1239"),
     new(4, "Multi-head attention", ["Multi-head", "attention"], ["several heads", "in parallel"], "#7c3aed", "#5b21b6"),
     new(5, "Efficient attention", ["Beyond"], ["efficient", "attention"], null, "#334155"),
+    new(6, "Attention that learns", ["Beyond"], ["attention", "that learns"], null, "#334155"),
 };
 
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -37,21 +38,23 @@ static void Write(string path, string svg)
 static string Draw(IReadOnlyList<Station> stations, int? current)
 {
     const int first = 90, step = 164, lineY = 120;
+    int width = 2 * first + (stations.Count - 1) * step;                 // 1164 for seven stations
+    string W(int margin) => (width - margin).ToString(CultureInfo.InvariantCulture);
     string X(int i) => (first + i * step).ToString(CultureInfo.InvariantCulture);
     int lastSolid = stations.Count(s => s.Colour is not null) - 1;
     var you = current is { } n ? stations[n] : null;
     var svg = new StringBuilder();
-    svg.Append("""
-        <svg xmlns="http://www.w3.org/2000/svg" width="1000" height="300" viewBox="0 0 1000 300"
+    svg.Append($"""
+        <svg xmlns="http://www.w3.org/2000/svg" width="{W(0)}" height="300" viewBox="0 0 {W(0)} 300"
              font-family="Segoe UI, Helvetica, Arial, sans-serif">
 
         """);
     svg.Append(you is null
         ? "  <title>Road map of the course: five stages of attention and what comes after</title>\n"
         : $"  <title>Road map of the course: you are at station {you.Number}, {you.Name}</title>\n");
-    svg.Append("""
+    svg.Append($"""
 
-          <rect x="1" y="1" width="998" height="298" rx="16" fill="#ffffff" stroke="#e2e8f0" stroke-width="2"/>
+          <rect x="1" y="1" width="{W(2)}" height="298" rx="16" fill="#ffffff" stroke="#e2e8f0" stroke-width="2"/>
 
 
         """);
@@ -104,9 +107,9 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
         svg.Append("  </g>\n");
     }
 
-    svg.Append("""
+    svg.Append($"""
 
-          <text x="500" y="280" text-anchor="middle" font-size="12" fill="#94a3b8">Each station builds on the one before it.</text>
+          <text x="{width / 2}" y="280" text-anchor="middle" font-size="12" fill="#94a3b8">Each station builds on the one before it.</text>
         </svg>
 
         """);

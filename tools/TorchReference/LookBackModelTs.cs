@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace TorchReference;
 
 /// <summary>
-/// Notebook 06's task-1 model in TorchSharp, the same module as AttentionNotebooks.Training.LookBackModel:
+/// Notebook 06's task-1 model in TorchSharp, the same module as AttentionNotebooks.Training.AttentionClassifier.WithCausalAttention with positions:
 /// tok_emb = nn.Embedding(vocab, d), pos_emb = nn.Embedding(context, d), att = CausalAttention(d, d, context, 0.0),
 /// out_head = nn.Linear(d, vocab), created in that order.
 /// </summary>

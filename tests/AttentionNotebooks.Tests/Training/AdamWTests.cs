@@ -45,7 +45,10 @@ public sealed class AdamWTests
                 optimizer.Step();
             }
             var expected = Reference(theta0, grads, lr, 0.9, 0.999, 1e-8, wd);
-            FiniteDifferences.AssertClose(expected, value.ToArray(), "theta", tolerance: 1e-6);
+            // 1e-5, not 1e-6: like libtorch, AdamW rounds the decay factor 1 − lr·λ to float32, so every step scales θ
+            // by the same slightly-off factor, and θ itself is rounded each step; over 20 steps the difference from the
+            // double definition reached 2.4e-6 at |θ| ≈ 2.2 (CsCheck seed 7bPZ5ypsy551), which 1e-6 rejected.
+            FiniteDifferences.AssertClose(expected, value.ToArray(), "theta", tolerance: 1e-5);
             Assert.Equal(20, optimizer.StepCount);
         }, iter: 60);
     }

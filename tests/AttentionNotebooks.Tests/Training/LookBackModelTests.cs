@@ -18,6 +18,10 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
         return data;
     }
 
+    /// <summary>The look-back model of the fixtures: one causal head, learned positions, a read-out to the vocabulary.</summary>
+    private static AttentionClassifier LookBack(int vocab, int dim, int context, TorchGenerator generator) =>
+        AttentionClassifier.WithCausalAttention(vocab, vocab, dim, context, positions: true, generator);
+
     private static TrainingEntry Run(int index, string name)
     {
         var e = TrainingFixtures.Training[index];
@@ -26,9 +30,9 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
     }
 
     /// <summary>The C# training loop of the fixture: the same model, batches and optimiser settings.</summary>
-    private static (LookBackModel Model, float[] Losses, TorchGenerator Data) Train(TrainingEntry e)
+    private static (AttentionClassifier Model, float[] Losses, TorchGenerator Data) Train(TrainingEntry e)
     {
-        var model = new LookBackModel(e.Vocab, e.Dim, e.Context, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
+        var model = LookBack(e.Vocab, e.Dim, e.Context, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
         var data = new TorchGenerator(unchecked((ulong)e.DataSeed));
         var optimizer = new AdamW(model.Parameters, e.Lr, 0.9, 0.999, 1e-8, 0.01);
         var losses = new float[e.Steps];
@@ -45,7 +49,7 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
     public void Built_from_the_seed_it_has_TorchSharps_initial_weights_bit_for_bit_in_parameters_order(int index, string name)
     {
         var e = Run(index, name);
-        var model = new LookBackModel(e.Vocab, e.Dim, e.Context, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
+        var model = LookBack(e.Vocab, e.Dim, e.Context, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
         Assert.Equal(e.InitialParameters.Select(p => p.Name), model.Parameters.Select(p => p.Name));
         foreach (var (expected, actual) in e.InitialParameters.Zip(model.Parameters))
             Parity.Fixtures.AssertBitIdentical(expected.Values, actual.ToRowMajorArray(), expected.Name);
@@ -89,7 +93,7 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
         var e = Run(index, name);
         var (model, losses, data) = Train(e);
         var (x, _) = LookBackTask.Batch(data, 64, e.Context, e.Vocab, e.Offset);
-        var weights = model.Forward(x).Weights;
+        var weights = model.Forward(x).Head(0);
         double weight = LookBackTask.AverageWeightOnOffset(weights, e.Offset);
         // The heatmap's off-diagonal band: every query t >= k puts its largest weight on key t - k.
         for (int b = 0; b < weights.Count; b++)
@@ -126,7 +130,7 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
     public void One_backward_pass_gives_libtorchs_loss_and_every_parameter_gradient(int index, string name)
     {
         var e = TrainingFixtures.Gradient(index, name);
-        var model = new LookBackModel(e.Vocab!.Value, e.DOut, e.Context!.Value, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
+        var model = LookBack(e.Vocab!.Value, e.DOut, e.Context!.Value, new TorchGenerator(unchecked((ulong)e.Seed), Parity.Fixtures.Capability(e.CpuCapability)));
         foreach (var p in model.Parameters)
             Parity.Fixtures.AssertBitIdentical(e.Tensor(p.Name).Values, p.ToRowMajorArray(), p.Name);
         var ids = e.TokenIds!.Chunk(e.Tokens).ToArray();
@@ -146,7 +150,7 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
         const int vocab = 5, dim = 4, tokens = 5, batch = 2, offset = 1;
         foreach (ulong seed in new ulong[] { 1, 2, 3 })
         {
-            var model = new LookBackModel(vocab, dim, tokens + 1, new TorchGenerator(seed));
+            var model = AttentionClassifier.WithCausalAttention(vocab, vocab, dim, tokens + 1, positions: true, new TorchGenerator(seed));
             var (x, y) = LookBackTask.Batch(new TorchGenerator(seed + 100), batch, tokens, vocab, offset);
             var loss = CrossEntropy.Mean(model.Forward(x).Logits, y);
             model.Backward(loss.LogitsGradient);
@@ -188,8 +192,8 @@ public sealed class LookBackModelTests(ITestOutputHelper output)
     [Fact]
     public void Backward_before_Forward_and_logits_gradients_of_the_wrong_shape_are_clear_errors()
     {
-        var model = new LookBackModel(5, 4, 6, new TorchGenerator(1));
-        Assert.Contains("LookBackModel.Backward", Assert.Throws<InvalidOperationException>(() => model.Backward(TestHelpers.RandomBatch(1, 6, 5, 1))).Message, StringComparison.Ordinal);
+        var model = AttentionClassifier.WithCausalAttention(5, 5, 4, 6, positions: true, new TorchGenerator(1));
+        Assert.Contains("AttentionClassifier.Backward", Assert.Throws<InvalidOperationException>(() => model.Backward(TestHelpers.RandomBatch(1, 6, 5, 1))).Message, StringComparison.Ordinal);
         model.Forward([[1, 2, 3]]);
         var ex = Assert.Throws<ArgumentException>(() => model.Backward(TestHelpers.RandomBatch(1, 3, 4, 1)));
         Assert.Contains("3x4", ex.Message, StringComparison.Ordinal);
