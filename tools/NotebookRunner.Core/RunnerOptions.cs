@@ -26,15 +26,17 @@ public sealed class RunnerOptions
         usage: dotnet run --project tools/NotebookRunner -- <command> [options] [paths...]
 
         commands:
-          run     execute notebooks in order, one fresh C# kernel each, and write the executed copies to
+          run     execute notebooks in order, one fresh C# kernel process each, and write the executed copies to
                   artifacts/notebooks/ (paths: notebooks or folders; default notebooks/*.ipynb, then
                   notebooks/solutions/*.ipynb)
           check   execute notebooks and compare each code cell's text outputs (streams and text/plain) with the
-                  committed ones; a cell whose first line is "// check: skip-output" is not compared
+                  committed ones; a cell whose first line is "// check: skip-output" is not compared; each
+                  committed figure's SVG must match the sha256 in its text
           build   only build the course library into artifacts/lib/ (what the notebooks' setup cell loads)
 
         options:
-          --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs)
+          --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs);
+                               a notebook that fails keeps its committed file, its copy goes to artifacts/notebooks/
           --timeout <seconds>  time each cell may take (default 300)
           --no-build           do not build the library first
           --output <folder>    where executed notebooks go (default artifacts/notebooks/)
