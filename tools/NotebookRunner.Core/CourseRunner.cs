@@ -86,13 +86,14 @@ public sealed class CourseRunner
             return new CourseReport(ExitCodes.BuildFailed, []);
 
         var reports = new List<NotebookReport>();
-        using (var executor = new NotebookExecutor(options.CellTimeout))
+        using (var executor = new NotebookExecutor(options.CellTimeout, options.ProcessPerNotebook))
         {
-            // Each notebook's kernel process starts while the notebook before it runs.
+            // With a process per notebook, each notebook's kernel process starts while the notebook before it runs;
+            // otherwise the next notebook reuses the process of the one before (when it ran to the end).
             executor.Prepare(notebooks[0]);
             for (int i = 0; i < notebooks.Count; i++)
             {
-                if (i + 1 < notebooks.Count)
+                if (options.ProcessPerNotebook && i + 1 < notebooks.Count)
                     executor.Prepare(notebooks[i + 1]);
                 reports.Add(await RunNotebookAsync(executor, notebooks[i], options).ConfigureAwait(false));
             }

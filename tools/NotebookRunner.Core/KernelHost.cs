@@ -27,19 +27,29 @@ public static class KernelHost
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
         var stream = new NetworkStream(socket, ownsSocket: true);
         var writer = new KernelHostWriter(stream);
-        var cells = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var commands = Channel.CreateUnbounded<(byte Type, string Text)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         // Commands are read on a thread of their own, so that the host notices the runner hanging up even while a
         // cell runs (a cell in an endless loop, say) and ends then.
-        var reader = new Thread(() => ReadCommands(stream, cells.Writer)) { IsBackground = true, Name = "kernel-host commands" };
+        var reader = new Thread(() => ReadCommands(stream, commands.Writer)) { IsBackground = true, Name = "kernel-host commands" };
         reader.Start();
 
         await KernelSession.WarmUpAsync().ConfigureAwait(false);
-        using var session = KernelSession.Start();
+        var session = KernelSession.Start();
         writer.Ready();
-        await foreach (var code in cells.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (type, text) in commands.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var failure = await session.RunAsync(code, writer).ConfigureAwait(false);
+            if (type == KernelProtocol.Reset)
+            {
+                // The next notebook: a fresh kernel (and formatters) in its folder; what the runtime has compiled stays.
+                session.Dispose();
+                Directory.SetCurrentDirectory(text);
+                session = KernelSession.Start();
+                writer.Ready();
+                continue;
+            }
+
+            var failure = await session.RunAsync(text, writer).ConfigureAwait(false);
             writer.CellDone(failure);
         }
 
@@ -47,7 +57,7 @@ public static class KernelHost
         return 0;
     }
 
-    private static void ReadCommands(Stream stream, ChannelWriter<string> cells)
+    private static void ReadCommands(Stream stream, ChannelWriter<(byte Type, string Text)> commands)
     {
         try
         {
@@ -55,9 +65,9 @@ public static class KernelHost
             while (true)
             {
                 var type = reader.ReadByte();
-                if (type != KernelProtocol.Run)
+                if (type is not (KernelProtocol.Run or KernelProtocol.Reset))
                     break;
-                cells.TryWrite(reader.ReadString());
+                commands.TryWrite((type, reader.ReadString()));
             }
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)

@@ -25,7 +25,7 @@ internal sealed class KernelProcess : IDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
     private readonly StreamTail _stderr = new(StderrTailBytes);
-    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _hungUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendGate = new();
     private Socket? _connection;
@@ -45,7 +45,7 @@ internal sealed class KernelProcess : IDisposable
     }
 
     /// <summary>The folder the kernel runs in (the notebook's).</summary>
-    public required string WorkingDirectory { get; init; }
+    public required string WorkingDirectory { get; set; }
 
     /// <summary>Starts a kernel host whose working directory is <paramref name="workingDirectory"/>.</summary>
     public static KernelProcess Start(string workingDirectory)
@@ -108,6 +108,26 @@ internal sealed class KernelProcess : IDisposable
 
         var (exitCode, stderr) = await DeathAsync().ConfigureAwait(false);
         return $"The kernel process ended before it was ready ({DescribeDeath(exitCode, stderr)}).{Detail(stderr)}";
+    }
+
+    /// <summary>
+    /// Ends the kernel and starts a fresh one in <paramref name="workingDirectory"/> in the same process, for the next
+    /// notebook: a fresh kernel, formatters as VS Code sets them, that folder as the working directory, and none of the
+    /// start-up cost of a new process (the compiler and the kernel are already compiled).
+    /// </summary>
+    /// <returns>Null when the fresh kernel is ready; otherwise why not (the process is then dead or killed).</returns>
+    public async Task<string?> ResetAsync(string workingDirectory, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
+        _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        WorkingDirectory = workingDirectory;
+        if (!TrySend(KernelProtocol.Reset, workingDirectory))
+        {
+            var (exitCode, stderr) = await DeathAsync().ConfigureAwait(false);
+            return $"The kernel process ended between notebooks ({DescribeDeath(exitCode, stderr)}).{Detail(stderr)}";
+        }
+
+        return await WaitUntilReadyAsync(timeout).ConfigureAwait(false);
     }
 
     /// <summary>Runs one cell.</summary>
@@ -237,14 +257,16 @@ internal sealed class KernelProcess : IDisposable
         return shown.Count == 0 ? string.Empty : "\n" + string.Join('\n', shown);
     }
 
-    private bool TrySend(string code)
+    private bool TrySend(string code) => TrySend(KernelProtocol.Run, code);
+
+    private bool TrySend(byte type, string text)
     {
         try
         {
             lock (_sendGate)
             {
-                _commands!.Write(KernelProtocol.Run);
-                _commands.Write(code);
+                _commands!.Write(type);
+                _commands.Write(text);
                 _commands.Flush();
             }
 

@@ -7,11 +7,16 @@ namespace NotebookRunner.Core;
 /// of their own — never over the child's stdout or stderr, which the notebook's code can write to. Each message is
 /// a type byte followed by its fields (.NET <see cref="BinaryWriter"/> encoding: length-prefixed UTF-8 strings).
 /// The runner sends <see cref="Run"/>; the host answers with output messages and then <see cref="CellDone"/>.
+/// Between notebooks the runner may send <see cref="Reset"/>; the host answers <see cref="Ready"/> again.
 /// </summary>
 internal static class KernelProtocol
 {
     /// <summary>runner → host: run a cell (string code).</summary>
     public const byte Run = 1;
+
+    /// <summary>runner → host: end the current kernel and start a fresh one in another folder (string working
+    /// directory), for the next notebook; the host answers <see cref="Ready"/>.</summary>
+    public const byte Reset = 2;
 
     /// <summary>host → runner: the kernel is created and waits for cells.</summary>
     public const byte Ready = 10;

@@ -21,10 +21,12 @@ public enum CellStatus
 
 /// <summary>
 /// Runs a notebook's code cells in order in a fresh C# kernel, stopping at the first cell that fails, times out or
-/// kills its kernel. Each notebook's kernel runs in a process of its own (see <see cref="KernelHost"/>) whose working
-/// directory is the notebook's folder, as VS Code and Jupyter do, so nothing a cell does can take the runner down or
-/// leak into the next notebook. <see cref="Prepare"/> starts the next notebook's kernel, and runs its first cell,
-/// ahead of time.
+/// kills its kernel. Kernels run in a kernel host process apart from the runner's (see <see cref="KernelHost"/>) whose
+/// working directory is the notebook's folder, as VS Code and Jupyter do, so nothing a cell does can take the runner
+/// down. A host whose notebook ran to the end runs the next notebook in a fresh kernel (the compiler stays warm, which
+/// a new process would pay for again: about 3 s of CPU per notebook); after a failure, a timeout or a death the next
+/// notebook gets a new process. With <c>processPerNotebook</c> every notebook gets a new process.
+/// <see cref="Prepare"/> starts a notebook's kernel, and runs its first cell, ahead of time.
 /// </summary>
 public sealed class NotebookExecutor : IDisposable
 {
@@ -36,17 +38,25 @@ public sealed class NotebookExecutor : IDisposable
 
     private readonly Lock _gate = new();
     private readonly List<Started> _prepared = [];
+    private KernelProcess? _idle;
 
     /// <summary>Creates an executor.</summary>
     /// <param name="cellTimeout">The time each cell may take; a cell that takes longer fails.</param>
-    public NotebookExecutor(TimeSpan cellTimeout)
+    /// <param name="processPerNotebook">True to start a new kernel process for every notebook; false (the default) to
+    /// hand a process whose notebook ran to the end to the next notebook, with a fresh kernel (see
+    /// <see cref="KernelProcess.ResetAsync"/>), and to start a new one only after a failure, a timeout or a death.</param>
+    public NotebookExecutor(TimeSpan cellTimeout, bool processPerNotebook = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(cellTimeout, TimeSpan.Zero);
         CellTimeout = cellTimeout;
+        ProcessPerNotebook = processPerNotebook;
     }
 
     /// <summary>The time each cell may take.</summary>
     public TimeSpan CellTimeout { get; }
+
+    /// <summary>Whether every notebook gets a kernel process of its own (see the constructor).</summary>
+    public bool ProcessPerNotebook { get; }
 
     /// <summary>
     /// Starts the kernel process for a notebook that will run next and runs its first code cell (the setup cell,
@@ -73,7 +83,8 @@ public sealed class NotebookExecutor : IDisposable
         var total = Stopwatch.StartNew();
         var cells = new List<CellExecution>();
         var started = TakePrepared(notebook) ?? Start(notebook);
-        using (started.Kernel)
+        bool reusable = false;
+        try
         {
             var (startError, first) = await started.FirstCell.ConfigureAwait(false);
             foreach (var cell in notebook.CodeCells)
@@ -90,6 +101,16 @@ public sealed class NotebookExecutor : IDisposable
                 if (result.Status != CellStatus.Succeeded)
                     break;
             }
+
+            // Only a process whose notebook ran to the end serves the next one; after a failure it is discarded.
+            reusable = !ProcessPerNotebook && startError is null && cells.All(c => c.Status == CellStatus.Succeeded);
+        }
+        finally
+        {
+            if (reusable)
+                Interlocked.Exchange(ref _idle, started.Kernel)?.Dispose();
+            else
+                started.Kernel.Dispose();
         }
 
         return new NotebookExecution(notebook, cells, total.Elapsed);
@@ -104,20 +125,25 @@ public sealed class NotebookExecutor : IDisposable
                 started.Kernel.Dispose();
             _prepared.Clear();
         }
+
+        Interlocked.Exchange(ref _idle, null)?.Dispose();
     }
 
     private Started Start(NotebookDocument notebook)
     {
-        var kernel = KernelProcess.Start(FolderOf(notebook));
+        var idle = Interlocked.Exchange(ref _idle, null);
+        var kernel = idle ?? KernelProcess.Start(FolderOf(notebook));
         var started = new Started(notebook, kernel, new GuidNormalizer());
-        started.FirstCell = StartAsync(started);
+        started.FirstCell = StartAsync(started, reset: idle is not null);
         return started;
     }
 
-    // Waits for the kernel, then runs the notebook's first code cell.
-    private async Task<(string? StartError, CellResult? First)> StartAsync(Started started)
+    // Waits for the kernel (a fresh one in a reused process, or a new process), then runs the notebook's first code cell.
+    private async Task<(string? StartError, CellResult? First)> StartAsync(Started started, bool reset)
     {
-        var error = await started.Kernel.WaitUntilReadyAsync(StartTimeout).ConfigureAwait(false);
+        var error = reset
+            ? await started.Kernel.ResetAsync(FolderOf(started.Notebook), StartTimeout).ConfigureAwait(false)
+            : await started.Kernel.WaitUntilReadyAsync(StartTimeout).ConfigureAwait(false);
         if (error is not null)
             return (error, null);
         var first = started.Notebook.CodeCells.FirstOrDefault();
