@@ -213,4 +213,81 @@ public sealed class RunnerTests
         var line = Assert.Single(run.Lines);
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("throwing.ipynb", "300", "FAILED in cell 2")]
+    [InlineData("slow.ipynb", "0.5", "FAILED in cell 1 (timed out)")]
+    public async Task With_in_place_a_failed_notebook_keeps_its_committed_file_and_its_executed_copy_goes_to_artifacts(
+        string fixture, string timeout, string result)
+    {
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var notebook = Path.Combine(layout.NotebooksDirectory, fixture);
+        File.Copy(TestRepository.Fixture(fixture), notebook);
+        var committed = File.ReadAllBytes(notebook);
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", "--timeout", timeout, notebook);
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(committed, File.ReadAllBytes(notebook));
+        Assert.Equal([notebook], Directory.GetFiles(layout.NotebooksDirectory));
+        var copy = Path.Combine(layout.ExecutedNotebooksDirectory, fixture);
+        Assert.Equal("error", (string?)JsonNode.Parse(File.ReadAllText(copy))!["cells"]!.AsArray()
+            .SelectMany(c => c!["outputs"]!.AsArray()).Last()!["output_type"]);
+        Assert.Contains(run.Lines, l => l.StartsWith(fixture + " ", StringComparison.Ordinal) && l.EndsWith(result, StringComparison.Ordinal));
+        Assert.Contains($"not written back: notebooks/{fixture} failed, so it is unchanged; its executed copy is artifacts/notebooks/{fixture}", run.Lines);
+    }
+
+    [Fact]
+    public async Task With_in_place_a_passing_notebook_is_replaced_and_no_temporary_file_is_left()
+    {
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var notebook = Path.Combine(layout.NotebooksDirectory, "drifting.ipynb");
+        File.Copy(TestRepository.Fixture("drifting.ipynb"), notebook);
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.Contains("what the code prints now", File.ReadAllText(notebook), StringComparison.Ordinal);
+        Assert.Equal([notebook], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories));
+        Assert.DoesNotContain(run.Lines, l => l.StartsWith("not written back", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_output_folder_that_cannot_be_written_is_an_error_before_anything_runs()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        // A file where the output folder would be: it cannot be created, whoever runs the tests (root included).
+        var blocked = output.File("a-file");
+        File.WriteAllText(blocked, "not a folder");
+        var folder = Path.Combine(blocked, "executed");
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", folder, TestRepository.Fixture("passing.ipynb"), TestRepository.Fixture("throwing.ipynb"));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith($"error: executed notebooks cannot be written to {folder} (", line, StringComparison.Ordinal);
+        Assert.EndsWith("; nothing was run", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_in_place_the_artifacts_folder_for_failed_notebooks_is_checked_before_anything_runs()
+    {
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var notebook = Path.Combine(layout.NotebooksDirectory, "passing.ipynb");
+        File.Copy(TestRepository.Fixture("passing.ipynb"), notebook);
+        Directory.CreateDirectory(Path.GetDirectoryName(layout.ExecutedNotebooksDirectory)!);
+        File.WriteAllText(layout.ExecutedNotebooksDirectory, "a file where artifacts/notebooks/ should be");
+        var committed = File.ReadAllBytes(notebook);
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith($"error: executed notebooks cannot be written to {layout.ExecutedNotebooksDirectory} (", line, StringComparison.Ordinal);
+        Assert.Equal(committed, File.ReadAllBytes(notebook));
+    }
 }

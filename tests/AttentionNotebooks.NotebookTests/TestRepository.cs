@@ -39,6 +39,18 @@ internal static class TestRepository
         return new Transcript(report, writer.ToString());
     }
 
+    /// <summary>Makes <paramref name="root"/> look like the course repository (the marker file and an empty
+    /// notebooks/), for tests that write into notebooks/ or artifacts/.</summary>
+    public static RepositoryLayout FakeRepository(string root)
+    {
+        var marker = Path.Combine(root, RepositoryLayout.MarkerPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        File.WriteAllText(marker, "<Project />");
+        var layout = new RepositoryLayout(root);
+        Directory.CreateDirectory(layout.NotebooksDirectory);
+        return layout;
+    }
+
     /// <summary>A temporary folder for executed notebooks, deleted at the end of the test.</summary>
     public static TemporaryFolder TemporaryFolder() => new();
 }

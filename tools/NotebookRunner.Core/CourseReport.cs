@@ -22,7 +22,8 @@ public enum NotebookOutcome
     /// <summary>Every code cell ran (and, for check, matched).</summary>
     Passed,
 
-    /// <summary>A cell failed to compile, threw, or timed out; execution stopped there.</summary>
+    /// <summary>A cell failed to compile, threw, timed out or killed its kernel (execution stopped there), or the
+    /// executed notebook could not be written.</summary>
     Failed,
 
     /// <summary>Every cell ran, but (check) some cells' text outputs differ from the committed ones.</summary>
@@ -34,13 +35,21 @@ public enum NotebookOutcome
 /// <param name="Execution">The cells that ran and their outputs.</param>
 /// <param name="Outcome">Passed, failed or drifted.</param>
 /// <param name="DriftedCells">The numbers of the cells whose outputs drifted (check only).</param>
-/// <param name="ExecutedPath">Where the executed notebook was written.</param>
+/// <param name="ExecutedPath">Where the executed notebook was written (with <c>--in-place</c>, the notebook itself
+/// if it passed, its copy in artifacts/notebooks/ if it failed).</param>
 public sealed record NotebookReport(
     string DisplayName,
     NotebookExecution Execution,
     NotebookOutcome Outcome,
     IReadOnlyList<int> DriftedCells,
-    string ExecutedPath);
+    string ExecutedPath)
+{
+    /// <summary>With <c>--in-place</c>: the notebook failed, so the committed file was left as it was.</summary>
+    public bool KeptCommittedFile { get; init; }
+
+    /// <summary>Why the executed notebook could not be written, or null.</summary>
+    public string? WriteError { get; init; }
+}
 
 /// <summary>The result of a runner command.</summary>
 /// <param name="ExitCode">The process exit code (see <see cref="ExitCodes"/>).</param>

@@ -23,6 +23,17 @@ public sealed class CourseRunner
         _layout = layout;
     }
 
+    /// <summary>
+    /// Stops what runners of this process have under way, for Ctrl+C and process exit: kills the notebooks' kernel
+    /// processes (with whatever they started) and deletes half-written temporary files, so a committed notebook is
+    /// left as it was.
+    /// </summary>
+    public static void Stop()
+    {
+        KernelProcess.KillAll();
+        AtomicFile.DeleteTemporaryFiles();
+    }
+
     /// <summary>Parses the command line and runs the command.</summary>
     /// <param name="args">The command-line arguments.</param>
     /// <returns>The report; its exit code is the process's.</returns>
@@ -68,13 +79,25 @@ public sealed class CourseRunner
         if (notebooks is null)
             return new CourseReport(ExitCodes.BadInput, []);
 
+        if (!OutputsCanBeWritten(notebooks, options))
+            return new CourseReport(ExitCodes.BadInput, []);
+
         if (options.BuildLibrary && !await BuildAsync().ConfigureAwait(false))
             return new CourseReport(ExitCodes.BuildFailed, []);
 
-        var executor = new NotebookExecutor(options.CellTimeout);
         var reports = new List<NotebookReport>();
-        foreach (var notebook in notebooks)
-            reports.Add(await RunNotebookAsync(executor, notebook, options).ConfigureAwait(false));
+        using (var executor = new NotebookExecutor(options.CellTimeout, options.ProcessPerNotebook))
+        {
+            // With a process per notebook, each notebook's kernel process starts while the notebook before it runs;
+            // otherwise the next notebook reuses the process of the one before (when it ran to the end).
+            executor.Prepare(notebooks[0]);
+            for (int i = 0; i < notebooks.Count; i++)
+            {
+                if (options.ProcessPerNotebook && i + 1 < notebooks.Count)
+                    executor.Prepare(notebooks[i + 1]);
+                reports.Add(await RunNotebookAsync(executor, notebooks[i], options).ConfigureAwait(false));
+            }
+        }
 
         WriteSummary(reports, options);
         var exitCode = reports.All(r => r.Outcome == NotebookOutcome.Passed) ? ExitCodes.Success : ExitCodes.NotebookFailed;
@@ -153,19 +176,86 @@ public sealed class CourseRunner
         return failed ? null : notebooks;
     }
 
+    // Every folder an executed notebook may go to must take a file: found out before anything runs, not after.
+    private bool OutputsCanBeWritten(IReadOnlyList<NotebookDocument> notebooks, RunnerOptions options)
+    {
+        var folders = new List<string>();
+        foreach (var notebook in notebooks)
+        {
+            if (options.InPlace)
+                folders.Add(Path.GetDirectoryName(notebook.Path)!);
+            folders.Add(Path.GetDirectoryName(ArtifactPathFor(notebook, options))!);
+        }
+
+        foreach (var folder in folders.Distinct(StringComparer.Ordinal))
+        {
+            if (CannotWriteTo(folder) is { } reason)
+            {
+                _out.WriteLine($"error: executed notebooks cannot be written to {folder} ({reason}); nothing was run");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Why no file can be created in the folder (or, if it does not exist yet, in the folder that would hold it),
+    // or null if one can. Creates nothing that stays.
+    private static string? CannotWriteTo(string folder)
+    {
+        var existing = Path.GetFullPath(folder);
+        while (!Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+                return $"{existing} is a file, not a folder";
+            existing = Path.GetDirectoryName(existing);
+            if (existing is null)
+                return "no part of the path exists";
+        }
+
+        try
+        {
+            var probe = AtomicFile.TemporaryPathFor(Path.Combine(existing, "write-check"));
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return ex.Message;
+        }
+    }
+
+    // Where the executed copy goes when not in place (and, with --in-place, when the notebook failed).
+    private string ArtifactPathFor(NotebookDocument notebook, RunnerOptions options)
+    {
+        var layout = _layout ?? new RepositoryLayout(Path.GetDirectoryName(notebook.Path)!);
+        return layout.ExecutedPathFor(notebook.Path, options.OutputDirectory ?? layout.ExecutedNotebooksDirectory);
+    }
+
     private async Task<NotebookReport> RunNotebookAsync(NotebookExecutor executor, NotebookDocument notebook, RunnerOptions options)
     {
         var name = _layout?.DisplayNameFor(notebook.Path) ?? notebook.FileName;
         var drifted = new List<int>();
         var execution = await executor.ExecuteAsync(notebook, cell => ReportCell(name, cell, options, drifted)).ConfigureAwait(false);
 
-        var executedPath = options.InPlace
-            ? notebook.Path
-            : (_layout ?? new RepositoryLayout(Path.GetDirectoryName(notebook.Path)!))
-                .ExecutedPathFor(notebook.Path, options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory);
-        WriteIfChanged(executedPath, execution.ToExecutedJson());
+        // --in-place replaces the committed notebook only with a complete run; a failed one goes to artifacts/.
+        var keptCommitted = options.InPlace && !execution.Succeeded;
+        var executedPath = options.InPlace && !keptCommitted ? notebook.Path : ArtifactPathFor(notebook, options);
+        string? writeError = null;
+        try
+        {
+            WriteIfChanged(executedPath, execution.ToExecutedJson());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            writeError = ex.Message;
+            _out.WriteLine($"FAILED {name}: the executed notebook could not be written to {executedPath} ({ex.Message})");
+        }
 
-        var outcome = !execution.Succeeded ? NotebookOutcome.Failed
+        var outcome = !execution.Succeeded || writeError is not null ? NotebookOutcome.Failed
             : drifted.Count > 0 ? NotebookOutcome.Drifted
             : NotebookOutcome.Passed;
         if (outcome == NotebookOutcome.Drifted)
@@ -174,7 +264,11 @@ public sealed class CourseRunner
             _out.WriteLine($"    to accept the new outputs: dotnet run --project tools/NotebookRunner -- run --in-place {shownPath}");
         }
 
-        return new NotebookReport(name, execution, outcome, drifted, executedPath);
+        return new NotebookReport(name, execution, outcome, drifted, executedPath)
+        {
+            KeptCommittedFile = keptCommitted,
+            WriteError = writeError,
+        };
     }
 
     private void ReportCell(string name, CellExecution cell, RunnerOptions options, List<int> drifted)
@@ -184,10 +278,21 @@ public sealed class CourseRunner
         {
             case CellStatus.Failed:
             case CellStatus.TimedOut:
+            case CellStatus.KernelDied:
                 _out.WriteLine($"FAILED {header}: {cell.Cell.FirstLine}");
                 foreach (var line in ErrorLines(cell.Error ?? string.Empty))
                     _out.WriteLine($"    {line}");
                 return;
+        }
+
+        if (options.Command == RunnerCommand.Check && FigureDigests.Mismatches(cell.Cell.Outputs) is { Count: > 0 } figures)
+        {
+            drifted.Add(cell.Cell.Number);
+            _out.WriteLine($"DRIFT {header}: {cell.Cell.FirstLine}");
+            _out.WriteLine("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):");
+            foreach (var line in figures)
+                _out.WriteLine($"      {line}");
+            return;
         }
 
         if (options.Command == RunnerCommand.Check && !cell.Cell.SkipsOutputCheck)
@@ -230,7 +335,13 @@ public sealed class CourseRunner
             {
                 NotebookOutcome.Passed => "ok",
                 NotebookOutcome.Drifted => $"DRIFT in cell{(r.DriftedCells.Count > 1 ? "s" : "")} {string.Join(", ", r.DriftedCells)}",
-                _ => $"FAILED in cell {r.Execution.FailedCell!.Cell.Number}{(r.Execution.FailedCell.Status == CellStatus.TimedOut ? " (timed out)" : "")}",
+                _ when r.Execution.FailedCell is null => "FAILED: not written",
+                _ => $"FAILED in cell {r.Execution.FailedCell.Cell.Number}{r.Execution.FailedCell.Status switch
+                {
+                    CellStatus.TimedOut => " (timed out)",
+                    CellStatus.KernelDied => " (kernel died)",
+                    _ => "",
+                }}",
             })).ToList();
 
         int nameWidth = Math.Max("notebook".Length, rows.Max(r => r.Name.Length));
@@ -248,10 +359,18 @@ public sealed class CourseRunner
         if (!options.InPlace)
         {
             var folder = options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory;
-            var relative = _layout is null ? null : Path.GetRelativePath(_layout.Root, folder).Replace('\\', '/');
-            var shown = relative is null || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? folder : relative;
-            _out.WriteLine($"executed notebooks: {shown}/");
+            _out.WriteLine($"executed notebooks: {Shown(folder)}/");
         }
+
+        foreach (var kept in reports.Where(r => r.KeptCommittedFile))
+            _out.WriteLine($"not written back: {Shown(kept.Execution.Notebook.Path)} failed, so it is unchanged; its executed copy is {Shown(kept.ExecutedPath)}");
+    }
+
+    // A path relative to the repository when it is inside it.
+    private string Shown(string path)
+    {
+        var relative = _layout is null ? null : Path.GetRelativePath(_layout.Root, path).Replace('\\', '/');
+        return relative is null || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
     private static void WriteIfChanged(string path, string text)
@@ -259,7 +378,7 @@ public sealed class CourseRunner
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path) && File.ReadAllText(path) == text)
             return;
-        File.WriteAllText(path, text);
+        AtomicFile.WriteAllText(path, text);
     }
 
     private static string Seconds(TimeSpan duration) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -11,30 +10,28 @@ using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace NotebookRunner.Core;
 
-/// <summary>How one cell's execution ended.</summary>
-public enum CellStatus
-{
-    /// <summary>The cell compiled and ran to completion.</summary>
-    Succeeded,
-
-    /// <summary>The cell failed to compile or threw.</summary>
-    Failed,
-
-    /// <summary>The cell ran longer than the per-cell timeout.</summary>
-    TimedOut,
-}
-
 /// <summary>
 /// A fresh C# kernel set up like the one VS Code Polyglot Notebooks starts (C# with <c>#r "nuget:..."</c>,
-/// kernel helpers such as <c>display</c>, HTML as the default display format and plain text for strings).
+/// kernel helpers such as <c>display</c>, HTML as the default display format and plain text for strings). It lives
+/// in a kernel host process (<see cref="KernelHost"/>), one per notebook, and forwards what each cell produces to
+/// the runner as it happens.
 /// </summary>
-internal sealed partial class KernelSession : IDisposable
+internal sealed class KernelSession : IDisposable
 {
     private readonly CompositeKernel _kernel;
-    private readonly Dictionary<string, string> _guidMap = new(StringComparer.OrdinalIgnoreCase);
-    private bool _abandoned;
 
     private KernelSession(CompositeKernel kernel) => _kernel = kernel;
+
+    /// <summary>
+    /// The first submission in a process JIT-compiles the C# compiler's and the kernel's code (a second or more of
+    /// CPU). Doing it in a throwaway kernel before the host says it is ready moves that cost out of the notebook's
+    /// first cell — and, for a host started ahead of time, into the time the notebook before it runs.
+    /// </summary>
+    public static async Task WarmUpAsync()
+    {
+        using var kernel = new CSharpKernel().UseKernelHelpers();
+        await kernel.SendAsync(new SubmitCode("var warmUp = new[] { 1, 2, 3 }.Sum();\nConsole.Write(\"\");\nwarmUp")).ConfigureAwait(false);
+    }
 
     public static KernelSession Start()
     {
@@ -53,42 +50,27 @@ internal sealed partial class KernelSession : IDisposable
         return new KernelSession(kernel);
     }
 
-    public async Task<(CellStatus Status, IReadOnlyList<NotebookOutput> Outputs, string? Error)> RunAsync(string code, TimeSpan timeout)
+    /// <summary>Runs a cell, sending its outputs to the runner as the kernel produces them.</summary>
+    /// <returns>Why the cell failed, or null if it succeeded.</returns>
+    public async Task<string?> RunAsync(string code, KernelHostWriter writer)
     {
-        var collector = new OutputCollector(NormalizeGuids);
-        using var subscription = _kernel.KernelEvents.Subscribe(new EventObserver(collector.Add));
-        var submission = _kernel.SendAsync(new SubmitCode(code, "csharp"));
-        var finished = await Task.WhenAny(submission, Task.Delay(timeout)).ConfigureAwait(false);
-        if (finished != submission)
+        var forwarder = new EventForwarder(writer);
+        using (_kernel.KernelEvents.Subscribe(forwarder))
         {
-            _abandoned = true;
-            _ = _kernel.SendAsync(new Cancel());
-            var message = $"The cell did not finish within {Seconds(timeout)} s (the timeout per cell; change it with --timeout <seconds>).";
-            collector.AddError("TimeoutError", message);
-            return (CellStatus.TimedOut, collector.Outputs, message);
+            try
+            {
+                await _kernel.SendAsync(new SubmitCode(code, "csharp")).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                forwarder.Fail(ex.GetType().FullName ?? "Error", ex.Message);
+            }
         }
 
-        try
-        {
-            await submission.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            collector.AddError(ex.GetType().FullName ?? "Error", ex.Message);
-            return (CellStatus.Failed, collector.Outputs, ex.Message);
-        }
-
-        return collector.Failure is { } failure
-            ? (CellStatus.Failed, collector.Outputs, failure)
-            : (CellStatus.Succeeded, collector.Outputs, null);
+        return forwarder.Failure;
     }
 
-    public void Dispose()
-    {
-        // A kernel whose cell timed out may still be running that cell: do not wait long for it.
-        var disposal = Task.Run(_kernel.Dispose);
-        disposal.Wait(_abandoned ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30));
-    }
+    public void Dispose() => _kernel.Dispose();
 
     // #!time, as in VS Code: a plain-text display of the cell's wall time when it completes.
     private static Task TimeCell(KernelCommand command, KernelInvocationContext context)
@@ -104,9 +86,6 @@ internal sealed partial class KernelSession : IDisposable
         });
         return Task.CompletedTask;
     }
-
-    private static string Seconds(TimeSpan timeout) =>
-        timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task OnPackagesResolvedAsync(CompositeKernel root, CSharpKernel kernel, IReadOnlyList<ResolvedPackageReference> references)
     {
@@ -132,27 +111,13 @@ internal sealed partial class KernelSession : IDisposable
         }
     }
 
-    // Formatters (chart libraries in particular) put random GUIDs into HTML element ids. Replace each distinct GUID
-    // with a counter-based one, the same replacement everywhere in the notebook, so re-running gives identical files.
-    private string NormalizeGuids(string text) => GuidPattern().Replace(text, match =>
+    /// <summary>Turns kernel events into protocol messages, in order.</summary>
+    private sealed class EventForwarder(KernelHostWriter writer) : IObserver<KernelEvent>
     {
-        if (!_guidMap.TryGetValue(match.Value, out var replacement))
-        {
-            var counter = (_guidMap.Count + 1).ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
-            replacement = match.Value.Contains('-', StringComparison.Ordinal)
-                ? $"00000000-0000-4000-8000-{counter}"
-                : $"0000000000004000800{counter[1..]}0";
-            _guidMap[match.Value] = replacement;
-        }
+        private readonly Lock _gate = new();
 
-        return replacement;
-    });
+        public string? Failure { get; private set; }
 
-    [GeneratedRegex("(?<![0-9a-fA-F-])(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32})(?![0-9a-fA-F-])")]
-    private static partial Regex GuidPattern();
-
-    private sealed class EventObserver(Action<KernelEvent> onNext) : IObserver<KernelEvent>
-    {
         public void OnCompleted()
         {
         }
@@ -161,103 +126,52 @@ internal sealed partial class KernelSession : IDisposable
         {
         }
 
-        public void OnNext(KernelEvent value) => onNext(value);
-    }
-
-    /// <summary>Turns kernel events into notebook outputs, in order, collapsing display updates by value id.</summary>
-    private sealed class OutputCollector(Func<string, string> normalize)
-    {
-        private readonly object _gate = new();
-        private readonly List<NotebookOutput> _outputs = [];
-        private readonly Dictionary<string, int> _displayIndexByValueId = new(StringComparer.Ordinal);
-
-        public string? Failure { get; private set; }
-
-        public IReadOnlyList<NotebookOutput> Outputs
+        public void OnNext(KernelEvent value)
         {
-            get
+            switch (value)
             {
-                lock (_gate)
-                    return _outputs.ToArray();
+                case StandardOutputValueProduced stdout:
+                    writer.Stream("stdout", StreamText(stdout.FormattedValues));
+                    break;
+                case StandardErrorValueProduced stderr:
+                    writer.Stream("stderr", StreamText(stderr.FormattedValues));
+                    break;
+                case ReturnValueProduced result when result.FormattedValues.Count > 0:
+                    writer.Data(KernelProtocol.Result, null, Data(result.FormattedValues));
+                    break;
+                case DisplayedValueUpdated update:
+                    writer.Data(KernelProtocol.Update, update.ValueId, Data(update.FormattedValues));
+                    break;
+                case DisplayedValueProduced displayed:
+                    writer.Data(KernelProtocol.Display, displayed.ValueId, Data(displayed.FormattedValues));
+                    break;
+                case ErrorProduced error:
+                    writer.Error("Error", error.Message, fails: false);
+                    break;
+                case CommandFailed failed:
+                    var name = failed.Exception switch
+                    {
+                        null => "Error",
+                        CodeSubmissionCompilationErrorException => "CompilationError",
+                        var ex => ex.GetType().FullName ?? "Error",
+                    };
+                    Fail(name, failed.Message);
+                    break;
             }
         }
 
-        public void Add(KernelEvent kernelEvent)
+        public void Fail(string name, string message)
         {
             lock (_gate)
-            {
-                switch (kernelEvent)
-                {
-                    case StandardOutputValueProduced stdout:
-                        AddStream("stdout", stdout.FormattedValues);
-                        break;
-                    case StandardErrorValueProduced stderr:
-                        AddStream("stderr", stderr.FormattedValues);
-                        break;
-                    case ReturnValueProduced result when result.FormattedValues.Count > 0:
-                        _outputs.Add(NotebookOutput.Result(Data(result.FormattedValues)));
-                        break;
-                    case DisplayedValueUpdated update when update.ValueId is not null
-                                                          && _displayIndexByValueId.TryGetValue(update.ValueId, out var index):
-                        _outputs[index] = NotebookOutput.Display(Data(update.FormattedValues));
-                        break;
-                    case DisplayedValueUpdated update:
-                        AddDisplay(update.ValueId, update.FormattedValues);
-                        break;
-                    case DisplayedValueProduced displayed:
-                        AddDisplay(displayed.ValueId, displayed.FormattedValues);
-                        break;
-                    case ErrorProduced error:
-                        AddErrorLocked("Error", error.Message);
-                        break;
-                    case CommandFailed failed:
-                        var name = failed.Exception switch
-                        {
-                            null => "Error",
-                            CodeSubmissionCompilationErrorException => "CompilationError",
-                            var ex => ex.GetType().FullName ?? "Error",
-                        };
-                        AddErrorLocked(name, failed.Message);
-                        Failure ??= failed.Message;
-                        break;
-                }
-            }
+                Failure ??= message;
+            writer.Error(name, message, fails: true);
         }
 
-        public void AddError(string name, string message)
-        {
-            lock (_gate)
-                AddErrorLocked(name, message);
-        }
+        private static string StreamText(IReadOnlyCollection<FormattedValue> values) =>
+            values.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value
+            ?? string.Concat(values.Select(v => v.Value));
 
-        private void AddErrorLocked(string name, string message)
-        {
-            if (_outputs.Any(o => o.Kind == NotebookOutputKind.Error && o.Text == message))
-                return;
-            _outputs.Add(NotebookOutput.Error(name, message));
-        }
-
-        private void AddStream(string name, IReadOnlyCollection<FormattedValue> values)
-        {
-            var text = values.FirstOrDefault(v => v.MimeType == PlainTextFormatter.MimeType)?.Value
-                       ?? string.Concat(values.Select(v => v.Value));
-            if (_outputs.Count > 0 && _outputs[^1] is { Kind: NotebookOutputKind.Stream } last && last.StreamName == name)
-                _outputs[^1] = NotebookOutput.Stream(name, last.Text + text);
-            else
-                _outputs.Add(NotebookOutput.Stream(name, text));
-        }
-
-        private void AddDisplay(string? valueId, IReadOnlyCollection<FormattedValue> values)
-        {
-            if (valueId is not null)
-                _displayIndexByValueId[valueId] = _outputs.Count;
-            _outputs.Add(NotebookOutput.Display(Data(values)));
-        }
-
-        private List<KeyValuePair<string, string>> Data(IReadOnlyCollection<FormattedValue> values) =>
-            values.Select(v => new KeyValuePair<string, string>(
-                    v.MimeType,
-                    v.MimeType == PlainTextFormatter.MimeType ? v.Value : normalize(v.Value)))
-                .ToList();
+        private static List<KeyValuePair<string, string>> Data(IReadOnlyCollection<FormattedValue> values) =>
+            values.Select(v => new KeyValuePair<string, string>(v.MimeType, v.Value)).ToList();
     }
 }

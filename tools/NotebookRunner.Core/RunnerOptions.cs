@@ -26,16 +26,21 @@ public sealed class RunnerOptions
         usage: dotnet run --project tools/NotebookRunner -- <command> [options] [paths...]
 
         commands:
-          run     execute notebooks in order, one fresh C# kernel each, and write the executed copies to
-                  artifacts/notebooks/ (paths: notebooks or folders; default notebooks/*.ipynb, then
-                  notebooks/solutions/*.ipynb)
+          run     execute notebooks in order, each in a fresh C# kernel in a kernel process apart from the
+                  runner, and write the executed copies to artifacts/notebooks/ (paths: notebooks or folders;
+                  default notebooks/*.ipynb, then notebooks/solutions/*.ipynb)
           check   execute notebooks and compare each code cell's text outputs (streams and text/plain) with the
-                  committed ones; a cell whose first line is "// check: skip-output" is not compared
+                  committed ones; a cell whose first line is "// check: skip-output" is not compared; each
+                  committed figure's SVG must match the sha256 in its text
           build   only build the course library into artifacts/lib/ (what the notebooks' setup cell loads)
 
         options:
-          --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs)
+          --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs);
+                               a notebook that fails keeps its committed file, its copy goes to artifacts/notebooks/
           --timeout <seconds>  time each cell may take (default 300)
+          --process-per-notebook
+                               a new kernel process for every notebook (by default a process whose notebook ran
+                               to the end runs the next one in a fresh kernel; after a failure a new one starts)
           --no-build           do not build the library first
           --output <folder>    where executed notebooks go (default artifacts/notebooks/)
           -h, --help           print this text
@@ -54,6 +59,9 @@ public sealed class RunnerOptions
 
     /// <summary>The time each cell may take.</summary>
     public TimeSpan CellTimeout { get; init; } = NotebookExecutor.DefaultCellTimeout;
+
+    /// <summary>Start a new kernel process for every notebook instead of reusing one whose notebook ran to the end.</summary>
+    public bool ProcessPerNotebook { get; init; }
 
     /// <summary>Build the course library before executing notebooks.</summary>
     public bool BuildLibrary { get; init; } = true;
@@ -82,7 +90,7 @@ public sealed class RunnerOptions
         };
 
         var paths = new List<string>();
-        bool inPlace = false, build = true;
+        bool inPlace = false, build = true, processPerNotebook = false;
         var timeout = NotebookExecutor.DefaultCellTimeout;
         string? output = null;
         for (int i = 1; i < args.Count; i++)
@@ -96,6 +104,9 @@ public sealed class RunnerOptions
                     break;
                 case "--no-build":
                     build = false;
+                    break;
+                case "--process-per-notebook":
+                    processPerNotebook = true;
                     break;
                 case "--timeout":
                     var seconds = Value(args, ref i);
@@ -127,6 +138,7 @@ public sealed class RunnerOptions
             Paths = paths,
             InPlace = inPlace,
             CellTimeout = timeout,
+            ProcessPerNotebook = processPerNotebook,
             BuildLibrary = build,
             OutputDirectory = output,
         };

@@ -2,6 +2,14 @@ using NotebookRunner.Core;
 
 // The course command: `dotnet run --project tools/NotebookRunner -- run` (see README.md next to this file).
 // Everything happens in NotebookRunner.Core; this only connects it to the console and the exit code.
+// `NotebookRunner __kernel-host <socket>` is the hidden mode the runner starts each notebook's kernel in.
+if (args is [KernelHost.Mode, var socketPath])
+    return await KernelHost.RunAsync(socketPath).ConfigureAwait(false);
+
+// Ctrl+C or a kill: stop the notebooks' kernel processes (and what they started) and remove half-written files.
+Console.CancelKeyPress += (_, _) => CourseRunner.Stop();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => CourseRunner.Stop();
+
 var output = Console.Out;
 try
 {

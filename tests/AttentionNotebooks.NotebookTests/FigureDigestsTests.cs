@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AttentionNotebooks.NotebookTests;
+
+/// <summary>check verifies that each stored figure's SVG still has the sha256 its text/plain line gives.</summary>
+public sealed class FigureDigestsTests
+{
+    private const string Svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">\n<rect width=\"10\" height=\"10\"/>\n</svg>";
+
+    [Fact]
+    public void A_figure_whose_svg_matches_its_digest_passes()
+    {
+        var output = Figure(Svg, Sha256Prefix(Svg));
+
+        Assert.Empty(FigureDigests.Mismatches([output]));
+    }
+
+    [Fact]
+    public void A_hand_edited_svg_is_caught_with_both_digests()
+    {
+        var edited = Svg.Replace("width=\"10\" height=\"10\"/>", "width=\"10\" height=\"9\"/>", StringComparison.Ordinal);
+        var output = Figure(edited, Sha256Prefix(Svg));
+
+        var problem = Assert.Single(FigureDigests.Mismatches([NotebookOutput.Stream("stdout", "x"), output]));
+
+        Assert.Equal($"output 2: the stored image/svg+xml has sha256 {Sha256Prefix(edited)}, its text/plain says {Sha256Prefix(Svg)}", problem);
+    }
+
+    [Fact]
+    public void A_digest_line_without_its_svg_is_caught()
+    {
+        var output = NotebookOutput.Display([new("text/plain", $"heatmap of a 2x2 matrix (10x10 SVG, sha256 {Sha256Prefix(Svg)})")]);
+
+        Assert.Contains("has no image/svg+xml", Assert.Single(FigureDigests.Mismatches([output])), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_committed_course_figure_matches_its_digest()
+    {
+        int figures = 0;
+        foreach (var path in TestRepository.Layout.DefaultNotebooks())
+        {
+            foreach (var cell in NotebookDocument.Load(path).CodeCells)
+            {
+                Assert.True(FigureDigests.Mismatches(cell.Outputs).Count == 0, $"{path} cell {cell.Number}: {string.Join("; ", FigureDigests.Mismatches(cell.Outputs))}");
+                figures += cell.Outputs.Count(o => o.Data.Any(d => d.Key == "image/svg+xml"));
+            }
+        }
+
+        Assert.True(figures > 0, "the course notebooks hold no figures, so this test checks nothing");
+    }
+
+    [Fact]
+    public async Task Check_fails_on_a_notebook_whose_stored_svg_was_edited_and_names_notebook_and_cell()
+    {
+        await TestRepository.EnsureLibraryBuiltAsync();
+
+        // A copy of a course notebook inside the repository (so its setup cell finds artifacts/lib/), one SVG edited.
+        var folder = Path.Combine(TestRepository.Layout.Root, "artifacts", "test-notebooks", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.Copy(Path.Combine(TestRepository.Layout.NotebooksDirectory, "setup.csx"), Path.Combine(folder, "setup.csx"));
+            var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("00-why-attention.ipynb")))!.AsObject();
+            var cells = root["cells"]!.AsArray();
+            int index = cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/svg+xml"] is not null) == true).i;
+            var svg = cells[index]!["outputs"]!.AsArray().First(o => o!["data"]?["image/svg+xml"] is not null)!["data"]!["image/svg+xml"]!.AsArray();
+            int line = svg.Select((l, i) => (l, i)).First(p => ((string?)p.l)!.Contains("<rect", StringComparison.Ordinal)).i;
+            svg[line] = ((string?)svg[line])!.Replace("<rect", "<rect opacity=\"0.5\"", StringComparison.Ordinal);
+            var notebook = Path.Combine(folder, "00-why-attention.ipynb");
+            File.WriteAllText(notebook, JupyterJson.Serialize(root, " "));
+
+            var run = await TestRepository.RunAsync("check", "--no-build", "--output", Path.Combine(folder, "out"), notebook);
+
+            Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+            Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT 00-why-attention.ipynb cell {index + 1}: ", StringComparison.Ordinal));
+            Assert.Contains("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):", run.Lines);
+            Assert.Contains(run.Lines, l => l.Contains("the stored image/svg+xml has sha256 ", StringComparison.Ordinal));
+            Assert.Contains(run.Lines, l => l.StartsWith("00-why-attention.ipynb ", StringComparison.Ordinal) && l.EndsWith($"DRIFT in cell {index + 1}", StringComparison.Ordinal));
+            Assert.Single(run.Lines, l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static NotebookOutput Figure(string svg, string digest) => NotebookOutput.Display(
+    [
+        new("image/svg+xml", svg),
+        new("text/plain", $"heatmap of a 2x2 matrix \"t\" (10x10 SVG, sha256 {digest})"),
+    ]);
+
+    private static string Sha256Prefix(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..10];
+}
