@@ -5,8 +5,8 @@ namespace AttentionNotebooks.Efficient;
 /// <summary>
 /// Scaled dot-product attention, softmax(Q·Kᵀ·scale [+ causal mask])·V, computed FlashAttention's way: tiles of queries
 /// against chunks of keys with an online softmax (a running maximum and a running sum per query), so the
-/// tokens × tokens score matrix is never stored. Vectorised with AVX-512 or AVX2 where available and multithreaded over
-/// (batch × heads × query tiles).
+/// tokens × tokens score matrix is never stored. Vectorised with AVX-512, AVX2 or 128-bit vectors (NEON on ARM64) where
+/// available and multithreaded over (batch × heads × query tiles).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -98,6 +98,9 @@ public static class FlashAttention
                 break;
             case SimdPath.Vector256:
                 FlashKernel<Simd256, Vector256<float>>.Run(in arguments, threads);
+                break;
+            case SimdPath.Vector128:
+                FlashKernel<Simd128, Vector128<float>>.Run(in arguments, threads);
                 break;
             default:
                 FlashKernel<SimdScalar, float>.Run(in arguments, threads);

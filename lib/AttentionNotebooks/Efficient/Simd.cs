@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace AttentionNotebooks.Efficient;
@@ -7,9 +8,10 @@ namespace AttentionNotebooks.Efficient;
 /// <summary>
 /// The handful of vector operations the efficient kernels are written in. Each kernel is a generic method over a
 /// struct implementing this interface, so the JIT compiles one specialised copy per vector width with every call
-/// inlined: <see cref="Simd512"/> (16 floats), <see cref="Simd256"/> (8 floats) and <see cref="SimdScalar"/> (1 float).
+/// inlined: <see cref="Simd512"/> (16 floats), <see cref="Simd256"/> (8 floats), <see cref="Simd128"/> (4 floats) and
+/// <see cref="SimdScalar"/> (1 float).
 /// </summary>
-/// <typeparam name="TVec">The register type: <c>Vector512&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c> or <c>float</c>.</typeparam>
+/// <typeparam name="TVec">The register type: <c>Vector512&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c>, <c>Vector128&lt;float&gt;</c> or <c>float</c>.</typeparam>
 internal unsafe interface ISimd<TVec>
     where TVec : unmanaged
 {
@@ -213,6 +215,81 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         Vector256.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
 }
 
+/// <summary>
+/// 128-bit vectors: 4 floats per register. On ARM64 (Apple Silicon, Linux ARM) this is NEON, the only width .NET
+/// accelerates there, with 32 registers and fused multiply-add; on x86 it is SSE/AVX at 128 bits with 16 registers
+/// (fused where the processor has FMA). The kernels' blocking (at most 29 live registers) is sized for NEON's 32;
+/// with 16 registers the JIT spills some accumulators, which costs speed, not correctness.
+/// </summary>
+internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
+{
+    public static int Width => Vector128<float>.Count;
+
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    private static Vector128<float> Iota => Vector128.Create(0f, 1f, 2f, 3f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Vector128<float> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : a * b + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp2(Vector128<float> x)
+    {
+        var clamped = Vector128.Max(x, Vector128.Create(Exp2Polynomial.Underflow - 1f));
+        var whole = Vector128.Round(clamped);
+        var f = clamped - whole;
+        var p = MultiplyAdd(Vector128.Create(Exp2Polynomial.C6), f, Vector128.Create(Exp2Polynomial.C5));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C4));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C3));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C2));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C1));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C0));
+        var exponent = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(whole), 23);
+        var scaled = (p.AsInt32() + exponent).AsSingle();
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Exp2Polynomial.Underflow)), Vector128<float>.Zero, scaled);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaskFutureKey(Vector128<float> scores, int firstQuery, int key)
+    {
+        var query = Vector128.Create((float)firstQuery) + Iota;
+        return Vector128.ConditionalSelect(Vector128.LessThan(query, Vector128.Create((float)key)), Vector128.Create(float.NegativeInfinity), scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SeesKey(int firstQuery, int key) =>
+        Vector128.GreaterThanOrEqual(Vector128.Create((float)firstQuery) + Iota, Vector128.Create((float)key));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddWhere(Vector128<float> mask, Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Vector128.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
+}
+
 /// <summary>No vector instructions: one float per "register", the exponential from <see cref="float.Exp2"/>.</summary>
 internal readonly unsafe struct SimdScalar : ISimd<float>
 {
@@ -264,15 +341,24 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 /// <summary>Resolves <see cref="SimdPath.Auto"/> and paths the processor does not accelerate.</summary>
 internal static class SimdSelection
 {
+    /// <summary>
+    /// The path the kernels run for <paramref name="requested"/>: a vector width the processor does not accelerate falls back
+    /// to the next narrower one it does (Vector512 → Vector256 → Vector128 → Scalar), so forcing a width never runs a
+    /// software-emulated vector.
+    /// </summary>
     public static SimdPath Resolve(SimdPath requested)
     {
         bool has512 = Vector512.IsHardwareAccelerated;
         bool has256 = Vector256.IsHardwareAccelerated;
+        bool has128 = Vector128.IsHardwareAccelerated;
+        SimdPath From128() => has128 ? SimdPath.Vector128 : SimdPath.Scalar;
+        SimdPath From256() => has256 ? SimdPath.Vector256 : From128();
         return requested switch
         {
             SimdPath.Scalar => SimdPath.Scalar,
-            SimdPath.Vector256 => has256 ? SimdPath.Vector256 : SimdPath.Scalar,
-            SimdPath.Vector512 or SimdPath.Auto => has512 ? SimdPath.Vector512 : has256 ? SimdPath.Vector256 : SimdPath.Scalar,
+            SimdPath.Vector128 => From128(),
+            SimdPath.Vector256 => From256(),
+            SimdPath.Vector512 or SimdPath.Auto => has512 ? SimdPath.Vector512 : From256(),
             _ => throw new ArgumentOutOfRangeException(nameof(requested), requested, $"Unknown SIMD path {requested}."),
         };
     }
@@ -282,6 +368,7 @@ internal static class SimdSelection
     {
         SimdPath.Vector512 => Vector512<float>.Count,
         SimdPath.Vector256 => Vector256<float>.Count,
+        SimdPath.Vector128 => Vector128<float>.Count,
         _ => 1,
     };
 }

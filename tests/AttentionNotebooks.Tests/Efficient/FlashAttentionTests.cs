@@ -131,7 +131,7 @@ public sealed class FlashAttentionTests
     }
 
     /// <summary>The vector paths themselves (Auto would repeat the widest); a path the processor lacks falls back.</summary>
-    private static readonly SimdPath[] EveryPath = [SimdPath.Vector512, SimdPath.Vector256, SimdPath.Scalar];
+    private static readonly SimdPath[] EveryPath = [SimdPath.Vector512, SimdPath.Vector256, SimdPath.Vector128, SimdPath.Scalar];
 
     public static TheoryData<string, float, int, bool> NonFiniteCases()
     {
@@ -232,11 +232,36 @@ public sealed class FlashAttentionTests
     public void The_resolved_path_is_scalar_when_forced_and_vector_when_the_processor_accelerates_it()
     {
         Assert.Equal(SimdPath.Scalar, FlashAttention.ResolvedPath(SimdPath.Scalar));
-        var auto = FlashAttention.ResolvedPath();
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            Assert.Equal(SimdPath.Vector512, auto);
-        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            Assert.Equal(SimdPath.Vector256, auto);
+        bool has512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        bool has256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        bool has128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated;
+        var narrowest = has128 ? SimdPath.Vector128 : SimdPath.Scalar;
+        Assert.Equal(narrowest, FlashAttention.ResolvedPath(SimdPath.Vector128));
+        Assert.Equal(has256 ? SimdPath.Vector256 : narrowest, FlashAttention.ResolvedPath(SimdPath.Vector256));
+        var widest = has512 ? SimdPath.Vector512 : has256 ? SimdPath.Vector256 : narrowest;
+        Assert.Equal(widest, FlashAttention.ResolvedPath(SimdPath.Vector512));
+        Assert.Equal(widest, FlashAttention.ResolvedPath());
+    }
+
+    [Theory]
+    [InlineData(SimdPath.Vector512)]
+    [InlineData(SimdPath.Vector256)]
+    [InlineData(SimdPath.Vector128)]
+    public void Each_vector_path_gives_the_same_numbers_as_the_scalar_path_to_within_float_rounding(SimdPath path)
+    {
+        // Also a guard that a forced path really is a different code path: where the processor accelerates it, its
+        // 4-, 8- or 16-query tiles and fused multiply-adds round differently from the scalar path, so some output differs.
+        const int batch = 1, heads = 2, tokens = 131, headDim = 20;
+        int n = batch * heads * tokens * headDim;
+        float[] q = Uniform(n, 61), k = Uniform(n, 62), v = Uniform(n, 63);
+        foreach (bool causal in new[] { true, false })
+        {
+            var scalar = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = SimdPath.Scalar });
+            var vector = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = path });
+            AssertClose(scalar.Select(x => (double)x).ToArray(), vector, $"{path} against Scalar, causal {causal}", 2e-6);
+            if (FlashAttention.ResolvedPath(path) == path)
+                Assert.NotEqual(scalar, vector);
+        }
     }
 
     [Theory]
