@@ -80,6 +80,16 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     public static long ScratchFloats(int headDim) => FlashKernelLayout.ScratchFloats(headDim, QueryTile);
 
     /// <summary>Runs attention for every (batch, head, query tile) on up to <paramref name="degreeOfParallelism"/> threads.</summary>
+    /// <remarks>
+    /// Each tile is computed by one thread on its own, so the result does not depend on the schedule or the number of
+    /// threads (bit-identical). The schedule is by cost: under the causal mask query tile i reads i + 1 tiles' worth of
+    /// keys, so tile i is paired with tile n − 1 − i of the same (batch, head) into one work item of n + 1 units (every
+    /// pair costs the same, and the pair's keys are shared in cache); the middle tile of an odd n comes after all the
+    /// pairs, as half an item. Work items are taken in order from a shared counter, (batch, head) after (batch, head),
+    /// so whichever thread finishes first takes the next one and the threads end within about one item of each other.
+    /// With fewer than two pairs per thread, single tiles are handed out longest first instead. Without the mask every
+    /// tile costs the same and is one item.
+    /// </remarks>
     public static void Run(in AttentionArguments arguments, int degreeOfParallelism)
     {
         var job = t_job ??= new Job();
@@ -87,8 +97,30 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         job.Tiles = (arguments.Tokens - 1) / QueryTile + 1;        // tokens ≥ 1; tokens + QueryTile − 1 could overflow
         job.Slices = arguments.Batch * arguments.Heads;
         double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
-        job.Run(job.Tiles * job.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
+        int threads = ParallelJob.Threads(flops, degreeOfParallelism);
+        job.Schedule = ScheduleFor(arguments.Causal, job.Slices, job.Tiles, threads);
+        int items = job.Schedule == Schedule.Paired ? job.Slices * ((job.Tiles + 1) / 2) : job.Tiles * job.Slices;
+        job.Run(items, threads);
         job.Arguments = default;
+    }
+
+    /// <summary>The schedule for <paramref name="slices"/> (batch, head) pairs of <paramref name="tiles"/> query tiles on <paramref name="threads"/> threads.</summary>
+    internal static Schedule ScheduleFor(bool causal, int slices, int tiles, int threads) =>
+        !causal ? Schedule.InOrder
+        : (long)slices * (tiles / 2) >= 2L * threads ? Schedule.Paired
+        : Schedule.LongestFirst;
+
+    /// <summary>How <see cref="Job"/> maps work items to query tiles.</summary>
+    internal enum Schedule
+    {
+        /// <summary>Item i is tile i % tiles of slice i / tiles (every tile costs the same).</summary>
+        InOrder,
+
+        /// <summary>Items are the pairs (p, tiles − 1 − p) slice after slice, then the middle tiles of an odd count.</summary>
+        Paired,
+
+        /// <summary>The last tile of every slice first, then the one before it, and so on.</summary>
+        LongestFirst,
     }
 
     [ThreadStatic]
@@ -99,14 +131,34 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         public AttentionArguments Arguments;
         public int Tiles;
         public int Slices;
+        public Schedule Schedule;
 
         protected override void RunItem(int item)
         {
-            // Longest tiles first: under a causal mask the last query tile sees every key, the first only its own.
-            int tile = Tiles - 1 - item / Slices;
-            int slice = item % Slices;
-            Tile(in Arguments, slice / Arguments.Heads, slice % Arguments.Heads, tile);
+            int tiles = Tiles;
+            switch (Schedule)
+            {
+                case Schedule.InOrder:
+                    Tile(item / tiles, item % tiles);
+                    break;
+                case Schedule.Paired:
+                    int pairs = tiles / 2, pairItems = Slices * pairs;
+                    if (item < pairItems)
+                    {
+                        int slice = item / pairs, pair = item % pairs;
+                        Tile(slice, pair);
+                        Tile(slice, tiles - 1 - pair);
+                    }
+                    else
+                        Tile(item - pairItems, pairs);                // the middle tile of an odd number of tiles
+                    break;
+                default:
+                    Tile(item % Slices, tiles - 1 - item / Slices);
+                    break;
+            }
         }
+
+        private void Tile(int slice, int tile) => FlashKernel<TSimd, TVec>.Tile(in Arguments, slice / Arguments.Heads, slice % Arguments.Heads, tile);
     }
 
     /// <summary>Attention for query tile <paramref name="tile"/> of head <paramref name="head"/> of sequence <paramref name="batch"/>.</summary>
