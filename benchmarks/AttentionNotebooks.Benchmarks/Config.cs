@@ -44,7 +44,7 @@ public static class Flops
         var categories = benchmark.Descriptor.Categories;
         bool oneThread = method.EndsWith("1Thread", StringComparison.Ordinal);
         if (categories.Contains(Full))
-            return "SdpaNonCausal";
+            return oneThread ? "SdpaNonCausal1Thread" : "SdpaNonCausal";
         if (categories.Contains(Module) || categories.Contains(Wrapper))
             return oneThread ? "TorchModule1Thread" : "TorchModule";
         return oneThread ? "Sdpa1Thread" : "Sdpa";

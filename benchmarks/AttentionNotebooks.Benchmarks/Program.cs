@@ -9,6 +9,7 @@ using TorchSharp;
 // Commands (see benchmarks/README.md):
 //   ladder [BenchmarkDotNet arguments]   the BenchmarkDotNet ladders (default: all of them, one joined table)
 //   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
+//   scaling [shape] [rounds]             the fused kernel alone on one thread and on every core, interleaved: the speed-up
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
 string command = args.Length > 0 ? args[0] : "ladder";
@@ -23,6 +24,9 @@ switch (command)
     case "compare":
         Compare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "L"), rest.Length > 1 ? int.Parse(rest[1]) : 15);
         break;
+    case "scaling":
+        Scaling.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 30);
+        break;
     case "memory":
         MemoryCheck.Run(rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [4096, 16384]);
         break;
@@ -30,7 +34,7 @@ switch (command)
         Verify.Run();
         break;
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, memory or verify.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, memory or verify.");
         return 1;
 }
 return 0;
@@ -41,7 +45,8 @@ static void PrintMachine()
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
         : "?";
     Console.WriteLine($"# {cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}, " +
-        $"kernel path {FlashAttention.ResolvedPath()}, load average {LoadAverage()}");
+        $"kernel path {FlashAttention.ResolvedPath(Inputs.Simd)} (ATTENTION_SIMD={Inputs.Simd}), " +
+        $"ATEN_CPU_CAPABILITY={Environment.GetEnvironmentVariable("ATEN_CPU_CAPABILITY") ?? "(unset: libtorch's best)"}, load average {LoadAverage()}");
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
@@ -89,17 +94,54 @@ internal static class Compare
             }
     }
 
-    private static double Time(Action action)
+    public static double Time(Action action)
     {
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static double Median(List<double> values)
+    public static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>
+/// The fused kernel alone (no libtorch call in between, so no OpenMP threads spinning beside it) on one thread and on
+/// every core, called alternately: medians and the median of the per-round speed-ups (one thread's time ÷ every core's).
+/// </summary>
+internal static class Scaling
+{
+    public static void Run(AttentionShape shape, int rounds)
+    {
+        var q = Inputs.Uniform(shape.Elements, 1);
+        var k = Inputs.Uniform(shape.Elements, 2);
+        var v = Inputs.Uniform(shape.Elements, 3);
+        var output = new float[shape.Elements];
+        int cores = Environment.ProcessorCount;
+        Console.WriteLine($"| shape | path | causal | 1 thread ms | {cores} threads ms | speed-up (median of per-round ratios) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (bool causal in new[] { true, false })
+        {
+            void Call(int threads) => FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, Inputs.Threads(threads));
+            var warmUp = Stopwatch.StartNew();
+            for (int round = 0; round < 3 || warmUp.ElapsedMilliseconds < 1500; round++)
+            {
+                Call(1);
+                Call(cores);
+            }
+            var one = new List<double>();
+            var all = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                one.Add(Compare.Time(() => Call(1)));
+                all.Add(Compare.Time(() => Call(cores)));
+            }
+            var speedUps = one.Zip(all, (a, b) => a / b).ToList();
+            Console.WriteLine($"| {shape} | {FlashAttention.ResolvedPath(Inputs.Simd)} | {causal} | {Compare.Median(one):F3} | {Compare.Median(all):F3} | {Compare.Median(speedUps):F2} |");
+        }
     }
 }
 
