@@ -18,6 +18,13 @@ internal unsafe interface ISimd<TVec>
     /// <summary>Floats per register.</summary>
     static abstract int Width { get; }
 
+    /// <summary>
+    /// Whether the kernels may keep up to 29 registers live (AVX-512's and NEON's 32): 4-key × 4-register score and value
+    /// micro-kernels and a 6 × 4-register GEMM micro-kernel. Otherwise (16 registers: AVX2, and scalar code in x86's 16
+    /// xmm registers) they use a blocking of at most 15 live registers: 6 × 2 registers, the tile's halves in turn.
+    /// </summary>
+    static abstract bool WideBlocking { get; }
+
     static abstract TVec Zero { get; }
 
     static abstract TVec Load(float* source);
@@ -80,6 +87,8 @@ internal static class Exp2Polynomial
 internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Width => Vector512<float>.Count;
+
+    public static bool WideBlocking => true;
 
     public static Vector512<float> Zero => Vector512<float>.Zero;
 
@@ -149,6 +158,8 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 {
     public static int Width => Vector256<float>.Count;
+
+    public static bool WideBlocking => false;
 
     public static Vector256<float> Zero => Vector256<float>.Zero;
 
@@ -225,6 +236,9 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
 {
     public static int Width => Vector128<float>.Count;
 
+    /// <summary>Sized for NEON's 32 registers everywhere (on x86, with 16, some accumulators spill: slower, equally correct).</summary>
+    public static bool WideBlocking => true;
+
     public static Vector128<float> Zero => Vector128<float>.Zero;
 
     private static Vector128<float> Iota => Vector128.Create(0f, 1f, 2f, 3f);
@@ -294,6 +308,8 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
 internal readonly unsafe struct SimdScalar : ISimd<float>
 {
     public static int Width => 1;
+
+    public static bool WideBlocking => false;
 
     public static float Zero => 0f;
 
