@@ -214,6 +214,13 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         }
 
         WriteOutput(ot, l, queries, headDim, o + (long)firstQuery * a.OutputLayout.TokenStride, a.OutputLayout.TokenStride);
+        if (a.LogSumExp is not null)
+        {
+            // ln Σ_j exp(scale·q·k_j) = ln 2 · (m + log₂ l): m and l are in base-2 units of the scaled scores.
+            float* lse = a.LogSumExp + ((long)batch * a.Heads + head) * a.Tokens + firstQuery;
+            for (int j = 0; j < queries; j++)
+                lse[j] = (m[j] + MathF.Log2(l[j])) * MathF.Log(2f);
+        }
     }
 
     /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
@@ -656,4 +663,7 @@ internal unsafe struct AttentionArguments
 
     /// <summary>The softmax scale times log₂ e: scores come out in base-2 exponent units.</summary>
     public float ScaleLog2E;
+
+    /// <summary>Null, or (batch, heads, tokens) receiving each query row's log-sum-exp of its scaled scores (natural log).</summary>
+    public float* LogSumExp;
 }
