@@ -24,12 +24,20 @@ public static class Flops
     /// <summary>Causal core plus QKV projections only (the wrapper has no output projection): 2·b·h·n²·d + 6·b·n·dModel².</summary>
     public const string Wrapper = "wrapper";
 
+    /// <summary>
+    /// Causal forward + backward of the attention core: 2·b·h·n²·d forward and 5·b·h·n²·d backward (scores recomputed,
+    /// dV, dP, dQ and dK: five products, each half under the mask).
+    /// </summary>
+    public const string Training = "training";
+
     public static double Of(BenchmarkCase benchmark)
     {
         var shape = (AttentionShape)benchmark.Parameters["Shape"];
         var categories = benchmark.Descriptor.Categories;
         if (categories.Contains(Full))
             return shape.AttentionFlops(causal: false);
+        if (categories.Contains(Training))
+            return 3.5 * shape.AttentionFlops(causal: true);
         if (categories.Contains(Module))
             return shape.ModuleFlops(causal: true);
         if (categories.Contains(Wrapper))
@@ -45,6 +53,8 @@ public static class Flops
         bool oneThread = method.EndsWith("1Thread", StringComparison.Ordinal);
         if (categories.Contains(Full))
             return oneThread ? "SdpaNonCausal1Thread" : "SdpaNonCausal";
+        if (categories.Contains(Training))
+            return oneThread ? "TorchForwardBackward1Thread" : "TorchForwardBackward";
         if (categories.Contains(Module) || categories.Contains(Wrapper))
             return oneThread ? "TorchModule1Thread" : "TorchModule";
         return oneThread ? "Sdpa1Thread" : "Sdpa";

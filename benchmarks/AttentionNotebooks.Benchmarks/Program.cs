@@ -18,7 +18,7 @@ PrintMachine();
 switch (command)
 {
     case "ladder":
-        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder)])
+        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder), typeof(BackwardLadder)])
             .Run(rest.Length == 0 ? ["--filter", "*"] : rest);
         break;
     case "compare":
@@ -165,6 +165,28 @@ internal static class Verify
                 FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal);
                 using var expected = TorchAttention.Sdpa(tq, tk, tv, causal);
                 Console.WriteLine($"{shape} causal {causal}: fused kernel vs SDPA max |difference| {MaxDifference(expected.data<float>().ToArray(), output):E2}");
+            }
+
+            // One training step: the fused forward (with log-sum-exp) and backward against libtorch's autograd.
+            {
+                var output = new float[shape.Elements];
+                var lse = new float[shape.Batch * shape.Heads * shape.Tokens];
+                var dO = Inputs.Uniform(shape.Elements, 5);
+                float[] dq = new float[shape.Elements], dk = new float[shape.Elements], dv = new float[shape.Elements];
+                FlashAttention.Forward(q, k, v, output, lse, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true);
+                FlashAttention.Backward(q, k, v, output, dO, lse, dq, dk, dv, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true);
+                using var gq = TorchAttention.Tensor(q, dims).requires_grad_();
+                using var gk = TorchAttention.Tensor(k, dims).requires_grad_();
+                using var gv = TorchAttention.Tensor(v, dims).requires_grad_();
+                using var tdO = TorchAttention.Tensor(dO, dims);
+                using (var o = TorchAttention.Sdpa(gq, gk, gv, causal: true))
+                    o.backward([tdO]);
+                foreach (var (name, torchGrad, fusedGrad) in new[] { ("dQ", gq.grad!, dq), ("dK", gk.grad!, dk), ("dV", gv.grad!, dv) })
+                {
+                    var expected = torchGrad.data<float>().ToArray();
+                    double largest = expected.Max(x => Math.Abs((double)x));
+                    Console.WriteLine($"{shape} causal: fused backward {name} vs libtorch autograd max |difference| {MaxDifference(expected, fusedGrad):E2} (largest |{name}| {largest:E2})");
+                }
             }
 
             var teaching = Inputs.TeachingModule(shape);
