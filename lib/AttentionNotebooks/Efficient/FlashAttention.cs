@@ -126,8 +126,8 @@ public static class FlashAttention
     /// </para>
     /// <para>
     /// Work items are whole (batch, head) slices, one thread each, so the result is bit-identical for any number of
-    /// threads. This first version runs plain loops (no vector instructions) whatever <see cref="FlashAttentionOptions.Simd"/>
-    /// asks; the options' scale and thread count apply. Memory: tokens + 128 floats of scratch per thread.
+    /// threads. This first version vectorises along headDim on the path <see cref="FlashAttentionOptions.Simd"/> selects,
+    /// one query row at a time (not yet the forward's register tiles). Memory: tokens + 128 floats of scratch per thread.
     /// </para>
     /// </remarks>
     /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
@@ -144,7 +144,7 @@ public static class FlashAttention
     /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
     /// <param name="headDim">Features per head, ≥ 1.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t (as in the forward).</param>
-    /// <param name="options">Threads and scale (as in the forward); <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <param name="options">Threads, instruction set and scale (as in the forward); <see cref="FlashAttentionOptions.Default"/> if null.</param>
     public static unsafe void Backward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
@@ -165,8 +165,8 @@ public static class FlashAttention
         CheckLength(queryGradient.Length, needed, batch, heads, tokens, headDim, nameof(queryGradient));
         CheckLength(keyGradient.Length, needed, batch, heads, tokens, headDim, nameof(keyGradient));
         CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
-        if ((long)tokens + FlashBackward.KeyBlock * 2 + ThreadScratch.AlignmentFloats > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens}: the backward's per-thread scratch of tokens + {FlashBackward.KeyBlock * 2} floats must fit in one array.");
+        if ((long)tokens + FlashBackwardLayout.KeyBlock * 2 + ThreadScratch.AlignmentFloats > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens}: the backward's per-thread scratch of tokens + {FlashBackwardLayout.KeyBlock * 2} floats must fit in one array.");
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
 
         float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
@@ -178,7 +178,22 @@ public static class FlashAttention
                 QueryGradient = dQ, KeyGradient = dK, ValueGradient = dV,
                 Slices = batch * heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Scale = scale,
             };
-            FlashBackward.Run(in arguments, options.MaxDegreeOfParallelism);
+            int threads = options.MaxDegreeOfParallelism;
+            switch (SimdSelection.Resolve(options.Simd))
+            {
+                case SimdPath.Vector512:
+                    FlashBackward<Simd512, Vector512<float>>.Run(in arguments, threads);
+                    break;
+                case SimdPath.Vector256:
+                    FlashBackward<Simd256, Vector256<float>>.Run(in arguments, threads);
+                    break;
+                case SimdPath.Vector128:
+                    FlashBackward<Simd128, Vector128<float>>.Run(in arguments, threads);
+                    break;
+                default:
+                    FlashBackward<SimdScalar, float>.Run(in arguments, threads);
+                    break;
+            }
         }
     }
 

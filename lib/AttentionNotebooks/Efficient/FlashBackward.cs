@@ -5,12 +5,16 @@ namespace AttentionNotebooks.Efficient;
 /// <summary>
 /// The backward pass of <see cref="FlashAttention"/> for one (batch, head) slice per work item (FlashAttention-2's
 /// algorithm): key blocks of <see cref="KeyBlock"/> keys in the outer loop, every query row that sees the block in the
-/// inner one, the weights recomputed from the saved log-sum-exp. Plain loops, no vector instructions (a first version).
+/// inner one, the weights recomputed from the saved log-sum-exp. Written once over a vector width
+/// <typeparamref name="TSimd"/>: the dot products and the gradient updates run along headDim in registers of that width
+/// (a first version: one query row at a time, not yet the forward's register tiles).
 /// </summary>
-internal static unsafe class FlashBackward
+internal static unsafe class FlashBackward<TSimd, TVec>
+    where TSimd : struct, ISimd<TVec>
+    where TVec : unmanaged
 {
-    /// <summary>Keys per block: their rows of K, V, dK and dV (4 × 64 × headDim floats) stay in L1/L2 while every query passes.</summary>
-    public const int KeyBlock = 64;
+    /// <summary>Keys per block (see <see cref="FlashBackwardLayout.KeyBlock"/>).</summary>
+    public const int KeyBlock = FlashBackwardLayout.KeyBlock;
 
     /// <summary>Runs every slice on up to <paramref name="degreeOfParallelism"/> threads (one thread per slice: bit-identical for any count).</summary>
     public static void Run(in BackwardArguments arguments, int degreeOfParallelism)
@@ -82,22 +86,43 @@ internal static unsafe class FlashBackward
         }
     }
 
+    /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* x, float* y, int count)
     {
-        float sum = 0f;
-        for (int d = 0; d < count; d++)
+        int w = TSimd.Width, d = 0;
+        TVec sum0 = TSimd.Zero, sum1 = TSimd.Zero;
+        for (; d + 2 * w <= count; d += 2 * w)
+        {
+            sum0 = TSimd.MultiplyAdd(TSimd.Load(x + d), TSimd.Load(y + d), sum0);
+            sum1 = TSimd.MultiplyAdd(TSimd.Load(x + d + w), TSimd.Load(y + d + w), sum1);
+        }
+        for (; d + w <= count; d += w)
+            sum0 = TSimd.MultiplyAdd(TSimd.Load(x + d), TSimd.Load(y + d), sum0);
+        float sum = TSimd.Sum(TSimd.Add(sum0, sum1));
+        for (; d < count; d++)
             sum += x[d] * y[d];
         return sum;
     }
 
-    /// <summary>target += factor · source.</summary>
+    /// <summary>target += factor · source, a register at a time along headDim.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddScaled(float* target, float* source, float factor, int count)
     {
-        for (int d = 0; d < count; d++)
+        int w = TSimd.Width, d = 0;
+        TVec f = TSimd.Broadcast(factor);
+        for (; d + w <= count; d += w)
+            TSimd.Store(target + d, TSimd.MultiplyAdd(f, TSimd.Load(source + d), TSimd.Load(target + d)));
+        for (; d < count; d++)
             target[d] += factor * source[d];
     }
+}
+
+/// <summary>Constants of <see cref="FlashBackward{TSimd, TVec}"/>, the same for every vector width.</summary>
+internal static class FlashBackwardLayout
+{
+    /// <summary>Keys per block: their rows of K, V, dK and dV (4 × 64 × headDim floats) stay in L1/L2 while every query passes.</summary>
+    public const int KeyBlock = 64;
 }
 
 /// <summary>Pointers and shapes of one backward call; every tensor (batch·heads, tokens, headDim) contiguous, pinned by the caller.</summary>

@@ -47,6 +47,9 @@ internal unsafe interface ISimd<TVec>
 
     static abstract TVec Max(TVec a, TVec b);
 
+    /// <summary>The sum of the lanes (a horizontal reduction).</summary>
+    static abstract float Sum(TVec x);
+
     /// <summary>2^x for x ≤ 0 (softmax exponents after subtracting the maximum); exactly 0 below −125, so −∞ gives 0.</summary>
     static abstract TVec Exp2(TVec x);
 
@@ -122,6 +125,9 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> x) => Vector512.Sum(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp2(Vector512<float> x)
     {
         var clamped = Vector512.Max(x, Vector512.Create(Exp2Polynomial.Underflow - 1f));
@@ -192,6 +198,9 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> x) => Vector256.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp2(Vector256<float> x)
@@ -272,6 +281,9 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> x) => Vector128.Sum(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp2(Vector128<float> x)
     {
         var clamped = Vector128.Max(x, Vector128.Create(Exp2Polynomial.Underflow - 1f));
@@ -339,6 +351,9 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float a, float b) => a > b ? a : b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(float x) => x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp2(float x) => x < Exp2Polynomial.Underflow ? 0f : float.Exp2(x);

@@ -66,16 +66,16 @@ public sealed class FlashAttentionBackwardTests
         AssertClose(expected, actual, what, relative * Math.Max(largest, 1e-30));
     }
 
-    private static void Check(int batch, int heads, int tokens, int headDim, bool causal, int threads, int seed)
+    private static void Check(int batch, int heads, int tokens, int headDim, bool causal, SimdPath path, int threads, int seed)
     {
         int n = batch * heads * tokens * headDim, rows = batch * heads * tokens;
         float[] q = Uniform(n, seed), k = Uniform(n, seed + 1), v = Uniform(n, seed + 2), dO = Uniform(n, seed + 3);
         float[] o = new float[n], lse = new float[rows], dq = new float[n], dk = new float[n], dv = new float[n];
-        var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads };
+        var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path };
         FlashAttention.Forward(q, k, v, o, lse, batch, heads, tokens, headDim, causal, options);
         FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, tokens, headDim, causal, options);
         var expected = Reference(q, k, v, dO, batch * heads, tokens, headDim, causal);
-        string what = $"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) causal {causal}, {threads} threads";
+        string what = $"(batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}) causal {causal}, {path}, {threads} threads";
         AssertClose(expected.Lse, lse, $"{what}: log-sum-exp");
         AssertCloseRelative(expected.Dq, dq, $"{what}: dQ");
         AssertCloseRelative(expected.Dk, dk, $"{what}: dK");
@@ -92,17 +92,18 @@ public sealed class FlashAttentionBackwardTests
     [InlineData(2, 1, 200, 1)]
     [InlineData(1, 3, 200, 3)]
     [InlineData(1, 1, 129, 17)]
-    public void Gradients_match_the_double_precision_definition_within_1e_5_of_the_largest(int batch, int heads, int tokens, int headDim)
+    public void Gradients_match_the_double_precision_definition_within_1e_5_of_the_largest_on_every_path(int batch, int heads, int tokens, int headDim)
     {
-        foreach (bool causal in new[] { true, false })
-            Check(batch, heads, tokens, headDim, causal, threads: 2, seed: tokens * 13 + headDim);
+        foreach (var path in Paths)
+            foreach (bool causal in new[] { true, false })
+                Check(batch, heads, tokens, headDim, causal, path, threads: 2, seed: tokens * 13 + headDim);
     }
 
     [Fact]
     public void Random_shapes_match_the_definition()
     {
-        Gen.Select(Gen.Int[1, 2], Gen.Int[1, 3], Gen.OneOfConst(1, 63, 64, 65, 130, 200), Gen.OneOfConst(1, 3, 16, 64, 80), Gen.Bool, Gen.Int[0, 100_000])
-            .Sample((batch, heads, tokens, headDim, causal, seed) => Check(batch, heads, tokens, headDim, causal, threads: 2, seed), iter: 25, threads: 1);
+        Gen.Select(Gen.Int[1, 2], Gen.Int[1, 3], Gen.OneOfConst(1, 63, 64, 65, 130, 200), Gen.OneOfConst(1, 3, 16, 64, 80), Gen.Bool, Gen.OneOfConst(Paths), Gen.Int[0, 100_000])
+            .Sample((batch, heads, tokens, headDim, causal, path, seed) => Check(batch, heads, tokens, headDim, causal, path, threads: 2, seed), iter: 30, threads: 1);
     }
 
     [Fact]
@@ -136,8 +137,12 @@ public sealed class FlashAttentionBackwardTests
         }
     }
 
-    [Fact]
-    public void One_and_two_threads_give_identical_gradients()
+    [Theory]
+    [InlineData(SimdPath.Vector512)]
+    [InlineData(SimdPath.Vector256)]
+    [InlineData(SimdPath.Vector128)]
+    [InlineData(SimdPath.Scalar)]
+    public void One_and_two_threads_give_identical_gradients(SimdPath path)
     {
         const int batch = 2, heads = 3, tokens = 150, headDim = 24;
         int n = batch * heads * tokens * headDim;
@@ -146,7 +151,7 @@ public sealed class FlashAttentionBackwardTests
         float[][] Gradients(int threads)
         {
             float[] dq = new float[n], dk = new float[n], dv = new float[n];
-            FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = threads });
+            FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path });
             return [dq, dk, dv];
         }
         var one = Gradients(1);
