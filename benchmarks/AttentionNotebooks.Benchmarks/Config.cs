@@ -113,9 +113,9 @@ public sealed class RatioToTorchColumn : IColumn
 /// <summary>Settings shared by every ladder: in-process (TorchSharp's patched native library is in this output folder), memory, flops, ratio.</summary>
 public class LadderConfig : ManualConfig
 {
-    public LadderConfig(Job job)
+    public LadderConfig(Job job, TimeSpan? timeout = null)
     {
-        AddJob(job.WithToolchain(InProcessEmitToolchain.Instance));
+        AddJob(job.WithToolchain(timeout is { } limit ? new InProcessEmitToolchain(limit, logOutput: true) : InProcessEmitToolchain.Instance));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(new GflopsColumn(), new RatioToTorchColumn());
         AddColumn(CategoriesColumn.Default);
@@ -127,5 +127,5 @@ public class LadderConfig : ManualConfig
 /// <summary>Millisecond rungs: 3 warm-up and 12 measured iterations.</summary>
 public sealed class FastConfig() : LadderConfig(Job.Default.WithWarmupCount(3).WithIterationCount(12).WithId("fast"));
 
-/// <summary>Rungs of seconds per call: 1 warm-up and 2 measured iterations.</summary>
-public sealed class SlowConfig() : LadderConfig(Job.Default.WithWarmupCount(1).WithIterationCount(2).WithId("slow"));
+/// <summary>Rungs of seconds per call: 1 warm-up and 2 measured iterations; a benchmark may take up to an hour in process.</summary>
+public sealed class SlowConfig() : LadderConfig(Job.Default.WithWarmupCount(1).WithIterationCount(2).WithId("slow"), TimeSpan.FromHours(1));
