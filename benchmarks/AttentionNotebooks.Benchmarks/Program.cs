@@ -10,6 +10,7 @@ using TorchSharp;
 //   ladder [BenchmarkDotNet arguments]   the BenchmarkDotNet ladders (default: all of them, one joined table)
 //   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
 //   scaling [shape] [rounds]             the fused kernel alone on one thread and on every core, interleaved: the speed-up
+//   training [shape] [rounds]            fused forward + backward vs SDPA forward + autograd backward, interleaved
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
 string command = args.Length > 0 ? args[0] : "ladder";
@@ -27,6 +28,9 @@ switch (command)
     case "scaling":
         Scaling.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 30);
         break;
+    case "training":
+        TrainingCompare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 5);
+        break;
     case "memory":
         MemoryCheck.Run(rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [4096, 16384]);
         break;
@@ -34,7 +38,7 @@ switch (command)
         Verify.Run();
         break;
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, memory or verify.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, memory or verify.");
         return 1;
 }
 return 0;
@@ -141,6 +145,64 @@ internal static class Scaling
             }
             var speedUps = one.Zip(all, (a, b) => a / b).ToList();
             Console.WriteLine($"| {shape} | {FlashAttention.ResolvedPath(Inputs.Simd)} | {causal} | {Compare.Median(one):F3} | {Compare.Median(all):F3} | {Compare.Median(speedUps):F2} |");
+        }
+    }
+}
+
+/// <summary>
+/// One training step of the causal attention core, fused (forward with log-sum-exp, then Backward) against libtorch
+/// (SDPA, then <c>.backward(dO)</c>), called alternately: medians and the median of the per-round ratios.
+/// </summary>
+internal static class TrainingCompare
+{
+    public static void Run(AttentionShape shape, int rounds)
+    {
+        var q = Inputs.Uniform(shape.Elements, 1);
+        var k = Inputs.Uniform(shape.Elements, 2);
+        var v = Inputs.Uniform(shape.Elements, 3);
+        var dO = Inputs.Uniform(shape.Elements, 5);
+        float[] output = new float[shape.Elements], lse = new float[shape.Batch * shape.Heads * shape.Tokens];
+        float[] dq = new float[shape.Elements], dk = new float[shape.Elements], dv = new float[shape.Elements];
+        long[] dims = [shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim];
+        using var tq = TorchAttention.Tensor(q, dims).requires_grad_();
+        using var tk = TorchAttention.Tensor(k, dims).requires_grad_();
+        using var tv = TorchAttention.Tensor(v, dims).requires_grad_();
+        using var tdO = TorchAttention.Tensor(dO, dims);
+        Console.WriteLine("| shape | threads | fused fwd+bwd ms (fwd, bwd) | libtorch fwd+bwd ms | fused ÷ libtorch (median of per-round ratios) |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
+        {
+            var options = Inputs.Threads(threads);
+            TorchAttention.UseThreads(threads);
+            double forwardMs = 0;
+            double Fused()
+            {
+                var watch = Stopwatch.StartNew();
+                FlashAttention.Forward(q, k, v, output, lse, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true, options);
+                forwardMs = watch.Elapsed.TotalMilliseconds;
+                FlashAttention.Backward(q, k, v, output, dO, lse, dq, dk, dv, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true, options);
+                return watch.Elapsed.TotalMilliseconds;
+            }
+            void Torch()
+            {
+                foreach (var t in new[] { tq, tk, tv })
+                    t.grad?.zero_();
+                using var o = TorchAttention.Sdpa(tq, tk, tv, causal: true);
+                o.backward([tdO]);
+            }
+            Fused();
+            Torch();
+            var fused = new List<double>();
+            var forward = new List<double>();
+            var torch = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                fused.Add(Fused());
+                forward.Add(forwardMs);
+                torch.Add(Compare.Time(Torch));
+            }
+            var ratios = fused.Zip(torch, (f, t) => f / t).ToList();
+            Console.WriteLine($"| {shape} | {threads} | {Compare.Median(fused):F2} ({Compare.Median(forward):F2}, {Compare.Median(fused) - Compare.Median(forward):F2}) | {Compare.Median(torch):F2} | {Compare.Median(ratios):F2} |");
         }
     }
 }
