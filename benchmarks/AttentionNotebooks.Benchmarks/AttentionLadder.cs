@@ -8,7 +8,8 @@ namespace AttentionNotebooks.Benchmarks;
 /// <summary>
 /// The attention core (Q, K, V given in (batch, heads, tokens, headDim)) from the fused kernel to libtorch's SDPA, at
 /// every shape. Rung names ending in "1Thread" run on one thread and are compared with SDPA on one thread; the others
-/// use every core and are compared with SDPA on every core.
+/// use every core and are compared with SDPA on every core. The fused rungs run on <see cref="Inputs.Simd"/>
+/// (ATTENTION_SIMD), libtorch on the capability ATEN_CPU_CAPABILITY selects.
 /// </summary>
 [Config(typeof(FastConfig))]
 public class AttentionLadder
@@ -55,7 +56,13 @@ public class AttentionLadder
     public void Sdpa() => Sdpa(Environment.ProcessorCount, causal: true);
 
     [Benchmark, BenchmarkCategory(Flops.Full)]
+    public void FusedNonCausal1Thread() => Fused(1, causal: false);
+
+    [Benchmark, BenchmarkCategory(Flops.Full)]
     public void FusedNonCausal() => Fused(Environment.ProcessorCount, causal: false);
+
+    [Benchmark, BenchmarkCategory(Flops.Full)]
+    public void SdpaNonCausal1Thread() => Sdpa(1, causal: false);
 
     [Benchmark, BenchmarkCategory(Flops.Full)]
     public void SdpaNonCausal() => Sdpa(Environment.ProcessorCount, causal: false);

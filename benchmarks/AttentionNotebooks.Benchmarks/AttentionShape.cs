@@ -10,10 +10,13 @@ public sealed record AttentionShape(string Name, int Batch, int Tokens, int DMod
     /// <summary>One long sequence: batch 1, 4096 tokens, d_model 768, 12 heads of 64.</summary>
     public static AttentionShape ExtraLarge { get; } = new("XL", 1, 4096, 768, 12);
 
+    /// <summary>Medium: batch 4, 256 tokens, d_model 768, 12 heads of 64 (where the scalar path and two-thread scaling are measured).</summary>
+    public static AttentionShape Medium { get; } = new("M", 4, 256, 768, 12);
+
     /// <summary>A toy: batch 1, 64 tokens, d_model 64, 4 heads of 16.</summary>
     public static AttentionShape Small { get; } = new("S", 1, 64, 64, 4);
 
-    public static IReadOnlyList<AttentionShape> All { get; } = [Large, ExtraLarge, Small];
+    public static IReadOnlyList<AttentionShape> All { get; } = [Large, ExtraLarge, Medium, Small];
 
     /// <summary>The training step's shape: batch 8, 64 tokens, d_model 64, 4 heads of 16.</summary>
     public static AttentionShape Training { get; } = new("T", 8, 64, 64, 4);

@@ -30,6 +30,12 @@ public static class Flops
     /// <summary>Training step of notebook 06's task-2 model: 3 × (module + read-out to symbols² classes).</summary>
     public const string TrainModel = "train-model";
 
+    /// <summary>
+    /// Causal forward + backward of the attention core: 2·b·h·n²·d forward and 5·b·h·n²·d backward (scores recomputed,
+    /// dV, dP, dQ and dK: five products, each half under the mask).
+    /// </summary>
+    public const string Training = "training";
+
     public static double Of(BenchmarkCase benchmark)
     {
         var shape = (AttentionShape)benchmark.Parameters["Shape"];
@@ -40,6 +46,8 @@ public static class Flops
             return 3 * (shape.ModuleFlops(causal: true) + 2.0 * shape.Batch * shape.Tokens * shape.DModel * TrainingStep.Symbols * TrainingStep.Symbols);
         if (categories.Contains(Full))
             return shape.AttentionFlops(causal: false);
+        if (categories.Contains(Training))
+            return 3.5 * shape.AttentionFlops(causal: true);
         if (categories.Contains(Module))
             return shape.ModuleFlops(causal: true);
         if (categories.Contains(Wrapper))
@@ -58,7 +66,9 @@ public static class Flops
         if (categories.Contains(TrainModel))
             return oneThread ? "TorchModel1Thread" : "TorchModel";
         if (categories.Contains(Full))
-            return "SdpaNonCausal";
+            return oneThread ? "SdpaNonCausal1Thread" : "SdpaNonCausal";
+        if (categories.Contains(Training))
+            return oneThread ? "TorchForwardBackward1Thread" : "TorchForwardBackward";
         if (categories.Contains(Module) || categories.Contains(Wrapper))
             return oneThread ? "TorchModule1Thread" : "TorchModule";
         return oneThread ? "Sdpa1Thread" : "Sdpa";
@@ -117,9 +127,9 @@ public sealed class RatioToTorchColumn : IColumn
 /// <summary>Settings shared by every ladder: in-process (TorchSharp's patched native library is in this output folder), memory, flops, ratio.</summary>
 public class LadderConfig : ManualConfig
 {
-    public LadderConfig(Job job)
+    public LadderConfig(Job job, TimeSpan? timeout = null)
     {
-        AddJob(job.WithToolchain(InProcessEmitToolchain.Instance));
+        AddJob(job.WithToolchain(timeout is { } limit ? new InProcessEmitToolchain(limit, logOutput: true) : InProcessEmitToolchain.Instance));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(new GflopsColumn(), new RatioToTorchColumn());
         AddColumn(CategoriesColumn.Default);
@@ -131,5 +141,5 @@ public class LadderConfig : ManualConfig
 /// <summary>Millisecond rungs: 3 warm-up and 12 measured iterations.</summary>
 public sealed class FastConfig() : LadderConfig(Job.Default.WithWarmupCount(3).WithIterationCount(12).WithId("fast"));
 
-/// <summary>Rungs of seconds per call: 1 warm-up and 2 measured iterations.</summary>
-public sealed class SlowConfig() : LadderConfig(Job.Default.WithWarmupCount(1).WithIterationCount(2).WithId("slow"));
+/// <summary>Rungs of seconds per call: 1 warm-up and 2 measured iterations; a benchmark may take up to an hour in process.</summary>
+public sealed class SlowConfig() : LadderConfig(Job.Default.WithWarmupCount(1).WithIterationCount(2).WithId("slow"), TimeSpan.FromHours(1));

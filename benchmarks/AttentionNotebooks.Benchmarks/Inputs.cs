@@ -36,10 +36,22 @@ public static class Inputs
             .Select(b => Matrix<float>.Build.Dense(shape.Tokens, shape.DModel, (t, i) => x[(b * shape.Tokens + t) * shape.DModel + i]))
             .ToArray();
 
-    private static readonly FlashAttentionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1 };
-    private static readonly FlashAttentionOptions s_allCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    /// <summary>
+    /// The kernels' instruction set for every fused rung and command: the environment variable ATTENTION_SIMD (Auto,
+    /// Vector512, Vector256, Vector128 or Scalar; default Auto), so that one process measures one path against libtorch
+    /// with the matching ATEN_CPU_CAPABILITY (see benchmarks/README.md).
+    /// </summary>
+    public static SimdPath Simd { get; } = ParseSimd(Environment.GetEnvironmentVariable("ATTENTION_SIMD"));
 
-    /// <summary>Options for one thread or every core (cached, so the measured call allocates nothing of the benchmark's own).</summary>
+    private static SimdPath ParseSimd(string? value) =>
+        string.IsNullOrEmpty(value) ? SimdPath.Auto
+        : Enum.TryParse<SimdPath>(value, ignoreCase: true, out var path) && Enum.IsDefined(path) ? path
+        : throw new ArgumentException($"ATTENTION_SIMD is \"{value}\": use one of {string.Join(", ", Enum.GetNames<SimdPath>())}.");
+
+    private static readonly FlashAttentionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1, Simd = Simd };
+    private static readonly FlashAttentionOptions s_allCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, Simd = Simd };
+
+    /// <summary>Options for one thread or every core on <see cref="Simd"/> (cached, so the measured call allocates nothing of the benchmark's own).</summary>
     public static FlashAttentionOptions Threads(int threads) =>
-        threads == 1 ? s_oneThread : threads == Environment.ProcessorCount ? s_allCores : new() { MaxDegreeOfParallelism = threads };
+        threads == 1 ? s_oneThread : threads == Environment.ProcessorCount ? s_allCores : new() { MaxDegreeOfParallelism = threads, Simd = Simd };
 }

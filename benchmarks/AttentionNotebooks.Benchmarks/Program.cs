@@ -9,6 +9,8 @@ using TorchSharp;
 // Commands (see benchmarks/README.md):
 //   ladder [BenchmarkDotNet arguments]   the BenchmarkDotNet ladders (default: all of them, one joined table)
 //   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
+//   scaling [shape] [rounds]             the fused kernel alone on one thread and on every core, interleaved: the speed-up
+//   training [shape] [rounds]            fused forward + backward vs SDPA forward + autograd backward, interleaved
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
@@ -18,11 +20,17 @@ PrintMachine();
 switch (command)
 {
     case "ladder":
-        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder), typeof(TrainingLadder)])
+        BenchmarkSwitcher.FromTypes([typeof(AttentionLadder), typeof(SlowAttentionLadder), typeof(ModuleLadder), typeof(SlowModuleLadder), typeof(TrainingLadder), typeof(BackwardLadder)])
             .Run(rest.Length == 0 ? ["--filter", "*"] : rest);
         break;
     case "compare":
         Compare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "L"), rest.Length > 1 ? int.Parse(rest[1]) : 15);
+        break;
+    case "scaling":
+        Scaling.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 30);
+        break;
+    case "training":
+        TrainingCompare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 5);
         break;
     case "memory":
         MemoryCheck.Run(rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [4096, 16384]);
@@ -35,7 +43,7 @@ switch (command)
             TrainingCompare.Run(shape, rest.Length > 1 ? int.Parse(rest[1]) : 200);
         break;
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, memory, verify or train.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory or verify.");
         return 1;
 }
 return 0;
@@ -46,7 +54,8 @@ static void PrintMachine()
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
         : "?";
     Console.WriteLine($"# {cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.FrameworkDescription}, " +
-        $"kernel path {FlashAttention.ResolvedPath()}, load average {LoadAverage()}");
+        $"kernel path {FlashAttention.ResolvedPath(Inputs.Simd)} (ATTENTION_SIMD={Inputs.Simd}), " +
+        $"ATEN_CPU_CAPABILITY={Environment.GetEnvironmentVariable("ATEN_CPU_CAPABILITY") ?? "(unset: libtorch's best)"}, load average {LoadAverage()}");
 }
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
@@ -94,17 +103,112 @@ internal static class Compare
             }
     }
 
-    private static double Time(Action action)
+    public static double Time(Action action)
     {
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static double Median(List<double> values)
+    public static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}
+
+/// <summary>
+/// The fused kernel alone (no libtorch call in between, so no OpenMP threads spinning beside it) on one thread and on
+/// every core, called alternately: medians and the median of the per-round speed-ups (one thread's time ÷ every core's).
+/// </summary>
+internal static class Scaling
+{
+    public static void Run(AttentionShape shape, int rounds)
+    {
+        var q = Inputs.Uniform(shape.Elements, 1);
+        var k = Inputs.Uniform(shape.Elements, 2);
+        var v = Inputs.Uniform(shape.Elements, 3);
+        var output = new float[shape.Elements];
+        int cores = Environment.ProcessorCount;
+        Console.WriteLine($"| shape | path | causal | 1 thread ms | {cores} threads ms | speed-up (median of per-round ratios) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (bool causal in new[] { true, false })
+        {
+            void Call(int threads) => FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, Inputs.Threads(threads));
+            var warmUp = Stopwatch.StartNew();
+            for (int round = 0; round < 3 || warmUp.ElapsedMilliseconds < 1500; round++)
+            {
+                Call(1);
+                Call(cores);
+            }
+            var one = new List<double>();
+            var all = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                one.Add(Compare.Time(() => Call(1)));
+                all.Add(Compare.Time(() => Call(cores)));
+            }
+            var speedUps = one.Zip(all, (a, b) => a / b).ToList();
+            Console.WriteLine($"| {shape} | {FlashAttention.ResolvedPath(Inputs.Simd)} | {causal} | {Compare.Median(one):F3} | {Compare.Median(all):F3} | {Compare.Median(speedUps):F2} |");
+        }
+    }
+}
+
+/// <summary>
+/// One training step of the causal attention core, fused (forward with log-sum-exp, then Backward) against libtorch
+/// (SDPA, then <c>.backward(dO)</c>), called alternately: medians and the median of the per-round ratios.
+/// </summary>
+internal static class TrainingCompare
+{
+    public static void Run(AttentionShape shape, int rounds)
+    {
+        var q = Inputs.Uniform(shape.Elements, 1);
+        var k = Inputs.Uniform(shape.Elements, 2);
+        var v = Inputs.Uniform(shape.Elements, 3);
+        var dO = Inputs.Uniform(shape.Elements, 5);
+        float[] output = new float[shape.Elements], lse = new float[shape.Batch * shape.Heads * shape.Tokens];
+        float[] dq = new float[shape.Elements], dk = new float[shape.Elements], dv = new float[shape.Elements];
+        long[] dims = [shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim];
+        using var tq = TorchAttention.Tensor(q, dims).requires_grad_();
+        using var tk = TorchAttention.Tensor(k, dims).requires_grad_();
+        using var tv = TorchAttention.Tensor(v, dims).requires_grad_();
+        using var tdO = TorchAttention.Tensor(dO, dims);
+        Console.WriteLine("| shape | threads | fused fwd+bwd ms (fwd, bwd) | libtorch fwd+bwd ms | fused ÷ libtorch (median of per-round ratios) |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (int threads in new[] { 1, Environment.ProcessorCount })
+        {
+            var options = Inputs.Threads(threads);
+            TorchAttention.UseThreads(threads);
+            double forwardMs = 0;
+            double Fused()
+            {
+                var watch = Stopwatch.StartNew();
+                FlashAttention.Forward(q, k, v, output, lse, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true, options);
+                forwardMs = watch.Elapsed.TotalMilliseconds;
+                FlashAttention.Backward(q, k, v, output, dO, lse, dq, dk, dv, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true, options);
+                return watch.Elapsed.TotalMilliseconds;
+            }
+            void Torch()
+            {
+                foreach (var t in new[] { tq, tk, tv })
+                    t.grad?.zero_();
+                using var o = TorchAttention.Sdpa(tq, tk, tv, causal: true);
+                o.backward([tdO]);
+            }
+            Fused();
+            Torch();
+            var fused = new List<double>();
+            var forward = new List<double>();
+            var torch = new List<double>();
+            for (int round = 0; round < rounds; round++)
+            {
+                fused.Add(Fused());
+                forward.Add(forwardMs);
+                torch.Add(Compare.Time(Torch));
+            }
+            var ratios = fused.Zip(torch, (f, t) => f / t).ToList();
+            Console.WriteLine($"| {shape} | {threads} | {Compare.Median(fused):F2} ({Compare.Median(forward):F2}, {Compare.Median(fused) - Compare.Median(forward):F2}) | {Compare.Median(torch):F2} | {Compare.Median(ratios):F2} |");
+        }
     }
 }
 
@@ -128,6 +232,28 @@ internal static class Verify
                 FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal);
                 using var expected = TorchAttention.Sdpa(tq, tk, tv, causal);
                 Console.WriteLine($"{shape} causal {causal}: fused kernel vs SDPA max |difference| {MaxDifference(expected.data<float>().ToArray(), output):E2}");
+            }
+
+            // One training step: the fused forward (with log-sum-exp) and backward against libtorch's autograd.
+            {
+                var output = new float[shape.Elements];
+                var lse = new float[shape.Batch * shape.Heads * shape.Tokens];
+                var dO = Inputs.Uniform(shape.Elements, 5);
+                float[] dq = new float[shape.Elements], dk = new float[shape.Elements], dv = new float[shape.Elements];
+                FlashAttention.Forward(q, k, v, output, lse, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true);
+                FlashAttention.Backward(q, k, v, output, dO, lse, dq, dk, dv, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal: true);
+                using var gq = TorchAttention.Tensor(q, dims).requires_grad_();
+                using var gk = TorchAttention.Tensor(k, dims).requires_grad_();
+                using var gv = TorchAttention.Tensor(v, dims).requires_grad_();
+                using var tdO = TorchAttention.Tensor(dO, dims);
+                using (var o = TorchAttention.Sdpa(gq, gk, gv, causal: true))
+                    o.backward([tdO]);
+                foreach (var (name, torchGrad, fusedGrad) in new[] { ("dQ", gq.grad!, dq), ("dK", gk.grad!, dk), ("dV", gv.grad!, dv) })
+                {
+                    var expected = torchGrad.data<float>().ToArray();
+                    double largest = expected.Max(x => Math.Abs((double)x));
+                    Console.WriteLine($"{shape} causal: fused backward {name} vs libtorch autograd max |difference| {MaxDifference(expected, fusedGrad):E2} (largest |{name}| {largest:E2})");
+                }
             }
 
             var teaching = Inputs.TeachingModule(shape);

@@ -5,8 +5,8 @@ namespace AttentionNotebooks.Efficient;
 /// <summary>
 /// Scaled dot-product attention, softmax(Q·Kᵀ·scale [+ causal mask])·V, computed FlashAttention's way: tiles of queries
 /// against chunks of keys with an online softmax (a running maximum and a running sum per query), so the
-/// tokens × tokens score matrix is never stored. Vectorised with AVX-512 or AVX2 where available and multithreaded over
-/// (batch × heads × query tiles).
+/// tokens × tokens score matrix is never stored. Vectorised with AVX-512, AVX2 or 128-bit vectors (NEON on ARM64) where
+/// available and multithreaded over (batch × heads × query tiles).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -51,8 +51,32 @@ public static class FlashAttention
     /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t.</param>
     /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
-    public static unsafe void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
-        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
+    public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
+        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
+        Forward(query, key, value, output, [], saveLogSumExp: false, batch, heads, tokens, headDim, causal, options);
+
+    /// <summary>
+    /// Computes attention like <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, int, bool, FlashAttentionOptions?)"/>
+    /// and also saves each query row's log-sum-exp, ln Σ_j exp(scale·q·k_j) over the keys it sees: what
+    /// <see cref="Backward"/> needs to recompute the attention weights tile by tile (weight = exp(scale·q·k − logSumExp)).
+    /// </summary>
+    /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
+    /// <param name="key">Keys, (batch, heads, tokens, headDim).</param>
+    /// <param name="value">Values, (batch, heads, tokens, headDim).</param>
+    /// <param name="output">Receives the context vectors, (batch, heads, tokens, headDim).</param>
+    /// <param name="logSumExp">Receives (batch, heads, tokens): each row's log-sum-exp of its scaled scores (natural logarithm).</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="heads">Heads per sequence, ≥ 1.</param>
+    /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
+    /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
+    /// <param name="causal">Whether query t only sees keys 0 … t.</param>
+    /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output, Span<float> logSumExp,
+        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
+        Forward(query, key, value, output, logSumExp, saveLogSumExp: true, batch, heads, tokens, headDim, causal, options);
+
+    private static unsafe void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
+        Span<float> logSumExp, bool saveLogSumExp, int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options)
     {
         Check.Positive(batch, nameof(batch));
         Check.Positive(heads, nameof(heads));
@@ -65,13 +89,17 @@ public static class FlashAttention
         CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
         CheckLength(value.Length, needed, batch, heads, tokens, headDim, nameof(value));
         CheckLength(output.Length, needed, batch, heads, tokens, headDim, nameof(output));
+        if (saveLogSumExp)
+            CheckRowsLength(logSumExp.Length, batch, heads, tokens, nameof(logSumExp));
         CheckHeadDim(headDim, nameof(headDim));
         if (output.Overlaps(query) || output.Overlaps(key) || output.Overlaps(value))
             throw new ArgumentException("output overlaps query, key or value: the kernel reads every key and value while it writes, so the output needs its own buffer.", nameof(output));
+        if (saveLogSumExp && (logSumExp.Overlaps(query) || logSumExp.Overlaps(key) || logSumExp.Overlaps(value) || logSumExp.Overlaps(output)))
+            throw new ArgumentException("logSumExp overlaps query, key, value or output: it needs its own buffer.", nameof(logSumExp));
 
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
         float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
-        fixed (float* q = query, k = key, v = value, o = output)
+        fixed (float* q = query, k = key, v = value, o = output, lse = logSumExp)
         {
             var arguments = new AttentionArguments
             {
@@ -79,12 +107,110 @@ public static class FlashAttention
                 QueryLayout = layout, KeyLayout = layout, ValueLayout = layout, OutputLayout = layout,
                 Batch = batch, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal,
                 ScaleLog2E = scale * MathF.Log2(MathF.E),
+                LogSumExp = saveLogSumExp ? lse : null,
             };
             Run(in arguments, options);
         }
     }
 
-    /// <summary>The instruction set <see cref="Forward"/> uses with <paramref name="requested"/> on this processor.</summary>
+    /// <summary>
+    /// The gradients of attention, FlashAttention-2's way: from Q, K, V, the forward's output O and log-sum-exp and the
+    /// output's gradient dO, it writes dQ, dK and dV without ever storing a tokens × tokens matrix.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// With P = softmax(scale·Q·Kᵀ [+ mask]) and O = P·V: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ∘ (dP − D) with
+    /// D_i = Σ_j P_ij·dP_ij = dO_i · O_i, dQ = scale·dS·K and dK = scale·dSᵀ·Q. For each block of 64 keys, every query
+    /// row that sees it recomputes its weights from the saved log-sum-exp, P_ij = exp(scale·q_i·k_j − logSumExp_i), so
+    /// the weights exist only one row of one key block at a time.
+    /// </para>
+    /// <para>
+    /// Work items are whole (batch, head) slices, one thread each, so the result is bit-identical for any number of
+    /// threads. This first version vectorises along headDim on the path <see cref="FlashAttentionOptions.Simd"/> selects,
+    /// one query row at a time (not yet the forward's register tiles). Memory: tokens + 128 floats of scratch per thread.
+    /// </para>
+    /// </remarks>
+    /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
+    /// <param name="key">Keys, (batch, heads, tokens, headDim).</param>
+    /// <param name="value">Values, (batch, heads, tokens, headDim).</param>
+    /// <param name="output">The forward's output O, (batch, heads, tokens, headDim).</param>
+    /// <param name="outputGradient">dO, the loss's gradient with respect to the output, (batch, heads, tokens, headDim).</param>
+    /// <param name="logSumExp">The forward's log-sum-exp per row, (batch, heads, tokens), from the same inputs, mask and scale.</param>
+    /// <param name="queryGradient">Receives dQ, (batch, heads, tokens, headDim).</param>
+    /// <param name="keyGradient">Receives dK, (batch, heads, tokens, headDim).</param>
+    /// <param name="valueGradient">Receives dV, (batch, heads, tokens, headDim).</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="heads">Heads per sequence, ≥ 1.</param>
+    /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
+    /// <param name="headDim">Features per head, ≥ 1.</param>
+    /// <param name="causal">Whether query t only sees keys 0 … t (as in the forward).</param>
+    /// <param name="options">Threads, instruction set and scale (as in the forward); <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    public static unsafe void Backward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
+        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
+    {
+        Check.Positive(batch, nameof(batch));
+        Check.Positive(heads, nameof(heads));
+        Check.Positive(tokens, nameof(tokens));
+        Check.Positive(headDim, nameof(headDim));
+        options ??= FlashAttentionOptions.Default;
+        options.Validate();
+        Int128 needed = (Int128)batch * heads * tokens * headDim;
+        CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
+        CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
+        CheckLength(value.Length, needed, batch, heads, tokens, headDim, nameof(value));
+        CheckLength(output.Length, needed, batch, heads, tokens, headDim, nameof(output));
+        CheckLength(outputGradient.Length, needed, batch, heads, tokens, headDim, nameof(outputGradient));
+        CheckRowsLength(logSumExp.Length, batch, heads, tokens, nameof(logSumExp));
+        CheckLength(queryGradient.Length, needed, batch, heads, tokens, headDim, nameof(queryGradient));
+        CheckLength(keyGradient.Length, needed, batch, heads, tokens, headDim, nameof(keyGradient));
+        CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
+        if ((long)tokens + FlashBackwardLayout.KeyBlock * 2 + ThreadScratch.AlignmentFloats > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens}: the backward's per-thread scratch of tokens + {FlashBackwardLayout.KeyBlock * 2} floats must fit in one array.");
+        CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
+
+        float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
+        fixed (float* q = query, k = key, v = value, o = output, dO = outputGradient, lse = logSumExp, dQ = queryGradient, dK = keyGradient, dV = valueGradient)
+        {
+            var arguments = new BackwardArguments
+            {
+                Query = q, Key = k, Value = v, Output = o, OutputGradient = dO, LogSumExp = lse,
+                QueryGradient = dQ, KeyGradient = dK, ValueGradient = dV,
+                Slices = batch * heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Scale = scale,
+            };
+            int threads = options.MaxDegreeOfParallelism;
+            switch (SimdSelection.Resolve(options.Simd))
+            {
+                case SimdPath.Vector512:
+                    FlashBackward<Simd512, Vector512<float>>.Run(in arguments, threads);
+                    break;
+                case SimdPath.Vector256:
+                    FlashBackward<Simd256, Vector256<float>>.Run(in arguments, threads);
+                    break;
+                case SimdPath.Vector128:
+                    FlashBackward<Simd128, Vector128<float>>.Run(in arguments, threads);
+                    break;
+                default:
+                    FlashBackward<SimdScalar, float>.Run(in arguments, threads);
+                    break;
+            }
+        }
+    }
+
+    private static void CheckGradientOverlaps(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient)
+    {
+        // Each gradient is written while the inputs are read, and the three gradients are accumulated separately.
+        foreach (var (written, name) in new[] { (0, nameof(queryGradient)), (1, nameof(keyGradient)), (2, nameof(valueGradient)) })
+        {
+            ReadOnlySpan<float> target = written switch { 0 => queryGradient, 1 => keyGradient, _ => valueGradient };
+            if (target.Overlaps(query) || target.Overlaps(key) || target.Overlaps(value) || target.Overlaps(output) || target.Overlaps(outputGradient) || target.Overlaps(logSumExp)
+                || (written != 0 && target.Overlaps(queryGradient)) || (written != 1 && target.Overlaps(keyGradient)) || (written != 2 && target.Overlaps(valueGradient)))
+                throw new ArgumentException($"{name} overlaps another argument: each gradient needs its own buffer.", name);
+        }
+    }
+
+    /// <summary>The instruction set the forward (and PackedLinear) uses with <paramref name="requested"/> on this processor.</summary>
     public static SimdPath ResolvedPath(SimdPath requested = SimdPath.Auto) => SimdSelection.Resolve(requested);
 
     /// <summary>Dispatches to the kernel compiled for the resolved vector width.</summary>
@@ -98,6 +224,9 @@ public static class FlashAttention
                 break;
             case SimdPath.Vector256:
                 FlashKernel<Simd256, Vector256<float>>.Run(in arguments, threads);
+                break;
+            case SimdPath.Vector128:
+                FlashKernel<Simd128, Vector128<float>>.Run(in arguments, threads);
                 break;
             default:
                 FlashKernel<SimdScalar, float>.Run(in arguments, threads);
@@ -121,6 +250,15 @@ public static class FlashAttention
             throw new ArgumentOutOfRangeException(name, headDim,
                 $"{name} is {headDim} but can be at most {MaxHeadDim}: each thread's scratch of (2·headDim + {FlashKernelLayout.ScoreRows})·{FlashKernelLayout.MaxQueryTile} floats " +
                 $"({FlashKernelLayout.ScratchFloats(headDim, FlashKernelLayout.MaxQueryTile)} for headDim {headDim}) must fit in one array of at most {Array.MaxLength} floats.");
+    }
+
+    private static void CheckRowsLength(int actual, int batch, int heads, int tokens, string name)
+    {
+        Int128 needed = (Int128)batch * heads * tokens;
+        if (actual != needed)
+            throw new ArgumentException(
+                $"{name} has {actual} floats but batch ({batch}) x heads ({heads}) x tokens ({tokens}) = {needed} floats are needed" +
+                (needed > int.MaxValue ? $", more than a span can hold ({int.MaxValue})." : "."), name);
     }
 
     private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name)

@@ -47,11 +47,12 @@ internal static class FlashKernelLayout
 /// </para>
 /// <list type="number">
 /// <item>Sᵀ = K_chunk · Q_tileᵀ — micro-kernel of 4 keys × 4 registers (16 accumulators), one broadcast key element
-/// per 4 fused multiply-adds, loop over headDim;</item>
+/// per 4 fused multiply-adds, loop over headDim (with 16 registers, <see cref="ISimd{TVec}.WideBlocking"/> false:
+/// 6 keys × 2 registers, each half of the tile in turn);</item>
 /// <item>online softmax per lane — causal mask (only on chunks that reach past the tile's first query), new maximum,
 /// α = 2^(m_old − m_new), P = 2^(S − m_new) with a polynomial exponential, l = α·l + ΣP;</item>
-/// <item>Oᵀ = α·Oᵀ + Vᵀ_chunk · Pᵀ — micro-kernel of 4 features × 4 registers, one broadcast value element per 4 fused
-/// multiply-adds, loop over the chunk's keys. On the causal diagonal (the keys after the tile's first query) one
+/// <item>Oᵀ = α·Oᵀ + Vᵀ_chunk · Pᵀ — micro-kernel of 4 features × 4 registers (with 16 registers 6 features × 2),
+/// one broadcast value element per 4 fused multiply-adds, loop over the chunk's keys. On the causal diagonal (the keys after the tile's first query) one
 /// register at a time, skipping the products of keys a lane's query does not see, so that 0 · ∞ never reaches it.</item>
 /// </list>
 /// <para>
@@ -80,6 +81,16 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     public static long ScratchFloats(int headDim) => FlashKernelLayout.ScratchFloats(headDim, QueryTile);
 
     /// <summary>Runs attention for every (batch, head, query tile) on up to <paramref name="degreeOfParallelism"/> threads.</summary>
+    /// <remarks>
+    /// Each tile is computed by one thread on its own, so the result does not depend on the schedule or the number of
+    /// threads (bit-identical). The schedule is by cost: under the causal mask query tile i reads i + 1 tiles' worth of
+    /// keys, so tile i is paired with tile n − 1 − i of the same (batch, head) into one work item of n + 1 units (every
+    /// pair costs the same, and the pair's keys are shared in cache); the middle tile of an odd n comes after all the
+    /// pairs, as half an item. Work items are taken in order from a shared counter, (batch, head) after (batch, head),
+    /// so whichever thread finishes first takes the next one and the threads end within about one item of each other.
+    /// With fewer than two pairs per thread, single tiles are handed out longest first instead. Without the mask every
+    /// tile costs the same and is one item.
+    /// </remarks>
     public static void Run(in AttentionArguments arguments, int degreeOfParallelism)
     {
         var job = t_job ??= new Job();
@@ -87,8 +98,30 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         job.Tiles = (arguments.Tokens - 1) / QueryTile + 1;        // tokens ≥ 1; tokens + QueryTile − 1 could overflow
         job.Slices = arguments.Batch * arguments.Heads;
         double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
-        job.Run(job.Tiles * job.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
+        int threads = ParallelJob.Threads(flops, degreeOfParallelism);
+        job.Schedule = ScheduleFor(arguments.Causal, job.Slices, job.Tiles, threads);
+        int items = job.Schedule == Schedule.Paired ? job.Slices * ((job.Tiles + 1) / 2) : job.Tiles * job.Slices;
+        job.Run(items, threads);
         job.Arguments = default;
+    }
+
+    /// <summary>The schedule for <paramref name="slices"/> (batch, head) pairs of <paramref name="tiles"/> query tiles on <paramref name="threads"/> threads.</summary>
+    internal static Schedule ScheduleFor(bool causal, int slices, int tiles, int threads) =>
+        !causal ? Schedule.InOrder
+        : (long)slices * (tiles / 2) >= 2L * threads ? Schedule.Paired
+        : Schedule.LongestFirst;
+
+    /// <summary>How <see cref="Job"/> maps work items to query tiles.</summary>
+    internal enum Schedule
+    {
+        /// <summary>Item i is tile i % tiles of slice i / tiles (every tile costs the same).</summary>
+        InOrder,
+
+        /// <summary>Items are the pairs (p, tiles − 1 − p) slice after slice, then the middle tiles of an odd count.</summary>
+        Paired,
+
+        /// <summary>The last tile of every slice first, then the one before it, and so on.</summary>
+        LongestFirst,
     }
 
     [ThreadStatic]
@@ -99,14 +132,34 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         public AttentionArguments Arguments;
         public int Tiles;
         public int Slices;
+        public Schedule Schedule;
 
         protected override void RunItem(int item)
         {
-            // Longest tiles first: under a causal mask the last query tile sees every key, the first only its own.
-            int tile = Tiles - 1 - item / Slices;
-            int slice = item % Slices;
-            Tile(in Arguments, slice / Arguments.Heads, slice % Arguments.Heads, tile);
+            int tiles = Tiles;
+            switch (Schedule)
+            {
+                case Schedule.InOrder:
+                    Tile(item / tiles, item % tiles);
+                    break;
+                case Schedule.Paired:
+                    int pairs = tiles / 2, pairItems = Slices * pairs;
+                    if (item < pairItems)
+                    {
+                        int slice = item / pairs, pair = item % pairs;
+                        Tile(slice, pair);
+                        Tile(slice, tiles - 1 - pair);
+                    }
+                    else
+                        Tile(item - pairItems, pairs);                // the middle tile of an odd number of tiles
+                    break;
+                default:
+                    Tile(item % Slices, tiles - 1 - item / Slices);
+                    break;
+            }
         }
+
+        private void Tile(int slice, int tile) => FlashKernel<TSimd, TVec>.Tile(in Arguments, slice / Arguments.Heads, slice % Arguments.Heads, tile);
     }
 
     /// <summary>Attention for query tile <paramref name="tile"/> of head <paramref name="head"/> of sequence <paramref name="batch"/>.</summary>
@@ -161,6 +214,13 @@ internal static unsafe class FlashKernel<TSimd, TVec>
         }
 
         WriteOutput(ot, l, queries, headDim, o + (long)firstQuery * a.OutputLayout.TokenStride, a.OutputLayout.TokenStride);
+        if (a.LogSumExp is not null)
+        {
+            // ln Σ_j exp(scale·q·k_j) = ln 2 · (m + log₂ l): m and l are in base-2 units of the scaled scores.
+            float* lse = a.LogSumExp + ((long)batch * a.Heads + head) * a.Tokens + firstQuery;
+            for (int j = 0; j < queries; j++)
+                lse[j] = (m[j] + MathF.Log2(l[j])) * MathF.Log(2f);
+        }
     }
 
     /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
@@ -191,10 +251,55 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     private static void Scores(float* k, int stride, int keys, float* qt, int headDim, float* s)
     {
         int queryTile = QueryTile, r = 0;
-        for (; r + 4 <= keys; r += 4)
-            Scores4(k + (long)r * stride, stride, qt, headDim, s + r * queryTile);
+        if (TSimd.WideBlocking)
+        {
+            for (; r + 4 <= keys; r += 4)
+                Scores4(k + (long)r * stride, stride, qt, headDim, s + r * queryTile);
+        }
+        else
+        {
+            // 16 registers: 6 keys against each half of the tile in turn (the 6 key rows stay in L1 for the second half).
+            int half = 2 * TSimd.Width;
+            for (; r + 6 <= keys; r += 6)
+            {
+                Scores6x2(k + (long)r * stride, stride, qt, headDim, s + r * queryTile);
+                Scores6x2(k + (long)r * stride, stride, qt + half, headDim, s + r * queryTile + half);
+            }
+        }
         for (; r < keys; r++)
             Scores1(k + (long)r * stride, qt, headDim, s + r * queryTile);
+    }
+
+    /// <summary>Micro-kernel for 16 registers: 6 keys × 2 registers of queries, 12 accumulators, 2 query loads and 1 broadcast live.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores6x2(float* k, int stride, float* qt, int headDim, float* s)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        float* k0 = k, k1 = k + stride, k2 = k + 2 * stride, k3 = k + 3 * stride, k4 = k + 4 * stride, k5 = k + 5 * stride;
+        TVec s00 = TSimd.Zero, s01 = TSimd.Zero, s10 = TSimd.Zero, s11 = TSimd.Zero, s20 = TSimd.Zero, s21 = TSimd.Zero;
+        TVec s30 = TSimd.Zero, s31 = TSimd.Zero, s40 = TSimd.Zero, s41 = TSimd.Zero, s50 = TSimd.Zero, s51 = TSimd.Zero;
+        for (int d = 0; d < headDim; d++, qt += queryTile)
+        {
+            TVec q0 = TSimd.Load(qt), q1 = TSimd.Load(qt + w);
+            TVec b = TSimd.Broadcast(k0[d]);
+            s00 = TSimd.MultiplyAdd(b, q0, s00); s01 = TSimd.MultiplyAdd(b, q1, s01);
+            b = TSimd.Broadcast(k1[d]);
+            s10 = TSimd.MultiplyAdd(b, q0, s10); s11 = TSimd.MultiplyAdd(b, q1, s11);
+            b = TSimd.Broadcast(k2[d]);
+            s20 = TSimd.MultiplyAdd(b, q0, s20); s21 = TSimd.MultiplyAdd(b, q1, s21);
+            b = TSimd.Broadcast(k3[d]);
+            s30 = TSimd.MultiplyAdd(b, q0, s30); s31 = TSimd.MultiplyAdd(b, q1, s31);
+            b = TSimd.Broadcast(k4[d]);
+            s40 = TSimd.MultiplyAdd(b, q0, s40); s41 = TSimd.MultiplyAdd(b, q1, s41);
+            b = TSimd.Broadcast(k5[d]);
+            s50 = TSimd.MultiplyAdd(b, q0, s50); s51 = TSimd.MultiplyAdd(b, q1, s51);
+        }
+        TSimd.Store(s, s00); TSimd.Store(s + w, s01); s += queryTile;
+        TSimd.Store(s, s10); TSimd.Store(s + w, s11); s += queryTile;
+        TSimd.Store(s, s20); TSimd.Store(s + w, s21); s += queryTile;
+        TSimd.Store(s, s30); TSimd.Store(s + w, s31); s += queryTile;
+        TSimd.Store(s, s40); TSimd.Store(s + w, s41); s += queryTile;
+        TSimd.Store(s, s50); TSimd.Store(s + w, s51);
     }
 
     /// <summary>Micro-kernel: 4 keys × 4 registers of queries, 16 accumulators.</summary>
@@ -299,10 +404,60 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     private static void AccumulateValues(float* v, int stride, int keys, float* p, int headDim, float* alpha, float* ot)
     {
         int queryTile = QueryTile, d = 0;
-        for (; d + 4 <= headDim; d += 4)
-            Values4(v + d, stride, keys, p, alpha, ot + d * queryTile);
+        if (TSimd.WideBlocking)
+        {
+            for (; d + 4 <= headDim; d += 4)
+                Values4(v + d, stride, keys, p, alpha, ot + d * queryTile);
+        }
+        else
+        {
+            // 16 registers: 6 features for each half of the tile in turn.
+            int half = 2 * TSimd.Width;
+            for (; d + 6 <= headDim; d += 6)
+            {
+                Values6x2(v + d, stride, keys, p, alpha, ot + d * queryTile);
+                Values6x2(v + d, stride, keys, p + half, alpha + half, ot + d * queryTile + half);
+            }
+        }
         for (; d < headDim; d++)
             Values1(v + d, stride, keys, p, alpha, ot + d * queryTile);
+    }
+
+    /// <summary>Micro-kernel for 16 registers: 6 features × 2 registers of queries, 12 accumulators, 2 probability loads and 1 broadcast live.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Values6x2(float* v, int stride, int keys, float* p, float* alpha, float* ot)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec a0 = TSimd.Load(alpha), a1 = TSimd.Load(alpha + w);
+        float* o0 = ot, o1 = ot + queryTile, o2 = ot + 2 * queryTile, o3 = ot + 3 * queryTile, o4 = ot + 4 * queryTile, o5 = ot + 5 * queryTile;
+        TVec c00 = TSimd.Multiply(TSimd.Load(o0), a0), c01 = TSimd.Multiply(TSimd.Load(o0 + w), a1);
+        TVec c10 = TSimd.Multiply(TSimd.Load(o1), a0), c11 = TSimd.Multiply(TSimd.Load(o1 + w), a1);
+        TVec c20 = TSimd.Multiply(TSimd.Load(o2), a0), c21 = TSimd.Multiply(TSimd.Load(o2 + w), a1);
+        TVec c30 = TSimd.Multiply(TSimd.Load(o3), a0), c31 = TSimd.Multiply(TSimd.Load(o3 + w), a1);
+        TVec c40 = TSimd.Multiply(TSimd.Load(o4), a0), c41 = TSimd.Multiply(TSimd.Load(o4 + w), a1);
+        TVec c50 = TSimd.Multiply(TSimd.Load(o5), a0), c51 = TSimd.Multiply(TSimd.Load(o5 + w), a1);
+        for (int r = 0; r < keys; r++, p += queryTile, v += stride)
+        {
+            TVec p0 = TSimd.Load(p), p1 = TSimd.Load(p + w);
+            TVec b = TSimd.Broadcast(v[0]);
+            c00 = TSimd.MultiplyAdd(b, p0, c00); c01 = TSimd.MultiplyAdd(b, p1, c01);
+            b = TSimd.Broadcast(v[1]);
+            c10 = TSimd.MultiplyAdd(b, p0, c10); c11 = TSimd.MultiplyAdd(b, p1, c11);
+            b = TSimd.Broadcast(v[2]);
+            c20 = TSimd.MultiplyAdd(b, p0, c20); c21 = TSimd.MultiplyAdd(b, p1, c21);
+            b = TSimd.Broadcast(v[3]);
+            c30 = TSimd.MultiplyAdd(b, p0, c30); c31 = TSimd.MultiplyAdd(b, p1, c31);
+            b = TSimd.Broadcast(v[4]);
+            c40 = TSimd.MultiplyAdd(b, p0, c40); c41 = TSimd.MultiplyAdd(b, p1, c41);
+            b = TSimd.Broadcast(v[5]);
+            c50 = TSimd.MultiplyAdd(b, p0, c50); c51 = TSimd.MultiplyAdd(b, p1, c51);
+        }
+        TSimd.Store(o0, c00); TSimd.Store(o0 + w, c01);
+        TSimd.Store(o1, c10); TSimd.Store(o1 + w, c11);
+        TSimd.Store(o2, c20); TSimd.Store(o2 + w, c21);
+        TSimd.Store(o3, c30); TSimd.Store(o3 + w, c31);
+        TSimd.Store(o4, c40); TSimd.Store(o4 + w, c41);
+        TSimd.Store(o5, c50); TSimd.Store(o5 + w, c51);
     }
 
     /// <summary>Micro-kernel: 4 features × 4 registers of queries, 16 accumulators, loop over keys.</summary>
@@ -508,4 +663,7 @@ internal unsafe struct AttentionArguments
 
     /// <summary>The softmax scale times log₂ e: scores come out in base-2 exponent units.</summary>
     public float ScaleLog2E;
+
+    /// <summary>Null, or (batch, heads, tokens) receiving each query row's log-sum-exp of its scaled scores (natural log).</summary>
+    public float* LogSumExp;
 }

@@ -9,7 +9,8 @@ namespace AttentionNotebooks.Efficient;
 /// The packed weight is Wᵀ cut into panels of <see cref="PanelWidth"/> = 64 output columns; panel p holds, for each input
 /// feature k, the 64 weights W[64p … 64p + 63, k] side by side (zero past the last output). The micro-kernel computes
 /// 6 rows of x × 4 registers of outputs (24 accumulators, up to 64 columns): per input feature it loads 4 registers of
-/// the panel and broadcasts 6 values of x. Work items are (block of 96 rows, panel), rows first, so a thread reuses the
+/// the panel and broadcasts 6 values of x. With 16 registers (AVX2, scalar; <see cref="ISimd{TVec}.WideBlocking"/> false)
+/// it is 6 rows × 2 registers (12 accumulators), the panel's column groups in turn. Work items are (block of 96 rows, panel), rows first, so a thread reuses the
 /// same rows of x (L2) against successive panels, and each panel (inFeatures × 64 floats) is read from L2 by 16 micro-kernels.
 /// </remarks>
 internal static unsafe class GemmKernel<TSimd, TVec>
@@ -52,7 +53,8 @@ internal static unsafe class GemmKernel<TSimd, TVec>
         int rowEnd = firstRow + Math.Min(RowBlock, a.Rows - firstRow);   // never past a.Rows, so never overflows
         int firstColumn = panel * PanelWidth;
         int columns = Math.Min(PanelWidth, a.OutFeatures - firstColumn);
-        int inFeatures = a.InFeatures, outFeatures = a.OutFeatures, step = 4 * TSimd.Width;
+        // Columns per micro-kernel call: 4 registers with 32 registers, 2 with 16 (see ISimd.WideBlocking).
+        int inFeatures = a.InFeatures, outFeatures = a.OutFeatures, step = (TSimd.WideBlocking ? 4 : 2) * TSimd.Width;
         float* packed = a.PackedWeight + (long)panel * inFeatures * PanelWidth;
         float* bias = a.PackedBias + firstColumn;
         float* tail = stackalloc float[Rows * PanelWidth];
@@ -67,11 +69,16 @@ internal static unsafe class GemmKernel<TSimd, TVec>
                 bool direct = valid == step;
                 float* target = direct ? y : tail;
                 int targetStride = direct ? outFeatures : step;
-                if (count == Rows)
+                if (count == Rows && TSimd.WideBlocking)
                     Kernel6(x, inFeatures, packed + sub, bias + sub, target, targetStride);
-                else
+                else if (count == Rows)
+                    Kernel6x2(x, inFeatures, packed + sub, bias + sub, target, targetStride);
+                else if (TSimd.WideBlocking)
                     for (int r = 0; r < count; r++)
                         Kernel1(x + (long)r * inFeatures, inFeatures, packed + sub, bias + sub, target + (long)r * targetStride);
+                else
+                    for (int r = 0; r < count; r++)
+                        Kernel1x2(x + (long)r * inFeatures, inFeatures, packed + sub, bias + sub, target + (long)r * targetStride);
                 if (!direct)
                     for (int r = 0; r < count; r++)
                         new ReadOnlySpan<float>(tail + r * step, valid).CopyTo(new Span<float>(y + (long)r * outFeatures, valid));
@@ -132,6 +139,54 @@ internal static unsafe class GemmKernel<TSimd, TVec>
             c3 = TSimd.MultiplyAdd(a, TSimd.Load(packed + 3 * w), c3);
         }
         Store4(y, w, c0, c1, c2, c3);
+    }
+
+    /// <summary>Micro-kernel for 16 registers: 6 rows × 2 registers of columns, 12 accumulators, 2 weight loads and 1 broadcast live.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x2(float* x, int inFeatures, float* packed, float* bias, float* y, int yStride)
+    {
+        int w = TSimd.Width;
+        TVec b0 = TSimd.Load(bias), b1 = TSimd.Load(bias + w);
+        TVec c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
+        TVec c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+        float* x0 = x, x1 = x + inFeatures, x2 = x1 + inFeatures, x3 = x2 + inFeatures, x4 = x3 + inFeatures, x5 = x4 + inFeatures;
+        for (int k = 0; k < inFeatures; k++, packed += PanelWidth)
+        {
+            TVec w0 = TSimd.Load(packed), w1 = TSimd.Load(packed + w);
+            TVec a = TSimd.Broadcast(x0[k]);
+            c00 = TSimd.MultiplyAdd(a, w0, c00); c01 = TSimd.MultiplyAdd(a, w1, c01);
+            a = TSimd.Broadcast(x1[k]);
+            c10 = TSimd.MultiplyAdd(a, w0, c10); c11 = TSimd.MultiplyAdd(a, w1, c11);
+            a = TSimd.Broadcast(x2[k]);
+            c20 = TSimd.MultiplyAdd(a, w0, c20); c21 = TSimd.MultiplyAdd(a, w1, c21);
+            a = TSimd.Broadcast(x3[k]);
+            c30 = TSimd.MultiplyAdd(a, w0, c30); c31 = TSimd.MultiplyAdd(a, w1, c31);
+            a = TSimd.Broadcast(x4[k]);
+            c40 = TSimd.MultiplyAdd(a, w0, c40); c41 = TSimd.MultiplyAdd(a, w1, c41);
+            a = TSimd.Broadcast(x5[k]);
+            c50 = TSimd.MultiplyAdd(a, w0, c50); c51 = TSimd.MultiplyAdd(a, w1, c51);
+        }
+        TSimd.Store(y, c00); TSimd.Store(y + w, c01); y += yStride;
+        TSimd.Store(y, c10); TSimd.Store(y + w, c11); y += yStride;
+        TSimd.Store(y, c20); TSimd.Store(y + w, c21); y += yStride;
+        TSimd.Store(y, c30); TSimd.Store(y + w, c31); y += yStride;
+        TSimd.Store(y, c40); TSimd.Store(y + w, c41); y += yStride;
+        TSimd.Store(y, c50); TSimd.Store(y + w, c51);
+    }
+
+    /// <summary>Micro-kernel for the row tail with 16 registers: 1 row × 2 registers of columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel1x2(float* x, int inFeatures, float* packed, float* bias, float* y)
+    {
+        int w = TSimd.Width;
+        TVec c0 = TSimd.Load(bias), c1 = TSimd.Load(bias + w);
+        for (int k = 0; k < inFeatures; k++, packed += PanelWidth)
+        {
+            TVec a = TSimd.Broadcast(x[k]);
+            c0 = TSimd.MultiplyAdd(a, TSimd.Load(packed), c0);
+            c1 = TSimd.MultiplyAdd(a, TSimd.Load(packed + w), c1);
+        }
+        TSimd.Store(y, c0); TSimd.Store(y + w, c1);
     }
 
     private static void Store4(float* y, int w, TVec c0, TVec c1, TVec c2, TVec c3)

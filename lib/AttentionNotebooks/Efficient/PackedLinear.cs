@@ -151,6 +151,9 @@ public sealed unsafe class PackedLinear
             case SimdPath.Vector256:
                 GemmKernel<Simd256, Vector256<float>>.Run(in arguments, threads);
                 break;
+            case SimdPath.Vector128:
+                GemmKernel<Simd128, Vector128<float>>.Run(in arguments, threads);
+                break;
             default:
                 GemmKernel<SimdScalar, float>.Run(in arguments, threads);
                 break;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace AttentionNotebooks.Efficient;
@@ -7,14 +8,22 @@ namespace AttentionNotebooks.Efficient;
 /// <summary>
 /// The handful of vector operations the efficient kernels are written in. Each kernel is a generic method over a
 /// struct implementing this interface, so the JIT compiles one specialised copy per vector width with every call
-/// inlined: <see cref="Simd512"/> (16 floats), <see cref="Simd256"/> (8 floats) and <see cref="SimdScalar"/> (1 float).
+/// inlined: <see cref="Simd512"/> (16 floats), <see cref="Simd256"/> (8 floats), <see cref="Simd128"/> (4 floats) and
+/// <see cref="SimdScalar"/> (1 float).
 /// </summary>
-/// <typeparam name="TVec">The register type: <c>Vector512&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c> or <c>float</c>.</typeparam>
+/// <typeparam name="TVec">The register type: <c>Vector512&lt;float&gt;</c>, <c>Vector256&lt;float&gt;</c>, <c>Vector128&lt;float&gt;</c> or <c>float</c>.</typeparam>
 internal unsafe interface ISimd<TVec>
     where TVec : unmanaged
 {
     /// <summary>Floats per register.</summary>
     static abstract int Width { get; }
+
+    /// <summary>
+    /// Whether the kernels may keep up to 29 registers live (AVX-512's and NEON's 32): 4-key × 4-register score and value
+    /// micro-kernels and a 6 × 4-register GEMM micro-kernel. Otherwise (16 registers: AVX2, and scalar code in x86's 16
+    /// xmm registers) they use a blocking of at most 15 live registers: 6 × 2 registers, the tile's halves in turn.
+    /// </summary>
+    static abstract bool WideBlocking { get; }
 
     static abstract TVec Zero { get; }
 
@@ -37,6 +46,9 @@ internal unsafe interface ISimd<TVec>
     static abstract TVec Subtract(TVec a, TVec b);
 
     static abstract TVec Max(TVec a, TVec b);
+
+    /// <summary>The sum of the lanes (a horizontal reduction).</summary>
+    static abstract float Sum(TVec x);
 
     /// <summary>2^x for x ≤ 0 (softmax exponents after subtracting the maximum); exactly 0 below −125, so −∞ gives 0.</summary>
     static abstract TVec Exp2(TVec x);
@@ -79,6 +91,8 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 {
     public static int Width => Vector512<float>.Count;
 
+    public static bool WideBlocking => true;
+
     public static Vector512<float> Zero => Vector512<float>.Zero;
 
     private static Vector512<float> Iota => Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
@@ -109,6 +123,9 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> x) => Vector512.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp2(Vector512<float> x)
@@ -148,6 +165,8 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 {
     public static int Width => Vector256<float>.Count;
 
+    public static bool WideBlocking => false;
+
     public static Vector256<float> Zero => Vector256<float>.Zero;
 
     private static Vector256<float> Iota => Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
@@ -179,6 +198,9 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> x) => Vector256.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp2(Vector256<float> x)
@@ -213,10 +235,93 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
         Vector256.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
 }
 
+/// <summary>
+/// 128-bit vectors: 4 floats per register. On ARM64 (Apple Silicon, Linux ARM) this is NEON, the only width .NET
+/// accelerates there, with 32 registers and fused multiply-add; on x86 it is SSE/AVX at 128 bits with 16 registers
+/// (fused where the processor has FMA). The kernels' blocking (at most 29 live registers) is sized for NEON's 32;
+/// with 16 registers the JIT spills some accumulators, which costs speed, not correctness.
+/// </summary>
+internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
+{
+    public static int Width => Vector128<float>.Count;
+
+    /// <summary>Sized for NEON's 32 registers everywhere (on x86, with 16, some accumulators spill: slower, equally correct).</summary>
+    public static bool WideBlocking => true;
+
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    private static Vector128<float> Iota => Vector128.Create(0f, 1f, 2f, 3f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* destination, Vector128<float> value) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : a * b + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> x) => Vector128.Sum(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp2(Vector128<float> x)
+    {
+        var clamped = Vector128.Max(x, Vector128.Create(Exp2Polynomial.Underflow - 1f));
+        var whole = Vector128.Round(clamped);
+        var f = clamped - whole;
+        var p = MultiplyAdd(Vector128.Create(Exp2Polynomial.C6), f, Vector128.Create(Exp2Polynomial.C5));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C4));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C3));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C2));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C1));
+        p = MultiplyAdd(p, f, Vector128.Create(Exp2Polynomial.C0));
+        var exponent = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(whole), 23);
+        var scaled = (p.AsInt32() + exponent).AsSingle();
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Exp2Polynomial.Underflow)), Vector128<float>.Zero, scaled);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaskFutureKey(Vector128<float> scores, int firstQuery, int key)
+    {
+        var query = Vector128.Create((float)firstQuery) + Iota;
+        return Vector128.ConditionalSelect(Vector128.LessThan(query, Vector128.Create((float)key)), Vector128.Create(float.NegativeInfinity), scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SeesKey(int firstQuery, int key) =>
+        Vector128.GreaterThanOrEqual(Vector128.Create((float)firstQuery) + Iota, Vector128.Create((float)key));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddWhere(Vector128<float> mask, Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Vector128.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
+}
+
 /// <summary>No vector instructions: one float per "register", the exponential from <see cref="float.Exp2"/>.</summary>
 internal readonly unsafe struct SimdScalar : ISimd<float>
 {
     public static int Width => 1;
+
+    public static bool WideBlocking => false;
 
     public static float Zero => 0f;
 
@@ -248,6 +353,9 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
     public static float Max(float a, float b) => a > b ? a : b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(float x) => x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp2(float x) => x < Exp2Polynomial.Underflow ? 0f : float.Exp2(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -264,15 +372,24 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 /// <summary>Resolves <see cref="SimdPath.Auto"/> and paths the processor does not accelerate.</summary>
 internal static class SimdSelection
 {
+    /// <summary>
+    /// The path the kernels run for <paramref name="requested"/>: a vector width the processor does not accelerate falls back
+    /// to the next narrower one it does (Vector512 → Vector256 → Vector128 → Scalar), so forcing a width never runs a
+    /// software-emulated vector.
+    /// </summary>
     public static SimdPath Resolve(SimdPath requested)
     {
         bool has512 = Vector512.IsHardwareAccelerated;
         bool has256 = Vector256.IsHardwareAccelerated;
+        bool has128 = Vector128.IsHardwareAccelerated;
+        SimdPath From128() => has128 ? SimdPath.Vector128 : SimdPath.Scalar;
+        SimdPath From256() => has256 ? SimdPath.Vector256 : From128();
         return requested switch
         {
             SimdPath.Scalar => SimdPath.Scalar,
-            SimdPath.Vector256 => has256 ? SimdPath.Vector256 : SimdPath.Scalar,
-            SimdPath.Vector512 or SimdPath.Auto => has512 ? SimdPath.Vector512 : has256 ? SimdPath.Vector256 : SimdPath.Scalar,
+            SimdPath.Vector128 => From128(),
+            SimdPath.Vector256 => From256(),
+            SimdPath.Vector512 or SimdPath.Auto => has512 ? SimdPath.Vector512 : From256(),
             _ => throw new ArgumentOutOfRangeException(nameof(requested), requested, $"Unknown SIMD path {requested}."),
         };
     }
@@ -282,6 +399,7 @@ internal static class SimdSelection
     {
         SimdPath.Vector512 => Vector512<float>.Count,
         SimdPath.Vector256 => Vector256<float>.Count,
+        SimdPath.Vector128 => Vector128<float>.Count,
         _ => 1,
     };
 }

@@ -8,7 +8,7 @@ internal static class EfficientReference
     public const double Tolerance = 1e-5;
 
     /// <summary>Every instruction set the kernels can be forced to (the ones this processor lacks fall back).</summary>
-    public static readonly SimdPath[] Paths = [SimdPath.Auto, SimdPath.Vector256, SimdPath.Scalar];
+    public static readonly SimdPath[] Paths = [SimdPath.Auto, SimdPath.Vector256, SimdPath.Vector128, SimdPath.Scalar];
 
     /// <summary>softmax(Q·Kᵀ·scale [+ causal mask])·V per (batch, head), all tensors (batch, heads, tokens, headDim).</summary>
     public static double[] Attention(float[] q, float[] k, float[] v, int batch, int heads, int tokens, int headDim, bool causal, double? scale = null)

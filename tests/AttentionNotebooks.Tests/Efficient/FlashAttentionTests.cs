@@ -59,6 +59,55 @@ public sealed class FlashAttentionTests
         Assert.Equal(one, two);
     }
 
+    public static TheoryData<SimdPath, int, int, int, bool> ScheduleCases()
+    {
+        // (batch, heads, tokens) chosen per path so that two threads see each schedule: pairs of tiles with an odd middle
+        // tile, pairs only, single tiles longest first (too few pairs), and tiles in order (no mask).
+        var data = new TheoryData<SimdPath, int, int, int, bool>();
+        foreach (var path in EveryPath)
+        {
+            int tile = 4 * SimdSelection.Width(FlashAttention.ResolvedPath(path));
+            int odd = 300 / tile | 1, even = (384 / tile + 1) & ~1;
+            data.Add(path, 2, 3, odd * tile - 3, true);      // an odd number of tiles ≥ 5: pairs and a middle tile per (batch, head)
+            data.Add(path, 1, 4, even * tile, true);         // an even number of tiles: pairs only
+            data.Add(path, 1, 1, 3 * tile + 1, true);        // 4 tiles, 2 pairs for 2 threads: longest first
+            data.Add(path, 1, 3, 3 * tile + 1, false);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ScheduleCases))]
+    public void Every_schedule_computes_each_tile_once_and_two_threads_give_the_one_thread_result_bit_for_bit(SimdPath path, int batch, int heads, int tokens, bool causal)
+    {
+        double pairs = (causal ? 2.0 : 4.0) * batch * heads * tokens * (double)tokens;
+        int headDim = (int)Math.Max(40, Math.Ceiling(4.2e6 / pairs));    // enough work (> 2 MFLOP per thread) for two threads
+        int n = batch * heads * tokens * headDim;
+        float[] q = Uniform(n, tokens), k = Uniform(n, tokens + 1), v = Uniform(n, tokens + 2);
+        var one = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = 1 });
+        var two = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = 2 });
+        AssertClose(Attention(q, k, v, batch, heads, tokens, headDim, causal), two, $"{path}, (batch {batch}, heads {heads}, tokens {tokens}, headDim {headDim}), causal {causal}");
+        Assert.Equal(one, two);
+
+        double flops = pairs * headDim;
+        int tiles = (tokens - 1) / (4 * SimdSelection.Width(FlashAttention.ResolvedPath(path))) + 1;
+        Assert.Equal(2, ParallelJob.Threads(flops, 2));
+        var expected = !causal ? "InOrder" : batch * heads * (tiles / 2) >= 4 ? "Paired" : "LongestFirst";
+        Assert.Equal(expected, FlashKernel<SimdScalar, float>.ScheduleFor(causal, batch * heads, tiles, 2).ToString());
+    }
+
+    [Fact]
+    public void The_schedule_pairs_causal_tiles_only_when_there_are_at_least_two_pairs_per_thread()
+    {
+        Assert.Equal("InOrder", FlashKernel<SimdScalar, float>.ScheduleFor(false, 96, 16, 2).ToString());
+        Assert.Equal("Paired", FlashKernel<SimdScalar, float>.ScheduleFor(true, 96, 4, 2).ToString());     // M: 4 · 12 heads, 256 tokens
+        Assert.Equal("Paired", FlashKernel<SimdScalar, float>.ScheduleFor(true, 1, 8, 2).ToString());
+        Assert.Equal("LongestFirst", FlashKernel<SimdScalar, float>.ScheduleFor(true, 1, 7, 2).ToString());
+        Assert.Equal("LongestFirst", FlashKernel<SimdScalar, float>.ScheduleFor(true, 12, 1, 2).ToString());
+        Assert.Equal("Paired", FlashKernel<SimdScalar, float>.ScheduleFor(true, 1, 4, 1).ToString());
+        Assert.Equal("LongestFirst", FlashKernel<SimdScalar, float>.ScheduleFor(true, 1, 3, 1).ToString());
+    }
+
     [Fact]
     public void Concurrent_callers_each_get_their_own_correct_result()
     {
@@ -131,7 +180,7 @@ public sealed class FlashAttentionTests
     }
 
     /// <summary>The vector paths themselves (Auto would repeat the widest); a path the processor lacks falls back.</summary>
-    private static readonly SimdPath[] EveryPath = [SimdPath.Vector512, SimdPath.Vector256, SimdPath.Scalar];
+    private static readonly SimdPath[] EveryPath = [SimdPath.Vector512, SimdPath.Vector256, SimdPath.Vector128, SimdPath.Scalar];
 
     public static TheoryData<string, float, int, bool> NonFiniteCases()
     {
@@ -232,11 +281,36 @@ public sealed class FlashAttentionTests
     public void The_resolved_path_is_scalar_when_forced_and_vector_when_the_processor_accelerates_it()
     {
         Assert.Equal(SimdPath.Scalar, FlashAttention.ResolvedPath(SimdPath.Scalar));
-        var auto = FlashAttention.ResolvedPath();
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            Assert.Equal(SimdPath.Vector512, auto);
-        else if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            Assert.Equal(SimdPath.Vector256, auto);
+        bool has512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        bool has256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        bool has128 = System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated;
+        var narrowest = has128 ? SimdPath.Vector128 : SimdPath.Scalar;
+        Assert.Equal(narrowest, FlashAttention.ResolvedPath(SimdPath.Vector128));
+        Assert.Equal(has256 ? SimdPath.Vector256 : narrowest, FlashAttention.ResolvedPath(SimdPath.Vector256));
+        var widest = has512 ? SimdPath.Vector512 : has256 ? SimdPath.Vector256 : narrowest;
+        Assert.Equal(widest, FlashAttention.ResolvedPath(SimdPath.Vector512));
+        Assert.Equal(widest, FlashAttention.ResolvedPath());
+    }
+
+    [Theory]
+    [InlineData(SimdPath.Vector512)]
+    [InlineData(SimdPath.Vector256)]
+    [InlineData(SimdPath.Vector128)]
+    public void Each_vector_path_gives_the_same_numbers_as_the_scalar_path_to_within_float_rounding(SimdPath path)
+    {
+        // Also a guard that a forced path really is a different code path: where the processor accelerates it, its
+        // 4-, 8- or 16-query tiles and fused multiply-adds round differently from the scalar path, so some output differs.
+        const int batch = 1, heads = 2, tokens = 131, headDim = 20;
+        int n = batch * heads * tokens * headDim;
+        float[] q = Uniform(n, 61), k = Uniform(n, 62), v = Uniform(n, 63);
+        foreach (bool causal in new[] { true, false })
+        {
+            var scalar = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = SimdPath.Scalar });
+            var vector = Run(q, k, v, batch, heads, tokens, headDim, causal, new FlashAttentionOptions { Simd = path });
+            AssertClose(scalar.Select(x => (double)x).ToArray(), vector, $"{path} against Scalar, causal {causal}", 2e-6);
+            if (FlashAttention.ResolvedPath(path) == path)
+                Assert.NotEqual(scalar, vector);
+        }
     }
 
     [Theory]
