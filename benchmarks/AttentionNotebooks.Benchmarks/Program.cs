@@ -30,7 +30,7 @@ switch (command)
         Scaling.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 30);
         break;
     case "training":
-        TrainingCompare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 5);
+        ForwardBackwardCompare.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 5);
         break;
     case "memory":
         MemoryCheck.Run(rest.Length > 0 ? rest.Select(int.Parse).ToArray() : [4096, 16384]);
@@ -40,7 +40,7 @@ switch (command)
         break;
     case "train":
         foreach (var shape in rest.Length > 0 ? [AttentionShape.Parse(rest[0])] : AttentionShape.TrainingShapes)
-            TrainingCompare.Run(shape, rest.Length > 1 ? int.Parse(rest[1]) : 200);
+            AttentionNotebooks.Benchmarks.TrainingCompare.Run(shape, rest.Length > 1 ? int.Parse(rest[1]) : 200);
         break;
     default:
         Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory or verify.");
@@ -158,7 +158,7 @@ internal static class Scaling
 /// One training step of the causal attention core, fused (forward with log-sum-exp, then Backward) against libtorch
 /// (SDPA, then <c>.backward(dO)</c>), called alternately: medians and the median of the per-round ratios.
 /// </summary>
-internal static class TrainingCompare
+internal static class ForwardBackwardCompare
 {
     public static void Run(AttentionShape shape, int rounds)
     {
