@@ -9,7 +9,7 @@ using TorchSharp;
 // Commands (see benchmarks/README.md):
 //   ladder [BenchmarkDotNet arguments]   the BenchmarkDotNet ladders (default: all of them, one joined table)
 //   compare [shape] [rounds]             fused kernel vs SDPA, interleaved call by call, medians and ratios
-//   scaling [shape] [rounds]             the fused kernel alone on one thread and on every core, interleaved: the speed-up
+//   scaling [shape] [rounds]             the fused kernel alone on one thread and on every core, back to back and cold: the speed-up
 //   training [shape] [rounds]            fused forward + backward vs SDPA forward + autograd backward, interleaved
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
@@ -119,10 +119,15 @@ internal static class Compare
 
 /// <summary>
 /// The fused kernel alone (no libtorch call in between, so no OpenMP threads spinning beside it) on one thread and on
-/// every core, called alternately: medians and the median of the per-round speed-ups (one thread's time ÷ every core's).
+/// every core. Two ways, interleaved round by round: <b>back to back</b> (a round times <see cref="Burst"/> consecutive
+/// calls of one configuration, as a model's forward calls its kernels one after another) and <b>cold</b> (one call on
+/// every core right after a one-thread call: the thread-pool helper has gone to sleep meanwhile and must be woken).
 /// </summary>
 internal static class Scaling
 {
+    /// <summary>Consecutive calls a back-to-back round times.</summary>
+    public const int Burst = 10;
+
     public static void Run(AttentionShape shape, int rounds)
     {
         var q = Inputs.Uniform(shape.Elements, 1);
@@ -130,11 +135,16 @@ internal static class Scaling
         var v = Inputs.Uniform(shape.Elements, 3);
         var output = new float[shape.Elements];
         int cores = Environment.ProcessorCount;
-        Console.WriteLine($"| shape | path | causal | 1 thread ms | {cores} threads ms | speed-up (median of per-round ratios) |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine($"| shape | path | causal | 1 thread ms | {cores} threads ms, back to back | speed-up | {cores} threads ms, cold | speed-up, cold |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (bool causal in new[] { true, false })
         {
             void Call(int threads) => FlashAttention.Forward(q, k, v, output, shape.Batch, shape.Heads, shape.Tokens, shape.HeadDim, causal, Inputs.Threads(threads));
+            void Calls(int threads)
+            {
+                for (int i = 0; i < Burst; i++)
+                    Call(threads);
+            }
             var warmUp = Stopwatch.StartNew();
             for (int round = 0; round < 3 || warmUp.ElapsedMilliseconds < 1500; round++)
             {
@@ -143,13 +153,19 @@ internal static class Scaling
             }
             var one = new List<double>();
             var all = new List<double>();
+            var oneCold = new List<double>();
+            var allCold = new List<double>();
             for (int round = 0; round < rounds; round++)
             {
-                one.Add(Compare.Time(() => Call(1)));
-                all.Add(Compare.Time(() => Call(cores)));
+                one.Add(Compare.Time(() => Calls(1)) / Burst);
+                all.Add(Compare.Time(() => Calls(cores)) / Burst);
+                oneCold.Add(Compare.Time(() => Call(1)));
+                allCold.Add(Compare.Time(() => Call(cores)));
             }
             var speedUps = one.Zip(all, (a, b) => a / b).ToList();
-            Console.WriteLine($"| {shape} | {FlashAttention.ResolvedPath(Inputs.Simd)} | {causal} | {Compare.Median(one):F3} | {Compare.Median(all):F3} | {Compare.Median(speedUps):F2} |");
+            var coldSpeedUps = oneCold.Zip(allCold, (a, b) => a / b).ToList();
+            Console.WriteLine($"| {shape} | {FlashAttention.ResolvedPath(Inputs.Simd)} | {causal} | {Compare.Median(one):F3} | {Compare.Median(all):F3} | " +
+                $"{Compare.Median(speedUps):F2} | {Compare.Median(allCold):F3} | {Compare.Median(coldSpeedUps):F2} |");
         }
     }
 }
