@@ -15,11 +15,17 @@ try
 {
     var layout = RepositoryLayout.TryFind(Environment.CurrentDirectory, AppContext.BaseDirectory);
     // `export`: every notebook as a .NET file-based app in notebooks/apps/ (see AppExporter).
-    if (args is ["export"])
+    if (args is ["export", .. var rest])
     {
+        if (rest.Length > 0)
+        {
+            output.WriteLine($"error: export takes no arguments (got {string.Join(' ', rest)})");
+            return ExitCodes.BadInput;
+        }
+
         if (layout is null)
         {
-            output.WriteLine("error: not inside the Attention Notebooks repository");
+            output.WriteLine($"error: export must run inside the Attention Notebooks repository (no {RepositoryLayout.MarkerPath} above {Environment.CurrentDirectory})");
             return ExitCodes.BadInput;
         }
 
