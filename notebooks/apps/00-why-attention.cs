@@ -5,6 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 00-why-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"00-why-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 0 · Why attention
@@ -128,7 +137,7 @@ for (int i = 0; i < sizes.Length; i++)
     Console.WriteLine($"{sizes[i],5}   {results[i].FixedSize,17:P1}   {results[i].Attention,9:P1}");
 
 Show.Cell(11);
-Show.Value(Plot.Line(
+show(11, Plot.Line(
     [Series.Of("fixed-size vector", sizes, results.Select(r => r.FixedSize)),
      Series.Of("attention", sizes, results.Select(r => r.Attention))],
     "Recalling n stored facts (d = 64)", "facts stored (n)", "recall accuracy", logX: true));
@@ -160,7 +169,7 @@ Console.WriteLine($"Every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.A
 
 Show.Cell(15);
 string[] germanWords = ["Kannst", "du", "mir", "helfen", "diesen", "Satz", "zu", "übersetzen"];
-Show.Value(Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
+show(15, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
 {
     RowLabels = english, ColumnLabels = germanWords, RowTitle = "English (output)", ColumnTitle = "German (input)",
 }));
@@ -185,7 +194,7 @@ Console.WriteLine($"weights: {Shape.Of(crossResult.Weights)} (English × German)
 Console.WriteLine($"every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.Abs(crossResult.Weights.Row(i).Sum() - 1f) < 1e-6f)}");
 
 Show.Cell(18);
-Show.Value(Plot.Heatmap(crossResult.Weights, title: "Cross-attention weights, untrained (random vectors and projections)", options: HeatmapOptions.AttentionWeights with
+show(18, Plot.Heatmap(crossResult.Weights, title: "Cross-attention weights, untrained (random vectors and projections)", options: HeatmapOptions.AttentionWeights with
 {
     RowLabels = english, ColumnLabels = germanWords, RowTitle = "English (queries)", ColumnTitle = "German (keys and values)",
 }));

@@ -5,6 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 01-simplified-self-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"01-simplified-self-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 1 · Simplified self-attention
@@ -31,7 +40,7 @@ Show.Cell(1);
 Show.Cell(4);
 var inputs = SampleData.Inputs();        // (6, 3): one row per token
 var tokens = SampleData.Tokens;          // Your, journey, starts, with, one, step
-Show.Value(inputs);
+show(4, inputs);
 
 // ## Dot products as similarity
 //
@@ -61,7 +70,7 @@ Show.Cell(8);
 var scores = inputs * query;                                // (6): ω_2j for j = 1..6
 Console.WriteLine(scores.Subtract(Vector<float>.Build.DenseOfArray(scoresLoop)).AbsoluteMaximum() == 0f
     ? "loop and matrix product agree exactly" : "they differ!");
-Show.Value(scores);
+show(8, scores);
 
 // ## From scores to weights
 //
@@ -91,7 +100,7 @@ Console.WriteLine($"stable softmax: {string.Join("  ", Softmax.Stable(large).Sel
 // Here are *journey*'s weights as a chart:
 
 Show.Cell(14);
-Show.Value(Plot.Bar(stableSoftmax, tokens, "Attention weights of the query \"journey\"", highlight: 1, highlightLabel: "the query itself"));
+show(14, Plot.Bar(stableSoftmax, tokens, "Attention weights of the query \"journey\"", highlight: 1, highlightLabel: "the query itself"));
 
 // ## The context vector
 //
@@ -117,7 +126,7 @@ Console.WriteLine($"product: {string.Join("  ", context.Select(v => v.ToString("
 // The context vector lies *among* the input vectors, pulled towards *journey* and *starts*, which carry the most weight. In three dimensions we can see it — the highlighted point is $z^{(2)}$:
 
 Show.Cell(18);
-Show.Value(Plot.Scatter3D(inputs, tokens, context, "z(2)", "The six input embeddings and the context vector z(2) of \"journey\""));
+show(18, Plot.Scatter3D(inputs, tokens, context, "z(2)", "The six input embeddings and the context vector z(2) of \"journey\""));
 
 // ## All six tokens at once
 //
@@ -131,18 +140,18 @@ Show.Cell(20);
 var allScores = inputs * inputs.Transpose();                // Ω: (6, 6)
 var allWeights = Softmax.Stable(allScores);                 // A: (6, 6), rows sum to 1
 var allContext = allWeights * inputs;                       // Z: (6, 3)
-Show.Value(allScores);
+show(20, allScores);
 
 Show.Cell(21);
-Show.Value(allWeights);
+show(21, allWeights);
 
 Show.Cell(22);
-Show.Value(allContext);
+show(22, allContext);
 
 // Row 2 of $Z$ is $z^{(2)} = [0.4419, 0.6515, 0.5683]$, the context vector we built by hand. The attention weights as a heatmap — row $i$ shows where token $i$ looks:
 
 Show.Cell(24);
-Show.Value(Plot.Weights(allWeights, tokens, "Simplified self-attention: attention weights"));
+show(24, Plot.Weights(allWeights, tokens, "Simplified self-attention: attention weights"));
 
 // ## One source of truth: the library
 //
@@ -152,7 +161,7 @@ Show.Cell(26);
 var result = SimplifiedSelfAttention.Forward(inputs);
 Console.WriteLine($"largest difference in weights: {(result.Weights - allWeights).Enumerate().Max(Math.Abs):G2}");
 Console.WriteLine($"largest difference in context: {(result.Context - allContext).Enumerate().Max(Math.Abs):G2}");
-Show.Value(result.Context);
+show(26, result.Context);
 
 // ## Summary
 //

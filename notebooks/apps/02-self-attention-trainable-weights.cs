@@ -5,6 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 02-self-attention-trainable-weights.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"02-self-attention-trainable-weights.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 2 · Self-attention with trainable weights
@@ -47,13 +56,13 @@ var generator = new TorchGenerator(123);          // torch.manual_seed(123)
 var wQuery = generator.Rand(3, 2);                // torch.rand(d_in, d_out): (3, 2)
 var wKey = generator.Rand(3, 2);                  // (3, 2)
 var wValue = generator.Rand(3, 2);                // (3, 2)
-Show.Value(wQuery);
+show(5, wQuery);
 
 Show.Cell(6);
-Show.Value(wKey);
+show(6, wKey);
 
 Show.Cell(7);
-Show.Value(wValue);
+show(7, wValue);
 
 // ## The query, keys and values of *journey*
 //
@@ -158,7 +167,7 @@ for (int i = 0; i < dims.Length; i++)
     Console.WriteLine($"{dims[i],5}   {unscaledMax[i],8:0.0000}   {scaledMax[i],6:0.0000}   {unscaledDerivative[i],8:0.0000}   {scaledDerivative[i],6:0.0000}");
 
 Show.Cell(17);
-Show.Value(Plot.Line(
+show(17, Plot.Line(
     [Series.Of("unscaled", dims, unscaledMax), Series.Of("scaled by 1/√d_k", dims, scaledMax)],
     "Largest softmax weight over 16 keys (mean of 200 draws)", "d_k", "largest weight", logX: true));
 
@@ -185,7 +194,7 @@ Show.Cell(22);
 var saMatrices = new SelfAttentionWithMatrices(dIn: 3, dOut: 2, new TorchGenerator(123));
 var resultMatrices = saMatrices.Forward(inputs);
 Console.WriteLine($"same W_query as drawn above: {saMatrices.WQuery.Equals(wQuery)}");
-Show.Value(resultMatrices.Context);
+show(22, resultMatrices.Context);
 
 // Row 2 is $z^{(2)} = [0.3061, 0.8210]$ again.
 
@@ -203,12 +212,12 @@ Show.Cell(25);
 var saLinear = new SelfAttention(dIn: 3, dOut: 2, qkvBias: false, new TorchGenerator(789));
 Console.WriteLine($"W_query weight is {Shape.Of(saLinear.WQuery.Weight)} (d_out x d_in)");
 var resultLinear = saLinear.Forward(inputs);
-Show.Value(resultLinear.Context);
+show(25, resultLinear.Context);
 
 // The book's first row is $[-0.0739, 0.0713]$. Different seed, different initialisation, different numbers — but the same computation. Its attention weights:
 
 Show.Cell(27);
-Show.Value(Plot.Weights(resultLinear.Weights, SampleData.Tokens, "SelfAttention (seed 789): attention weights"));
+show(27, Plot.Weights(resultLinear.Weights, SampleData.Tokens, "SelfAttention (seed 789): attention weights"));
 
 // ## Transferring the weights: both classes compute the same thing
 //

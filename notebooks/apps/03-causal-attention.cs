@@ -5,6 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 03-causal-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"03-causal-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 3 · Causal attention
@@ -30,7 +39,7 @@ Show.Cell(1);
 
 Show.Cell(4);
 var mask = CausalMask.Create(6);          // (6, 6): 1 above the diagonal = hidden
-Show.Value(mask);
+show(4, mask);
 
 // ## The weights we start from
 //
@@ -43,7 +52,7 @@ var queries = sa.WQuery.Forward(inputs);                           // (6, 2)
 var keys = sa.WKey.Forward(inputs);                                // (6, 2)
 var scores = queries * keys.Transpose();                           // (6, 6)
 var weights = Softmax.Stable(scores / MathF.Sqrt(keys.ColumnCount)); // (6, 6)
-Show.Value(weights);
+show(6, weights);
 
 // ## Route 1: zero the future, then renormalise
 //
@@ -56,7 +65,7 @@ var lowerTriangle = Matrix<float>.Build.Dense(6, 6, (i, j) => j <= i ? 1f : 0f);
 var maskedSimple = weights.PointwiseMultiply(lowerTriangle);                        // (6, 6)
 var rowSums = maskedSimple.RowSums();                                               // (6)
 var maskedSimpleNorm = Matrix<float>.Build.Dense(6, 6, (i, j) => maskedSimple[i, j] / rowSums[i]);
-Show.Value(maskedSimpleNorm);
+show(8, maskedSimpleNorm);
 
 // ## Route 2: the $-\infty$ trick
 //
@@ -70,18 +79,18 @@ Show.Value(maskedSimpleNorm);
 
 Show.Cell(10);
 var maskedScores = CausalMask.MaskedFill(scores, mask);            // (6, 6): −∞ above the diagonal
-Show.Value(maskedScores);
+show(10, maskedScores);
 
 Show.Cell(11);
 var causalWeights = Softmax.Stable(maskedScores / MathF.Sqrt(keys.ColumnCount));   // (6, 6)
 string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
 Console.WriteLine($"largest difference between the two routes: {Below((causalWeights - maskedSimpleNorm).Enumerate().Max(Math.Abs))}");
-Show.Value(causalWeights);
+show(11, causalWeights);
 
 // Both routes agree. Row 1 (*Your*) can only see itself, so its weight is 1; row 6 (*step*) sees everything and is unchanged from the unmasked weights.
 
 Show.Cell(13);
-Show.Value(Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true));
+show(13, Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true));
 
 // ## Dropout on the attention weights
 //
@@ -98,14 +107,14 @@ var dropout = new Dropout(0.5f, new TorchGenerator(123));
 var ones = Matrix<float>.Build.Dense(6, 6, 1f);
 var dropped = dropout.Forward(ones);                               // (6, 6): each entry 0 or 2
 Console.WriteLine($"kept {dropped.Enumerate().Count(v => v > 0)} of 36, sum {dropped.Enumerate().Sum()} (expected 36)");
-Show.Value(dropped);
+show(15, dropped);
 
 // **A note on matching the book.** The zeros fall in different places than in the book, even with the same seed: PyTorch draws dropout masks with a Bernoulli sampler whose results differ between platforms (the book itself warns that its pattern depends on the operating system). Our `Dropout` draws one number from `TorchGenerator` per element. The rule and the statistics are the same; only the pattern differs, so no number below depends on dropout.
 //
 // Applied to the causal weights, dropout zeroes some weights and doubles the others, so rows no longer sum to exactly 1 — on purpose, and only during training:
 
 Show.Cell(17);
-Show.Value(new Dropout(0.5f, new TorchGenerator(123)).Forward(causalWeights));
+show(17, new Dropout(0.5f, new TorchGenerator(123)).Forward(causalWeights));
 
 // Look at the first three rows: every weight in them was dropped, so those tokens' context vectors are the zero vector in this training step. That is not rare: a row with $k$ visible weights is wiped entirely with probability $p^k$ — one time in two for the first token at $p = 0.5$, one in eight for the third. It is harmless for training (each weight is still right on average), but it shows that during training a row of attention weights no longer sums to 1: anything from 0 up to $1/(1-p)$ is possible.
 
@@ -133,12 +142,12 @@ Show.Cell(22);
 var ca = new CausalAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123));
 var caResult = ca.Forward(batch);
 Console.WriteLine($"{caResult.Context.Count} sequences of {Shape.Of(caResult.Context[0])} context vectors");
-Show.Value(caResult.Context[0]);
+show(22, caResult.Context[0]);
 
 // The book's first row is $[-0.4519, 0.2216]$ and its last $[-0.5299, -0.1081]$. The weights of the first sequence:
 
 Show.Cell(24);
-Show.Value(Plot.Weights(caResult.Weights[0], SampleData.Tokens, "CausalAttention (seed 123): weights of sequence 1", causal: true));
+show(24, Plot.Weights(caResult.Weights[0], SampleData.Tokens, "CausalAttention (seed 123): weights of sequence 1", causal: true));
 
 // ## Checking causality
 //
@@ -168,7 +177,7 @@ for (int t = 0; t < 6; t++)
 Show.Cell(29);
 string[] paddedTokens = ["Your", "journey", "starts", "<pad>", "<pad>", "<pad>"];
 var paddingMask = AttentionMask.CausalWithPadding(tokens: 6, length: 3);   // (6, 6): 1 where j > i or j ≥ 3
-Show.Value(Plot.Heatmap(paddingMask, paddedTokens, "Causal + key-padding mask, length 3 of 6 (1 = hidden)", new HeatmapOptions { Decimals = 0 }));
+show(29, Plot.Heatmap(paddingMask, paddedTokens, "Causal + key-padding mask, length 3 of 6 (1 = hidden)", new HeatmapOptions { Decimals = 0 }));
 
 // The triangle above the diagonal is the causal mask; the last three columns are the padding keys, hidden from every query. The last three **rows** are the queries of the padding positions, and they are *not* hidden: a row whose every key is hidden would have nothing to attend to, and the softmax of nothing but $-\infty$ is $0/0$: NaN from `torch.softmax` and from `Softmax.Naive`, an error from `Softmax.Stable`, and a row of zeros from libtorch 2.10's `scaled_dot_product_attention`, which special-cases it. With the causal mask in place each padding row sees exactly the three real tokens, so it stays well defined. `AttentionMask.Causal(T)` and `AttentionMask.KeyPadding(T, L)` give the two masks on their own.
 //
@@ -180,7 +189,7 @@ var paddedQueries = ca.WQuery.Forward(shortInputs);                             
 var paddedKeys = ca.WKey.Forward(shortInputs);                                  // (6, 2)
 var paddedScores = CausalMask.MaskedFill(paddedQueries * paddedKeys.Transpose(), paddingMask);   // (6, 6): −∞ where the mask is 1
 var paddedWeights = Softmax.Stable(paddedScores / MathF.Sqrt(paddedKeys.ColumnCount));          // (6, 6)
-Show.Value(paddedWeights);
+show(31, paddedWeights);
 
 // `CausalAttention` does it in one call: `Forward(batch, lengths)` takes the real length of every sequence and hides, in sequence $b$, every key after the first `lengths[b]`, on top of the causal mask:
 
@@ -192,7 +201,7 @@ Console.WriteLine($"its real tokens get exactly what the unpadded sequence gets:
 Console.WriteLine($"sequence 1 (length 6, no padding) is unchanged: {paddedResult.Context[0].Equals(caResult.Context[0])}");
 
 Show.Cell(34);
-Show.Value(Plot.Weights(paddedResult.Weights[1], paddedTokens, "CausalAttention, lengths [6, 3]: weights of sequence 2",
+show(34, Plot.Weights(paddedResult.Weights[1], paddedTokens, "CausalAttention, lengths [6, 3]: weights of sequence 2",
     options: HeatmapOptions.AttentionWeights with { Masked = (i, j) => paddingMask[i, j] == 1f }));   // hatched: the hidden keys
 
 // The padding columns have weight exactly 0, so the real tokens get exactly what they get without any padding, bit for bit, whatever the padding rows hold.

@@ -8,6 +8,15 @@ using MathNet.Numerics.LinearAlgebra;
 // What a notebook's display(x) shows as text.
 static void display(object? value) => Show.Value(value);
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 04-multi-head-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"04-multi-head-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 4 · Multi-head attention
@@ -42,12 +51,12 @@ var wrapper = new MultiHeadAttentionWrapper(dIn: 3, dOut: 2, contextLength: 6, d
                                             generator: new TorchGenerator(123));
 var wrapperResult = wrapper.Forward(batch);
 Console.WriteLine($"{wrapperResult.Context.Count} sequences of {Shape.Of(wrapperResult.Context[0])}: heads × d_out = {wrapper.DOut} features");
-Show.Value(wrapperResult.Context[0]);
+show(5, wrapperResult.Context[0]);
 
 // Columns 1–2 come from the first head, `wrapper.Heads[0]` (they are the `CausalAttention` output of notebook 3: first row $[-0.4519, 0.2216]$), and columns 3–4 from the second, `wrapper.Heads[1]`. The book prints the same $6 \times 4$ matrix for each sequence. Each head has its own weights (the charts number heads from 0, like the code):
 
 Show.Cell(7);
-Show.Value(Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
+show(7, Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
 
 // ## Version 2: one projection, split into heads
 //
@@ -113,19 +122,19 @@ for (int h = 0; h < mha.NumHeads; h++)
     concatenated.SetSubMatrix(0, h * headDim, w * v);              // (6, 1) into its block
 }
 var output = mha.OutProj.Forward(concatenated);                    // (6, 2)
-Show.Value(output);
+show(13, output);
 
 // And the library's `MultiHeadAttention` on the whole batch:
 
 Show.Cell(15);
 var mhaResult = mha.Forward(batch);
 Console.WriteLine($"largest difference from the derivation: {(mhaResult.Context[0] - output).Enumerate().Max(Math.Abs):G2}");
-Show.Value(mhaResult.Context[0]);
+show(15, mhaResult.Context[0]);
 
 // The book prints this $6 \times 2$ matrix for both sequences: first row $[0.3190, 0.4858]$, last row $[0.2575, 0.4028]$. The weights of each head:
 
 Show.Cell(17);
-Show.Value(Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
+show(17, Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
 
 // Two things to keep in mind when reading these pictures. With `head_dim` 1, each head's query and key of a token are single numbers, so every score is a product of two scalars, $\omega_{ij} = q_i k_j$: for a fixed query the ranking of the keys is simply the ranking of the $k_j$ (reversed when $q_i < 0$). And the two heads differ only because their random initial weights differ: nothing has been learned, so they do not (yet) stand for two notions of relevance. Heads that were *trained* do specialise — each on its own relation — and that is what the extra heads are for ([notebook 6](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) shows two heads learning two different offsets).
 

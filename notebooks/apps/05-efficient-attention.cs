@@ -6,6 +6,15 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Efficient;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 05-efficient-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"05-efficient-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 5 · Efficient attention
@@ -196,7 +205,7 @@ for (int i = 0; i < 4; i++)
 
 Show.Cell(15);
 // check: skip-output (timings depend on the machine)
-Show.Value(Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", highlight: 3,
+show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", highlight: 3,
          yTitle: "ms (log scale)", logScale: true, highlightLabel: $"fused, {Environment.ProcessorCount} threads: the baseline of the ratios above"));
 
 // ## The benchmark
@@ -239,7 +248,7 @@ foreach (int n in lengths)
 Show.Cell(19);
 // check: skip-output (drawn from the measurements above)
 double[] buffersMiB = lengths.Select(n => 4.0 * n * D * 4 / 1048576).ToArray();   // Q, K, V and output: 4·T·d floats
-Show.Value(Plot.Line(
+show(19, Plot.Line(
     [Series.Of("matrix path: allocated per call (measured)", lengths, matrixMiB),
      Series.Of("fused kernel: Q, K, V and output buffers (computed)", lengths, buffersMiB)],
     "Memory for one head of 64 features: measured vs computed", "tokens (T)", "MiB", logX: true, logY: true));

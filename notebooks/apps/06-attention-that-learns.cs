@@ -6,6 +6,15 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Training;
 
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 06-attention-that-learns.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"06-attention-that-learns.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
 Show.Cell(1);
 
 // # 6 · Attention that learns
@@ -50,7 +59,7 @@ var scores = CausalMask.MaskedFill(queries * keys.Transpose(), attention.Mask) /
 var weights = Softmax.Stable(scores);                               // (6, 6)
 var a = weights.Row(5);                                             // (6)  weights of "step"
 var jacobian = Matrix<float>.Build.DenseOfDiagonalVector(a) - a.OuterProduct(a);   // (6, 6)  ∂a_i/∂s_j
-Show.Value(jacobian);
+show(5, jacobian);
 
 // The diagonal is $a_i(1 - a_i)$, at most $1/4$; off the diagonal, $-a_i a_j$: raising one score takes weight from all the others. Check it against finite differences — nudge one score up and down by $h$ and watch the weights move:
 
@@ -98,7 +107,7 @@ var dKeys = dScores.TransposeThisAndMultiply(queries) / MathF.Sqrt(2);  // (6, 2
 var dWQuery = dQueries.TransposeThisAndMultiply(inputs);            // (2, 3)  dW_q = dQᵀ·X
 var dWKey = dKeys.TransposeThisAndMultiply(inputs);                 // (2, 3)
 var dWValue = dValues.TransposeThisAndMultiply(inputs);             // (2, 3)
-Show.Value(dWQuery);
+show(9, dWQuery);
 
 // Now the check. Nudge each of the 18 projection weights by $\pm h$, rerun the module's forward pass, and divide the change of $L$ by $2h$; and compare with the library's `CausalAttentionTrainer`, which computes the same backward pass for training:
 
@@ -175,7 +184,7 @@ var after1 = lookBack1.Forward(probe).Head(0);
 Console.WriteLine($"average weight on t − 1: {LookBackTask.AverageWeightOnOffset(before1, 1):0.000} before training, {LookBackTask.AverageWeightOnOffset(after1, 1):0.000} after");
 
 Show.Cell(16);
-Show.Value(Plot.Heatmaps([before1[0], after1[0]], probeLabels, ["before training", "after 200 steps"], "Look back 1: attention weights on a test sequence", options: causalWeights));
+show(16, Plot.Heatmaps([before1[0], after1[0]], probeLabels, ["before training", "after 200 steps"], "Look back 1: attention weights on a test sequence", options: causalWeights));
 
 // Before training the weights are a blur (each query spreads them over everything it may see); after 200 steps each query looks at the token just before it: the band right below the diagonal. Query 0 has nothing before it and keeps its weight on itself; it has no target, so training never cared. The same run in libtorch (TorchSharp, `torch.optim.AdamW`) gives the same losses within $10^{-4}$ at every step — a test replays it.
 //
@@ -188,7 +197,7 @@ var data2 = new TorchGenerator(456);
 var losses2 = Train(lookBack2, () => LookBackTask.Batch(data2, 16, tokens, vocab, offset: 2), steps: 200, lr: 3e-3, every: 50);
 var after2 = lookBack2.Forward(probe2).Head(0);
 Console.WriteLine($"average weight on t − 2 after training: {LookBackTask.AverageWeightOnOffset(after2, 2):0.000}");
-Show.Value(Plot.Heatmap(after2[0], probeLabels, "Look back 2: after 200 steps", causalWeights));
+show(18, Plot.Heatmap(after2[0], probeLabels, "Look back 2: after 200 steps", causalWeights));
 
 // The band moved one step further from the diagonal. How does the model know where $t - k$ is? Only through the position embedding: query $t$'s vector contains $p_t$, key $j$'s contains $p_j$, and training made $q(p_t) \cdot k(p_j)$ large exactly when $j = t - k$.
 //
@@ -218,7 +227,7 @@ Console.WriteLine($"chance, ln {vocab}:                   {Math.Log(vocab):0.000
 Console.WriteLine($"average weight on t − 1 without positions: {LookBackTask.AverageWeightOnOffset(afterBlind, 1):0.000} (spread evenly: {uniform:0.000})");
 
 Show.Cell(21);
-Show.Value(Plot.Line(
+show(21, Plot.Line(
     [Series.Of("look back 1", Enumerable.Range(1, 200), losses1),
      Series.Of("look back 2", Enumerable.Range(1, 200), losses2),
      Series.Of("look back 1, no positions", Enumerable.Range(1, 200), lossesBlind),
@@ -250,7 +259,7 @@ for (int head = 0; head < 2; head++)
                       $"   (before training: {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 1):0.000}, {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 2):0.000})");
 
 Show.Cell(25);
-Show.Value(Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pairsAfter.Weights[0][0], pairsAfter.Weights[0][1]], pairLabels,
+show(25, Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pairsAfter.Weights[0][0], pairsAfter.Weights[0][1]], pairLabels,
               ["head 0, before", "head 1, before", "head 0, after 150 steps", "head 1, after 150 steps"],
               "Two heads on the ordered pair (x[t-1], x[t-2])", columns: 2, options: causalWeights));
 
@@ -276,12 +285,12 @@ Console.WriteLine($"values recalled correctly: {right} of 256 test queries (chan
 
 Show.Cell(29);
 var lookupLabels = lookupProbe.Inputs[0].Select(Label).ToArray();
-Show.Value(Plot.Heatmaps([lookupBefore[0], lookupAfter.Head(0)[0]], lookupLabels, ["before training", "after 300 steps"], "Lookup: the query's row finds its key", options: causalWeights));
+show(29, Plot.Heatmaps([lookupBefore[0], lookupAfter.Head(0)[0]], lookupLabels, ["before training", "after 300 steps"], "Lookup: the query's row finds its key", options: causalWeights));
 
 // Look at the last row, the query: after training its weight sits on the entry with the same key. (The other rows have no target, so what they attend to does not matter.) The query and key projections have learned that "k3?" and "k3→v5" should score high together whatever the value, and the value projection and read-out carry the value out. It is notebook 0's attention lookup, $\operatorname{softmax}(K q)$ then a weighted sum of values, except that nobody chose the vectors: training found them.
 
 Show.Cell(31);
-Show.Value(Plot.Line(
+show(31, Plot.Line(
     [Series.Of("task 2: ordered pair, 2 heads", Enumerable.Range(1, lossesPairs.Count), lossesPairs),
      Series.Of("task 3: lookup", Enumerable.Range(1, lossesLookup.Count), lossesLookup)],
     "Tasks 2 and 3: training loss", "step", "cross-entropy"));

@@ -55,6 +55,10 @@ public sealed class AppExportTests
         var notebook = NotebookDocument.Load(notebookPath);
         var app = AppExporter.AppPath(TestRepository.Layout, notebookPath);
 
+        var svgPattern = Path.GetFileNameWithoutExtension(app) + ".cell*.svg";
+        foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(app)!, svgPattern))
+            File.Delete(stale);
+
         var (exitCode, stdout, stderr) = await RunAppAsync(app);
 
         Assert.True(exitCode == 0, $"dotnet run {app} exited with {exitCode}:\n{stderr}\n{stdout}");
@@ -67,6 +71,15 @@ public sealed class AppExportTests
             var diff = LineDiff.Compare(expected, actual);
             if (diff.Count > 0)
                 failures.Append($"{notebookName}, cell {cell.Number} ({cell.FirstLine}):\n{string.Join('\n', diff)}\n");
+            if (cell.Outputs.LastOrDefault(o => o.Kind == NotebookOutputKind.ExecuteResult)?.Data
+                    .FirstOrDefault(d => d.Key == "image/svg+xml").Value is { } committedSvg)
+            {
+                var svgFile = Path.Combine(Path.GetDirectoryName(app)!, $"{Path.GetFileNameWithoutExtension(app)}.cell{cell.Number}.svg");
+                if (!File.Exists(svgFile))
+                    failures.Append($"{notebookName}, cell {cell.Number}: the app saved no chart as {svgFile}\n");
+                else if (File.ReadAllText(svgFile) != committedSvg)
+                    failures.Append($"{notebookName}, cell {cell.Number}: {svgFile} is not the SVG committed in the notebook\n");
+            }
         }
 
         Assert.True(failures.Length == 0, $"The app {app} does not print what its notebook shows:\n{failures}");

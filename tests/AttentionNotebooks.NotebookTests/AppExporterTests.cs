@@ -56,9 +56,11 @@ public sealed class AppExporterTests
     {
         var app = Export(("code", SetupCell), ("code", "var x = 2;\nx * 3 // six"), ("code", "Console.WriteLine(x);"));
 
-        Assert.Contains("var x = 2;\nShow.Value(x * 3); // six\n", app, StringComparison.Ordinal);
+        Assert.Contains("var x = 2;\nshow(2, x * 3); // six\n", app, StringComparison.Ordinal);
         Assert.Contains("\nConsole.WriteLine(x);\n", app, StringComparison.Ordinal);
-        Assert.DoesNotContain("Show.Value(Console", app, StringComparison.Ordinal);
+        Assert.DoesNotContain("show(3,", app, StringComparison.Ordinal);
+        Assert.Contains("static void show(int cellNumber, object? cellValue)", app, StringComparison.Ordinal);
+        Assert.Contains("fixture.cell{cellNumber}.svg", app, StringComparison.Ordinal);
         AssertParsesAsAProgram(app);
     }
 

@@ -8,7 +8,8 @@ namespace NotebookRunner.Core;
 /// <summary>
 /// Writes a course notebook as a .NET 10 file-based app (<c>dotnet run notebooks/apps/NN-name.cs</c>): markdown cells
 /// as <c>//</c> comments, the setup cell as a <c>#:project</c> directive and its usings, code cells in order, each
-/// cell's trailing expression (no semicolon, which the notebook displays) printed with <c>Show.Value</c>, and
+/// cell's trailing expression (no semicolon, which the notebook displays) printed with <c>Show.Value</c> (a chart
+/// also saved as an SVG file beside the app), and
 /// <c>display(x)</c> as a local function that does the same. What a script allows and a program does not is
 /// rewritten: <c>using</c> directives of later cells move to the top, type declarations to the end, and
 /// <c>#r</c>/<c>#!</c>/<c>#load</c> lines are dropped.
@@ -97,6 +98,7 @@ public static class AppExporter
         var body = new StringBuilder();
         var types = new StringBuilder();
         bool usesDisplay = false;
+        bool usesShow = false;
         bool setupSeen = false;
 
         foreach (var cell in notebook.Cells)
@@ -122,7 +124,8 @@ public static class AppExporter
                 source = string.Join('\n', source.Split('\n').Where(l => !l.Contains("NotebookSetup.Initialize()", StringComparison.Ordinal)));
             }
 
-            var cellCode = Rewrite(source, usings, types);
+            var cellCode = Rewrite(source, cell.Number, usings, types);
+            usesShow |= cellCode.Contains("show(", StringComparison.Ordinal);
             usesDisplay |= cellCode.Contains("display(", StringComparison.Ordinal);
             body.Append('\n').Append($"Show.Cell({cell.Number});").Append('\n');
             if (cellCode.Length > 0)
@@ -139,6 +142,18 @@ public static class AppExporter
         {
             app.Append('\n').Append("// What a notebook's display(x) shows as text.\n");
             app.Append("static void display(object? value) => Show.Value(value);\n");
+        }
+
+        if (usesShow)
+        {
+            var svgName = Path.GetFileNameWithoutExtension(appName) + ".cell{0}.svg";
+            app.Append('\n').Append("// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file\n");
+            app.Append($"// beside this app, {svgName.Replace("{0}", "N", StringComparison.Ordinal)} for cell N (not committed: see .gitignore).\n");
+            app.Append("static void show(int cellNumber, object? cellValue)\n{\n");
+            app.Append("    Show.Value(cellValue);\n");
+            app.Append("    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData(\"EntryPointFileDirectoryPath\") is string appFolder)\n");
+            app.Append($"        File.WriteAllText(Path.Combine(appFolder, $\"{svgName.Replace("{0}", "{cellNumber}", StringComparison.Ordinal)}\"), chart.ToSvg());\n");
+            app.Append("}\n");
         }
 
         app.Append(body);
@@ -163,9 +178,9 @@ public static class AppExporter
     /// <summary>
     /// The cell's statements as program text: its usings are added to <paramref name="usings"/> and its type
     /// declarations to <paramref name="types"/> (both removed from the text), and a trailing expression is wrapped
-    /// in <c>Show.Value(...)</c>.
+    /// in <c>show(cellNumber, ...)</c> (the app's function that prints it and saves a chart as SVG).
     /// </summary>
-    internal static string Rewrite(string source, List<string> usings, StringBuilder types)
+    internal static string Rewrite(string source, int cellNumber, List<string> usings, StringBuilder types)
     {
         var tree = CSharpSyntaxTree.ParseText(source, ScriptOptions);
         var root = (CompilationUnitSyntax)tree.GetRoot();
@@ -189,7 +204,7 @@ public static class AppExporter
         if (root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } statement })
         {
             var expression = statement.Expression;
-            edits.Add((new(expression.Span.Start, expression.Span.End), $"Show.Value({expression});"));
+            edits.Add((new(expression.Span.Start, expression.Span.End), $"show({cellNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {expression});"));
         }
 
         var text = new StringBuilder(source);
