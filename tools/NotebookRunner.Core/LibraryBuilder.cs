@@ -65,7 +65,7 @@ public static class LibraryBuilder
         return new LibraryBuildResult(process.ExitCode == 0, watch.Elapsed, output.ToString().Trim());
     }
 
-    private static string DotnetExecutable()
+    internal static string DotnetExecutable()
     {
         var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath))

@@ -33,6 +33,7 @@ public sealed class RunnerOptions
                   committed ones; a cell whose first line is "// check: skip-output" is not compared; each
                   committed figure's SVG must match the sha256 in its text
           build   only build the course library into artifacts/lib/ (what the notebooks' setup cell loads)
+          export  write every notebook of notebooks/ as a .NET file-based app, notebooks/apps/NN-name.cs
 
         options:
           --in-place           run: write the executed notebooks back into notebooks/ (refreshes committed outputs);

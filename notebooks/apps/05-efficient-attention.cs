@@ -1,0 +1,282 @@
+#:project ../../lib/AttentionNotebooks.Charts/AttentionNotebooks.Charts.csproj
+// notebooks/05-efficient-attention.ipynb as a .NET file-based app, written by `dotnet run --project tools/NotebookRunner -- export`; do not edit: edit the notebook and export again.
+// Run it with: dotnet run notebooks/apps/05-efficient-attention.cs (see README).
+using AttentionNotebooks;
+using AttentionNotebooks.Charts;
+using MathNet.Numerics.LinearAlgebra;
+using AttentionNotebooks.Efficient;
+
+// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
+// beside this app, 05-efficient-attention.cellN.svg for cell N (not committed: see .gitignore).
+static void show(int cellNumber, object? cellValue)
+{
+    Show.Value(cellValue);
+    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData("EntryPointFileDirectoryPath") is string appFolder)
+        File.WriteAllText(Path.Combine(appFolder, $"05-efficient-attention.cell{cellNumber}.svg"), chart.ToSvg());
+}
+
+Show.Cell(1);
+
+// # 5 · Efficient attention
+//
+// ![Road map of the course: you are at station 5](../images/roadmap-5.svg)
+//
+// **In this notebook you will**
+//
+// - see where the teaching classes spend their time and memory: the $T \times T$ matrix of attention scores;
+// - derive the *online softmax* on a worked example: one row of attention computed in two tiles gives exactly the same context vector, without ever holding the whole row;
+// - run the library's fused kernel (`AttentionNotebooks.Efficient`), which uses that idea — FlashAttention's — with SIMD and threads, and check it agrees with the teaching `MultiHeadAttention`;
+// - measure the ladder of implementations, from plain loops to the fused kernel, and how their memory grows with the sequence length.
+//
+// You are at **station 5**, beyond the road: the mechanism is complete; this notebook is about computing it fast.
+
+// ## Where the time and the memory go
+//
+// `MultiHeadAttention.Forward` follows the equation literally. For every sequence and every head it builds the score matrix $Q_h K_h^\top$ of $T \times T$ floats, masks it, runs a softmax over each row, and multiplies by $V_h$. Two problems appear as $T$ grows:
+//
+// - **memory**: $T^2$ floats per head. At GPT-2's context of 1,024 tokens that is 4 MiB per head, 48 MiB for 12 heads of one sequence; at 16,384 tokens, 1 GiB per head;
+// - **time**: the scores are written to memory, read back by the softmax, written again and read again by the product with $V$. The arithmetic is cheap compared with moving $T^2$ numbers in and out of the caches.
+//
+// The fix is to never store a row of scores at all: process the keys in *tiles*, and keep, for each query, only a running summary that is enough to finish the softmax at the end.
+
+// ## The online softmax, on one row
+//
+// Take the query *journey* in a `SelfAttention` module like the one of notebook 2. We build it with seed 232 rather than 789, because then *journey*'s largest score is against a key in the second half of the sentence — which makes the interesting step below actually happen. Its scaled scores against the six keys, and its context vector computed the usual way:
+
+Show.Cell(5);
+var inputs = SampleData.Inputs();
+var sa = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(232));
+var queries = sa.WQuery.Forward(inputs);                          // (6, 2)
+var keys = sa.WKey.Forward(inputs);                               // (6, 2)
+var values = sa.WValue.Forward(inputs);                           // (6, 2)
+var s = keys * queries.Row(1) / MathF.Sqrt(2);                    // (6) scaled scores of "journey"
+var direct = values.TransposeThisAndMultiply(Softmax.Stable(s));  // (2) softmax(s) · V
+Console.WriteLine($"scores:  {string.Join("  ", s.Select(v => v.ToString("0.0000")))}");
+Console.WriteLine($"context: {direct[0]:0.0000}, {direct[1]:0.0000}");
+
+// Now pretend we may only look at three keys at a time. After a tile we keep three things: the largest score so far $m$, the sum of exponentials so far $\ell = \sum_j e^{s_j - m}$, and the unnormalised weighted sum of values $a = \sum_j e^{s_j - m} v_j$. When the next tile raises the maximum from $m$ to $m'$, everything accumulated so far was exponentiated relative to the old maximum; multiplying by $e^{m - m'}$ rescales it to the new one:
+//
+// $$m' = \max(m, \max_{j \in \text{tile}} s_j), \qquad \ell' = \ell\, e^{m - m'} + \sum_{j \in \text{tile}} e^{s_j - m'}, \qquad a' = a\, e^{m - m'} + \sum_{j \in \text{tile}} e^{s_j - m'}\, v_j$$
+//
+// At the end the context vector is $a / \ell$. This is exact, not an approximation: it is the stable softmax, with the division postponed.
+
+Show.Cell(7);
+float m = float.NegativeInfinity, l = 0f;
+var a = Vector<float>.Build.Dense(2);                             // running Σ e^(s_j − m) v_j
+foreach (int first in new[] { 0, 3 })                             // two tiles of three keys
+{
+    float mNew = Math.Max(m, s.SubVector(first, 3).Maximum());
+    float rescale = MathF.Exp(m - mNew);                          // e^(m − m'); 0 for the first tile
+    l *= rescale;
+    a *= rescale;
+    for (int j = first; j < first + 3; j++)
+    {
+        float e = MathF.Exp(s[j] - mNew);
+        l += e;
+        a += e * values.Row(j);
+    }
+    m = mNew;
+    Console.WriteLine($"after keys {first + 1}-{first + 3}: m = {m:0.0000}, l = {l:0.0000}, a = [{a[0]:0.0000}, {a[1]:0.0000}]");
+}
+string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
+var online = a / l;
+Console.WriteLine($"online: {online[0]:0.0000}, {online[1]:0.0000}   largest difference from the direct way: {Below((online - direct).AbsoluteMaximum())}");
+
+// The second tile raised the maximum (the score against *one*), so the first tile's sum and weighted sum were rescaled by $e^{m - m'}$ before the second tile's terms were added. Same context vector, and at no point did we hold more than one tile of scores. A kernel built on this never allocates the $T \times T$ matrix: its memory is the queries, keys, values and output ($O(T \cdot d)$), plus a small scratch buffer per thread.
+//
+// ## The fused kernel
+//
+// `AttentionNotebooks.Efficient.FlashAttention` applies the online softmax to *blocks* of queries against *tiles* of keys, so that one tile of keys loaded into the cache serves many queries; its inner loops are SIMD (AVX-512 or AVX2, with a scalar fallback) and it runs (batch × heads × query tiles) on all cores. `FusedMultiHeadAttention` puts it between a fused query/key/value projection (one $3 d_{out} \times d_{in}$ matrix multiply) and the output projection, and accepts the weights of a teaching `MultiHeadAttention`. It is for inference: it has no dropout.
+//
+// First, the promise that matters most in this course: it computes the same numbers. A GPT-2-sized module on two random sequences of 256 tokens:
+
+Show.Cell(9);
+var generator = new TorchGenerator(5);
+var teaching = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12, generator: generator);
+var fused = FusedMultiHeadAttention.FromTeaching(teaching);
+var batch = generator.Rand(2, 256, 768);                            // 2 × (256, 768)
+var expected = teaching.Forward(batch).Context;
+var actual = fused.Forward(batch);
+float largest = Enumerable.Range(0, 2).Max(b => (expected[b] - actual[b]).Enumerate().Max(Math.Abs));
+Console.WriteLine($"largest difference from the teaching MultiHeadAttention: {(largest <= 1e-5f ? "≤ 1e-5" : largest.ToString("G3"))}");
+
+// (The test suite checks the kernel against the teaching classes, against a double-precision reference and against libtorch's `scaled_dot_product_attention`, for token counts from 1 up, head sizes 1, 3, 64 and 80, causal or not, with and without SIMD.)
+//
+// ## The ladder, measured
+//
+// Now the attention core alone — scores, mask, softmax, times $V$ — for one sequence of 512 tokens and 12 heads of 64, the shape of GPT-2 small, in four implementations:
+//
+// 1. **naive loops**: three nested loops per head over a $T \times T$ array;
+// 2. **MathNet**: the teaching classes' way, `Q_h * K_hᵀ`, `CausalMask.MaskedFill`, `Softmax.Stable`, `* V_h`;
+// 3. **fused, 1 thread** and 4. **fused, all cores**: `FlashAttention.Forward`.
+//
+// The inputs are laid out as PyTorch's `scaled_dot_product_attention` expects them: (batch, heads, tokens, `head_dim`), contiguous.
+
+Show.Cell(11);
+const int T = 512, H = 12, D = 64;
+var rng = new TorchGenerator(11);
+float[] q = rng.Rand(1, H * T * D).Row(0).ToArray(), k = rng.Rand(1, H * T * D).Row(0).ToArray(), v = rng.Rand(1, H * T * D).Row(0).ToArray();
+float scale = 1f / MathF.Sqrt(D);
+
+void NaiveLoops(float[] output)
+{
+    var p = new float[T, T];                                        // one T × T score matrix, reused per head
+    for (int h = 0; h < H; h++)
+    {
+        int off = h * T * D;
+        for (int i = 0; i < T; i++)
+        {
+            float max = float.NegativeInfinity;
+            for (int j = 0; j <= i; j++)                            // causal: keys 0 … i
+            {
+                float dot = 0f;
+                for (int c = 0; c < D; c++) dot += q[off + i * D + c] * k[off + j * D + c];
+                p[i, j] = dot * scale;
+                max = Math.Max(max, p[i, j]);
+            }
+            float sum = 0f;
+            for (int j = 0; j <= i; j++) sum += p[i, j] = MathF.Exp(p[i, j] - max);
+            for (int c = 0; c < D; c++)
+            {
+                float acc = 0f;
+                for (int j = 0; j <= i; j++) acc += p[i, j] * v[off + j * D + c];
+                output[off + i * D + c] = acc / sum;
+            }
+        }
+    }
+}
+
+void MathNetPath(float[] output)
+{
+    var mask = CausalMask.Create(T);
+    for (int h = 0; h < H; h++)
+    {
+        int off = h * T * D;
+        var qh = Matrix<float>.Build.Dense(T, D, (i, c) => q[off + i * D + c]);
+        var kh = Matrix<float>.Build.Dense(T, D, (i, c) => k[off + i * D + c]);
+        var vh = Matrix<float>.Build.Dense(T, D, (i, c) => v[off + i * D + c]);
+        var weights = Softmax.Stable(CausalMask.MaskedFill(qh * kh.Transpose(), mask) * scale);   // (T, T)
+        var z = weights * vh;                                                                       // (T, D)
+        for (int i = 0; i < T; i++) for (int c = 0; c < D; c++) output[off + i * D + c] = z[i, c];
+    }
+}
+
+void Fused(float[] output, int threads) =>
+    FlashAttention.Forward(q, k, v, output, batch: 1, heads: H, tokens: T, headDim: D, causal: true,
+                           new FlashAttentionOptions { MaxDegreeOfParallelism = threads });
+
+Show.Cell(12);
+var outputs = Enumerable.Range(0, 4).Select(_ => new float[H * T * D]).ToArray();
+NaiveLoops(outputs[0]);
+MathNetPath(outputs[1]);
+Fused(outputs[2], 1);
+Fused(outputs[3], Environment.ProcessorCount);
+for (int i = 1; i < 4; i++)
+    Console.WriteLine($"implementation {i + 1} agrees with the naive loops within 1e-5: {outputs[0].Zip(outputs[i]).All(p => Math.Abs(p.First - p.Second) <= 1e-5f)}");
+
+// All four compute the same thing. How long does each take? The next cell times them (median of a few runs; its output depends on the machine, so the notebook tests skip it) and divides each time by that of the fastest run, the fused kernel on all cores. Claims about speed belong to a proper benchmark, run on a quiet machine with warm-up and statistics: see the table after the chart.
+
+Show.Cell(14);
+// check: skip-output (timings depend on the machine)
+double MedianMs(Action run, int repeats)                            // every path already ran once above (warm)
+{
+    var times = new List<double>();
+    for (int r = 0; r < repeats; r++)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        run();
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    return times.Order().ElementAt(repeats / 2);
+}
+Console.WriteLine($"vector path: {FlashAttention.ResolvedPath()}, {Environment.ProcessorCount} cores");
+string[] names = ["naive loops", "MathNet", "fused, 1 thread", $"fused, {Environment.ProcessorCount} threads"];
+double[] ms =
+[
+    MedianMs(() => NaiveLoops(outputs[0]), 1),
+    MedianMs(() => MathNetPath(outputs[1]), 3),
+    MedianMs(() => Fused(outputs[2], 1), 9),
+    MedianMs(() => Fused(outputs[3], Environment.ProcessorCount), 9),
+];
+double flops = 2.0 * H * T * T * D;                                 // causal: half of 4·h·T²·d
+Console.WriteLine($"{"",-20} {"median",12}   {"speed",14}   {$"time ÷ fused, {Environment.ProcessorCount} threads",26}");
+for (int i = 0; i < 4; i++)
+    Console.WriteLine($"{names[i],-20} {ms[i],9:0.0} ms   {flops / ms[i] / 1e6,6:0.0} GFLOP/s   {ms[i] / ms[3],25:0.0}x");
+
+Show.Cell(15);
+// check: skip-output (timings depend on the machine)
+show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", highlight: 3,
+         yTitle: "ms (log scale)", logScale: true, highlightLabel: $"fused, {Environment.ProcessorCount} threads: the baseline of the ratios above"));
+
+// ## The benchmark
+//
+// The numbers above come from one run of a notebook cell. The course's performance claims come from the BenchmarkDotNet ladder in `benchmarks/` ([benchmarks/README.md](../benchmarks/README.md)), which runs the implementations side by side in one process, with warm-up and repeated measurements, against libtorch 2.10's `scaled_dot_product_attention` (SDPA) through TorchSharp. Causal attention, measured on a 2-core AMD EPYC (Zen 5, AVX-512) on 2026-11-27; time ÷ SDPA below 1 means faster than libtorch:
+//
+// | shape (batch × tokens, heads × `head_dim`) | fused, 2 threads | libtorch SDPA, 2 threads | fused ÷ SDPA |
+// |---|---|---|---|
+// | GPT-2 small, full context (8 × 1024, 12 × 64) | 52 ms (246 GFLOP/s) | 145 ms (89 GFLOP/s) | 0.36 |
+// | long sequence (1 × 4096, 12 × 64) | 95 ms (271 GFLOP/s) | 226 ms (114 GFLOP/s) | 0.42 |
+// | small (1 × 64, 4 × 16) | 8.9 µs | 100 µs | 0.09 |
+//
+// At GPT-2 small, the teaching classes' matrix path (MathNet) takes 9.6 s for the same attention — about 180 times the fused kernel — and plain loops 17.7 s on one thread. The whole fused module (projections included) runs at 0.34× the time of libtorch's linear + SDPA + linear.
+
+// ## Memory: $T^2$ against $T \cdot d$
+//
+// The matrix path needs a $T \times T$ score matrix per head — in the teaching classes several, since masking and softmax each return a new matrix. The fused kernel needs the inputs and the output, $O(T \cdot d)$, and a scratch buffer of a few tens of kilobytes per thread, whatever $T$ is. The memory each path allocates for one head, measured with the .NET garbage collector's allocation counter:
+
+Show.Cell(18);
+// check: skip-output (allocation counts include runtime bookkeeping that varies slightly between runs)
+int[] lengths = [256, 512, 1024, 2048];
+var matrixMiB = new List<double>();
+var fusedMiB = new List<double>();
+foreach (int n in lengths)
+{
+    var gen = new TorchGenerator(3);
+    var qn = gen.Rand(n, D); var kn = gen.Rand(n, D); var vn = gen.Rand(n, D);
+    long before = GC.GetTotalAllocatedBytes(precise: true);
+    var zn = Softmax.Stable(CausalMask.MaskedFill(qn * kn.Transpose(), CausalMask.Create(n)) * scale) * vn;
+    matrixMiB.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0);
+
+    float[] qf = qn.ToRowMajorArray(), kf = kn.ToRowMajorArray(), vf = vn.ToRowMajorArray(), of = new float[n * D];
+    FlashAttention.Forward(qf, kf, vf, of, 1, 1, n, D, causal: true);     // warm: per-thread scratch is created once
+    before = GC.GetTotalAllocatedBytes(precise: true);
+    FlashAttention.Forward(qf, kf, vf, of, 1, 1, n, D, causal: true);
+    fusedMiB.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0);
+    Console.WriteLine($"T = {n,5}: matrix path {matrixMiB[^1],9:0.00} MiB   fused kernel {fusedMiB[^1],6:0.00} MiB   (one T x T float matrix: {n * (double)n * 4 / 1048576,7:0.00} MiB)");
+}
+
+Show.Cell(19);
+// check: skip-output (drawn from the measurements above)
+double[] buffersMiB = lengths.Select(n => 4.0 * n * D * 4 / 1048576).ToArray();   // Q, K, V and output: 4·T·d floats
+show(19, Plot.Line(
+    [Series.Of("matrix path: allocated per call (measured)", lengths, matrixMiB),
+     Series.Of("fused kernel: Q, K, V and output buffers (computed)", lengths, buffersMiB)],
+    "Memory for one head of 64 features: measured vs computed", "tokens (T)", "MiB", logX: true, logY: true));
+
+// The matrix path grows with $T^2$: about six times one $T \times T$ matrix, because the mask itself, the product $Q K^\top$, the masked copy, the scaled copy and the softmax's result are each a new $T \times T$ matrix, and MathNet's product with $V$ copies its $T \times T$ operand once more (solution 3 counts them step by step); the fused kernel allocates nothing per call once warm; all it needs are the caller's inputs and output, which grow only linearly with $T$ (the chart's second line). The benchmark's memory check goes to 16,384 tokens, where one score matrix is 1 GiB per head.
+
+// ## Summary
+//
+// - The literal implementation stores a $T \times T$ score matrix per head: memory and time grow with $T^2$, and most of the time goes into moving that matrix through the caches.
+// - The **online softmax** keeps a running maximum, a running sum and a running weighted sum of values per query, rescaled by $e^{m - m'}$ when the maximum grows; it gives exactly the same result without storing a row of scores.
+// - FlashAttention computes attention in tiles with that trick; the library's `FlashAttention` does so with SIMD and threads and matches the teaching classes (and libtorch) within $10^{-5}$.
+// - Always check a fast implementation against the slow, obvious one — as every notebook of this course did.
+
+// ## Further reading
+//
+// - Maxim Milakov and Natalia Gimelshein, [Online normalizer calculation for softmax](https://arxiv.org/abs/1805.02867), 2018 — the running maximum and sum of the online softmax.
+// - Markus N. Rabe and Charles Staats, [Self-attention Does Not Need O(n²) Memory](https://arxiv.org/abs/2112.05682), 2021 — attention in chunks with the same trick.
+// - Tri Dao, Daniel Y. Fu, Stefano Ermon, Atri Rudra and Christopher Ré, [FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness](https://arxiv.org/abs/2205.14135), NeurIPS 2022.
+// - Tri Dao, [FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning](https://arxiv.org/abs/2307.08691), 2023 — the loop order (queries outside, keys inside) that our kernel uses.
+//
+// From a dot product between two word vectors to attention as fast as the libraries compute it. Every weight so far came from a seeded generator. **Next:** [6 · Attention that learns](06-attention-that-learns.ipynb) — the backward pass of attention by hand, and small models whose heads learn where to look.
+
+// ## Exercises
+//
+// 1. **Tile size.** Redo the online-softmax example with tiles of 2 keys, and with tiles of 1 key (one key at a time). Does the result change? Print $m$ after each tile.
+// 2. **Non-causal.** Time `FlashAttention.Forward` with `causal: false` for the same shape. How much slower is it than causal, and why is about 2× expected?
+// 3. **Where the matrix path's memory goes.** For $T = 1024$ and one head, count how many $T \times T$ matrices the MathNet path allocates (`qh * kh.Transpose()`, `MaskedFill`, `* scale`, `Softmax.Stable`) and compare with the measured MiB.
+//
+// Solutions: [solutions/05-efficient-attention-solutions.ipynb](solutions/05-efficient-attention-solutions.ipynb).
+
+// 4. **Tiled attention for every query.** The online softmax above handled one query. Write it for all six queries of `sa` (seed 232): for each query keep its own $m$, $\ell$ and running weighted sum of values, and go over the keys in tiles of a size you choose, so that no $6 \times 6$ matrix is ever formed. Check your $6 \times 2$ context vectors against `sa.Forward(inputs)` for several tile sizes. (This is the loop structure of FlashAttention, without the blocking over queries and the SIMD.) The solution is in the same solutions notebook.
