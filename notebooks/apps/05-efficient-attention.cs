@@ -26,7 +26,8 @@ Show.Cell(1);
 // - see where the teaching classes spend their time and memory: the $T \times T$ matrix of attention scores;
 // - derive the *online softmax* on a worked example: one row of attention computed in two tiles gives exactly the same context vector, without ever holding the whole row;
 // - run the library's fused kernel (`AttentionNotebooks.Efficient`), which uses that idea — FlashAttention's — with SIMD and threads, and check it agrees with the teaching `MultiHeadAttention`;
-// - measure the ladder of implementations, from plain loops to the fused kernel, and how their memory grows with the sequence length.
+// - measure the ladder of implementations, from plain loops to the fused kernel, and how their memory grows with the sequence length;
+// - see how the fused kernel trains: its backward pass recomputes the attention weights tile by tile from one saved number per query, the log-sum-exp.
 //
 // You are at **station 5**, beyond the road: the mechanism is complete; this notebook is about computing it fast.
 
@@ -255,11 +256,85 @@ show(19, Plot.Line(
 
 // The matrix path grows with $T^2$: about six times one $T \times T$ matrix, because the mask itself, the product $Q K^\top$, the masked copy, the scaled copy and the softmax's result are each a new $T \times T$ matrix, and MathNet's product with $V$ copies its $T \times T$ operand once more (solution 3 counts them step by step); the fused kernel allocates nothing per call once warm; all it needs are the caller's inputs and output, which grow only linearly with $T$ (the chart's second line). The benchmark's memory check goes to 16,384 tokens, where one score matrix is 1 GiB per head.
 
+// ## The backward pass, tile by tile
+//
+// Training needs the gradients of a loss with respect to $Q$, $K$ and $V$ ([notebook 6](06-attention-that-learns.ipynb) derives them by hand, one matrix at a time). Written with $S = Q K^\top / \sqrt{d}$ (the scaled attention scores, masked), $P = \mathrm{softmax}(S)$ (the attention weights), $O = P V$ (the context vectors) and $dO$ the gradient arriving from above:
+//
+// $$dV = P^\top dO, \qquad dP = dO\, V^\top, \qquad dS_{ij} = P_{ij}\,\bigl(dP_{ij} - D_i\bigr), \qquad dQ = dS\,K / \sqrt{d}, \qquad dK = dS^\top Q / \sqrt{d}.$$
+//
+// Every line needs $P$, a $T \times T$ matrix per head — exactly what the fused forward never stored. FlashAttention's answer (Dao et al. 2022; the loop order of FlashAttention-2, Dao 2023) is to **recompute** $P$ tile by tile during the backward pass, from one number per query row that the forward saves: its *log-sum-exp*
+//
+// $$L_i = \log \sum_{j} e^{S_{ij}}, \qquad\text{so that}\qquad P_{ij} = e^{S_{ij} - L_i}.$$
+//
+// ($L_i = m_i + \log \ell_i$ in the online softmax's terms: the running maximum and sum we kept anyway.) The softmax's backward also needs, per row, $D_i = \sum_j P_{ij}\, dP_{ij}$; since $dP_{ij} = \sum_c dO_{ic} V_{jc}$ and $\sum_j P_{ij} V_{jc} = O_{ic}$, it is simply $D_i = \sum_c dO_{ic}\, O_{ic}$ — a dot product of two rows we already have, no row of $P$ needed.
+//
+// So the fused kernel's memory for training is the inputs, $O$ and $L$: $T$ floats per head instead of $T^2$. On our six tokens with the causal mask: the forward saves $L$, and we recompute one tile of the attention weights — queries *with, one, step* against keys *Your, journey, starts* — from it alone.
+
+Show.Cell(22);
+float[] q6 = queries.ToRowMajorArray(), k6 = keys.ToRowMajorArray(), v6 = values.ToRowMajorArray();   // (6, 2) each, seed 232
+var o6 = new float[6 * 2];                                                                          // (6, 2) context vectors
+var lse = new float[6];                                                                             // (6) L_i, one per query
+FlashAttention.Forward(q6, k6, v6, o6, lse, batch: 1, heads: 1, tokens: 6, headDim: 2, causal: true);
+Console.WriteLine($"log-sum-exp L: {string.Join("  ", lse.Select(x => x.ToString("0.0000")))}");
+
+var weights6 = Softmax.Stable(CausalMask.FillAboveDiagonal(queries * keys.Transpose()) / MathF.Sqrt(2));   // (6, 6) the teaching way
+var tile = Matrix<float>.Build.Dense(3, 3, (r, c) =>
+{
+    int i = 3 + r, j = c;                                           // queries 3…5, keys 0…2: a tile below the diagonal
+    float score = queries.Row(i).DotProduct(keys.Row(j)) / MathF.Sqrt(2);   // S_ij
+    return MathF.Exp(score - lse[i]);                               // P_ij = e^(S_ij − L_i)
+});                                                                 // (3, 3)
+Console.WriteLine($"recomputed from L alone, equal to the teaching weights within 1e-6: {(tile - weights6.SubMatrix(3, 3, 0, 3)).Enumerate().All(d => Math.Abs(d) <= 1e-6f)}");
+show(22, tile.WithLabels(SampleData.Tokens.Skip(3).ToArray(), SampleData.Tokens.Take(3).ToArray()));
+
+// A tile on the diagonal is recomputed the same way, with the keys after the query set to zero; tiles wholly above it are skipped. `FlashAttention.Backward` takes $Q$, $K$, $V$, $O$, $dO$ and $L$ and writes $dQ$, $dK$, $dV$ without ever holding a $T \times T$ matrix. Below, $dO$ is a made-up gradient (from a seeded generator); notebook 6's backward, built on the full weight matrix, must give the same three gradients:
+
+Show.Cell(24);
+var dO6 = new TorchGenerator(7).Rand(6, 2);                         // (6, 2) stand-in for the loss's gradient
+float[] dq6 = new float[6 * 2], dk6 = new float[6 * 2], dv6 = new float[6 * 2];
+FlashAttention.Backward(q6, k6, v6, o6, dO6.ToRowMajorArray(), lse, dq6, dk6, dv6, batch: 1, heads: 1, tokens: 6, headDim: 2, causal: true);
+var byHand = AttentionNotebooks.Training.AttentionBackward.ScaledDotProduct(queries, keys, values, weights6, dO6, causal: true);
+
+var rowDots = Enumerable.Range(0, 6).Select(i => dO6[i, 0] * o6[2 * i] + dO6[i, 1] * o6[2 * i + 1]);   // D_i = Σ_c dO_ic·O_ic
+var weighted = (weights6.PointwiseMultiply(dO6 * values.Transpose())).RowSums();                        // Σ_j P_ij·dP_ij
+Console.WriteLine($"D from two rows equals Σ_j P_ij dP_ij within 1e-6: {rowDots.Zip(weighted).All(p => Math.Abs(p.First - p.Second) <= 1e-6f)}");
+bool Agree(float[] fused, Matrix<float> reference) => fused.Zip(reference.ToRowMajorArray()).All(p => Math.Abs(p.First - p.Second) <= 1e-5f);
+Console.WriteLine($"dQ, dK, dV of the fused backward equal notebook 6's within 1e-5: {Agree(dq6, byHand.Queries)}, {Agree(dk6, byHand.Keys)}, {Agree(dv6, byHand.Values)}");
+show(24, Matrix<float>.Build.DenseOfRowMajor(6, 2, dv6).WithTokens(SampleData.Tokens));
+
+// The test suite checks `FlashAttention.Backward` against a double-precision definition and against libtorch's autograd (`scaled_dot_product_attention(…).backward()`) on every vector path, for token counts 1 to 200 and head sizes 1 to 80. Its speed is another matter: today it processes one query row at a time, vectorised only along the head dimension, so it takes many times as long as the tiled forward (the next cell shows how many on this machine); a tiled, register-blocked backward like the forward is still to be written.
+//
+// ### Every vector path of this machine
+//
+// The kernels exist in one generic form, instantiated for each vector width the processor can run: 512 bits (AVX-512), 256 (AVX2), 128 (NEON on Apple Silicon and Linux ARM, SSE on x86) and plain scalar code. `FlashAttentionOptions.Simd` forces one, so we can time them side by side on GPT-2's attention shape from the ladder above, forward alone and forward + backward, on one thread (the output depends on the machine: the notebook tests skip it; the benchmark in `benchmarks/` compares each path with libtorch's matching one):
+
+Show.Cell(26);
+// check: skip-output (timings depend on the machine)
+var dOut = new TorchGenerator(12).Rand(1, H * T * D).Row(0).ToArray();     // (1, 12, 512, 64) stand-in gradient
+float[] outBuffer = new float[H * T * D], lseBuffer = new float[H * T], dqB = new float[H * T * D], dkB = new float[H * T * D], dvB = new float[H * T * D];
+var paths = new[] { SimdPath.Vector512, SimdPath.Vector256, SimdPath.Vector128, SimdPath.Scalar }.Where(p => FlashAttention.ResolvedPath(p) == p).ToArray();
+Console.WriteLine($"{Environment.ProcessorCount} cores; paths this processor runs: {string.Join(", ", paths)}");
+Console.WriteLine($"{"path",-10} {"forward",12} {"forward + backward",20}   (causal, 1 x 512 tokens x 12 heads x 64, 1 thread)");
+foreach (var path in paths)
+{
+    var options = new FlashAttentionOptions { MaxDegreeOfParallelism = 1, Simd = path };
+    void Forward() => FlashAttention.Forward(q, k, v, outBuffer, lseBuffer, batch: 1, heads: H, tokens: T, headDim: D, causal: true, options);
+    void Both()
+    {
+        Forward();
+        FlashAttention.Backward(q, k, v, outBuffer, dOut, lseBuffer, dqB, dkB, dvB, batch: 1, heads: H, tokens: T, headDim: D, causal: true, options);
+    }
+    Both();                                                                 // warm up
+    int repeats = path == SimdPath.Scalar ? 3 : 7;
+    Console.WriteLine($"{path,-10} {MedianMs(Forward, repeats),9:0.0} ms {MedianMs(Both, repeats),17:0.0} ms");
+}
+
 // ## Summary
 //
 // - The literal implementation stores a $T \times T$ score matrix per head: memory and time grow with $T^2$, and most of the time goes into moving that matrix through the caches.
 // - The **online softmax** keeps a running maximum, a running sum and a running weighted sum of values per query, rescaled by $e^{m - m'}$ when the maximum grows; it gives exactly the same result without storing a row of scores.
 // - FlashAttention computes attention in tiles with that trick; the library's `FlashAttention` does so with SIMD and threads and matches the teaching classes (and libtorch) within $10^{-5}$.
+// - The **backward pass** needs the attention weights again: the forward saves one log-sum-exp $L_i$ per query row, and the backward recomputes $P_{ij} = e^{S_{ij} - L_i}$ tile by tile, with $D_i = \sum_c dO_{ic} O_{ic}$ standing in for the softmax's row sums — $T$ floats per head instead of $T^2$, and the same gradients as the matrix way.
 // - Always check a fast implementation against the slow, obvious one — as every notebook of this course did.
 
 // ## Further reading
@@ -267,7 +342,7 @@ show(19, Plot.Line(
 // - Maxim Milakov and Natalia Gimelshein, [Online normalizer calculation for softmax](https://arxiv.org/abs/1805.02867), 2018 — the running maximum and sum of the online softmax.
 // - Markus N. Rabe and Charles Staats, [Self-attention Does Not Need O(n²) Memory](https://arxiv.org/abs/2112.05682), 2021 — attention in chunks with the same trick.
 // - Tri Dao, Daniel Y. Fu, Stefano Ermon, Atri Rudra and Christopher Ré, [FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness](https://arxiv.org/abs/2205.14135), NeurIPS 2022.
-// - Tri Dao, [FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning](https://arxiv.org/abs/2307.08691), 2023 — the loop order (queries outside, keys inside) that our kernel uses.
+// - Tri Dao, [FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning](https://arxiv.org/abs/2307.08691), 2023 — the loop order (queries outside, keys inside) that our kernel uses, and its backward pass (Algorithm 2): recomputation from the log-sum-exp and $D_i = \mathrm{rowsum}(dO \circ O)$.
 //
 // From a dot product between two word vectors to attention as fast as the libraries compute it. Every weight so far came from a seeded generator. **Next:** [6 · Attention that learns](06-attention-that-learns.ipynb) — the backward pass of attention by hand, and small models whose heads learn where to look.
 
