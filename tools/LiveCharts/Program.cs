@@ -33,11 +33,17 @@ var figures = new (string Name, Figure Figure)[]
     ("line", Plot.Line([0.0, 1, 2, 3], [1.0, 0.5, 0.25, 0.125], "Halving", "step", "value")),
 };
 
-string Page(bool withPlotly)
+// live: plotly.js comes with the first chart, as in a notebook; late: it arrives after every chart (the charts wait for
+// its ready event); no-plotly: never; broken: a window.Plotly whose newPlot throws.
+string Page(string mode)
 {
     var html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>live charts</title></head><body style=\"background: #ffffff; margin: 0;\">\n");
+    if (mode == "broken")
+        html.Append("<script>window.Plotly = { newPlot: function () { throw new Error('plotly.js is broken'); } };</script>\n");
     for (int k = 0; k < figures.Length; k++)
-        html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: withPlotly && k == 0)).Append('\n');
+        html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: mode == "live" && k == 0)).Append('\n');
+    if (mode == "late")
+        html.Append(LiveHtml.PlotlyLoader()).Append('\n');
     html.Append("""
         <script type="text/javascript">
         window.addEventListener('load', function () { setTimeout(function () {
@@ -94,11 +100,11 @@ string RunChromium(params string[] arguments)
     return stdout.Result;
 }
 
-foreach (bool withPlotly in new[] { true, false })
+foreach (string name in new[] { "live", "late", "no-plotly", "broken" })
 {
-    string name = withPlotly ? "live" : "no-plotly";
+    bool withPlotly = name is "live" or "late";
     string path = Path.Combine(outDir, name + ".html");
-    File.WriteAllText(path, Page(withPlotly), new UTF8Encoding(false));
+    File.WriteAllText(path, Page(name), new UTF8Encoding(false));
     string dom = RunChromium("--dump-dom", new Uri(path).AbsoluteUri);
     int start = dom.IndexOf("<pre id=\"an-results\">", StringComparison.Ordinal);
     Check(start >= 0, $"{name}: the page's check script wrote its results");
