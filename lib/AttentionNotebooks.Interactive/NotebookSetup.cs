@@ -27,7 +27,8 @@ namespace AttentionNotebooks.Interactive;
 /// with the interactive Plotly chart, drawn by the plotly.js embedded in this assembly (sent with the first chart after
 /// <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
-/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (loads plotly.js from its CDN), with an element id
+/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else loads plotly.js from its CDN;
+/// in a live session the first chart after setup carries the embedded plotly.js, so no CDN is needed), with an element id
 /// derived from the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
 /// </list>
 /// </remarks>
@@ -39,6 +40,7 @@ public static class NotebookSetup
 
     private static readonly Lock Gate = new();
     private static CourseFormatter[]? s_formatters;
+    private static bool s_liveCharts;
     private static bool s_plotlySent;
 
     /// <summary>
@@ -58,6 +60,7 @@ public static class NotebookSetup
     {
         lock (Gate)
         {
+            s_liveCharts = liveCharts;
             s_plotlySent = false;
             s_formatters ??= CreateFormatters();
             var registered = Formatter.RegisteredFormatters(includeDefaults: false).ToHashSet();
@@ -83,16 +86,31 @@ public static class NotebookSetup
     private static bool UnderNotebookRunner() =>
         AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
 
-    /// <summary>The live HTML of a figure; the first one after <see cref="Initialize(bool)"/> carries plotly.js.</summary>
-    private static string FigureHtml(Figure figure)
+    /// <summary>The live HTML of a figure; the first chart after <see cref="Initialize(bool)"/> carries plotly.js.</summary>
+    private static string FigureHtml(Figure figure) => LiveHtml.Render(figure, includePlotly: TakePlotly());
+
+    /// <summary>
+    /// A Plotly chart's HTML; in a live session the first chart after <see cref="Initialize(bool)"/> carries the
+    /// embedded plotly.js, so the chart needs no CDN (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists).
+    /// </summary>
+    private static string PlotlyChartHtml(PlotlyChart chart)
     {
-        bool includePlotly;
+        string html = PlotlyHtml.Render(chart, StableId(chart));
+        bool live;
+        lock (Gate)
+            live = s_liveCharts;
+        return live && TakePlotly() ? LiveHtml.PlotlyLoader() + "\n" + html : html;
+    }
+
+    /// <summary>True once after <see cref="Initialize(bool)"/>: whether this output is the one to carry plotly.js.</summary>
+    private static bool TakePlotly()
+    {
         lock (Gate)
         {
-            includePlotly = !s_plotlySent;
+            bool take = !s_plotlySent;
             s_plotlySent = true;
+            return take;
         }
-        return LiveHtml.Render(figure, includePlotly);
     }
 
     private static CourseFormatter[] CreateFormatters() =>
@@ -114,7 +132,7 @@ public static class NotebookSetup
         new(typeof(Figure), Svg, o => ((Figure)o).ToSvg()),
         new(typeof(Figure), Plain, o => o.ToString()!),
         new(typeof(Figure), Html, o => FigureHtml((Figure)o)),
-        new(typeof(PlotlyChart), Html, o => PlotlyHtml.Render((PlotlyChart)o, StableId((PlotlyChart)o))),
+        new(typeof(PlotlyChart), Html, o => PlotlyChartHtml((PlotlyChart)o)),
         new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),
     ];
 

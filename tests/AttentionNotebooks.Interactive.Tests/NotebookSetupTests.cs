@@ -130,6 +130,20 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
+    public async Task In_a_live_session_the_first_plotly_chart_carries_the_embedded_plotly_js_and_later_ones_do_not()
+    {
+        const string chart = "Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()";
+        var first = await Display(chart, liveCharts: true);
+        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        var second = await kernel.Run($"display({chart});");
+        Assert.DoesNotContain("plotly.js v", second.Single()[Html]);
+        Assert.Equal(first[Html][(LiveHtml.PlotlyLoader().Length + 1)..], second.Single()[Html]);
+
+        var headless = await Display(chart, liveCharts: false);
+        Assert.Equal(second.Single()[Html], headless[Html]);   // under the runner: the chart alone, as before
+    }
+
+    [Fact]
     public async Task Initializing_twice_or_after_a_reset_keeps_one_output_per_display()
     {
         var twice = await kernel.Run("""
