@@ -146,6 +146,8 @@ foreach (string name in new[] { "live", "late", "no-plotly", "broken" })
             Check(cells.Length == panels && cells.All(c => c == 36), $"{label}: {panels} heatmap panels of 36 cells, got [{string.Join(", ", cells)}]");
             Check(r.GetProperty("texts").EnumerateArray().All(t => t.GetInt32() == 36), $"{label}: 36 hover texts per panel");
         }
+        if (figures[k].Name == "bar")
+            Check(r.GetProperty("title").GetString() == "Attention weights of the query \"journey\"", $"{label}: the title reads Attention weights of the query \"journey\", got {r.GetProperty("title")}");
         if (figures[k].Name == "scatter3d")
             Check(types.Contains("scatter3d", StringComparison.Ordinal), $"{label}: a scatter3d trace");
     }
