@@ -10,7 +10,7 @@ namespace AttentionNotebooks.Interactive;
 
 /// <summary>What the first cell of every course notebook calls after loading the library.</summary>
 /// <remarks>
-/// <para>What each value displays as, after <see cref="Initialize"/> (a stored notebook output holds every MIME type listed):</para>
+/// <para>What each value displays as, after <see cref="Initialize()"/> (a stored notebook output holds every MIME type listed):</para>
 /// <list type="table">
 /// <listheader><term>Value</term><description>Outputs</description></listheader>
 /// <item><term><c>Matrix&lt;float&gt;</c>, <c>Vector&lt;float&gt;</c></term>
@@ -22,11 +22,13 @@ namespace AttentionNotebooks.Interactive;
 /// <description><c>text/plain</c> and <c>text/html</c>: each matrix under a heading with its shape.</description></item>
 /// <item><term><see cref="Figure"/> (<c>Plot.Heatmap(...)</c>)</term>
 /// <description><c>image/svg+xml</c>: the static SVG, which GitHub, VS Code and Jupyter all show; <c>text/plain</c>:
-/// its one-line description with a digest of the SVG. No <c>text/html</c>: viewers prefer HTML over SVG, and GitHub
-/// runs no scripts, so an interactive chart would show there as an empty box. For an interactive chart display
-/// <c>chart.ToPlotly()</c>.</description></item>
+/// its one-line description with a digest of the SVG. In a live session only (not under tools/NotebookRunner, which
+/// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, the SVG plus a script that replaces it
+/// with the interactive Plotly chart, drawn by the plotly.js embedded in this assembly (sent with the first chart after
+/// <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
-/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (loads plotly.js from its CDN), with an element id
+/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else loads plotly.js from its CDN;
+/// in a live session the first chart after setup carries the embedded plotly.js, so no CDN is needed), with an element id
 /// derived from the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
 /// </list>
 /// </remarks>
@@ -38,29 +40,76 @@ public static class NotebookSetup
 
     private static readonly Lock Gate = new();
     private static CourseFormatter[]? s_formatters;
+    private static bool s_liveCharts;
+    private static bool s_plotlySent;
 
     /// <summary>
     /// Registers the course's formatters and preferred MIME types with .NET Interactive (see the remarks for what each
-    /// type displays as). Safe to call more than once: it registers again only if the formatters were removed
-    /// (e.g. by <c>Formatter.ResetToDefault()</c>).
+    /// type displays as). Charts are live unless the kernel runs under tools/NotebookRunner (its NotebookRunner.Core
+    /// assembly is loaded, as notebooks/setup.csx detects), where the committed outputs stay SVG and text only.
+    /// Safe to call more than once: it registers again only if the formatters were removed (e.g. by <c>Formatter.ResetToDefault()</c>).
     /// </summary>
-    public static void Initialize()
+    public static void Initialize() => Initialize(liveCharts: !UnderNotebookRunner());
+
+    /// <summary>As <see cref="Initialize()"/>, with the chart mode chosen by the caller.</summary>
+    /// <param name="liveCharts">
+    /// True: a <see cref="Figure"/> also displays as <c>text/html</c> (<see cref="LiveHtml"/>; the next one carries the
+    /// embedded plotly.js). False: only <c>image/svg+xml</c> and <c>text/plain</c>, what committed notebooks store.
+    /// </param>
+    public static void Initialize(bool liveCharts)
     {
         lock (Gate)
         {
+            s_liveCharts = liveCharts;
+            s_plotlySent = false;
             s_formatters ??= CreateFormatters();
             var registered = Formatter.RegisteredFormatters(includeDefaults: false).ToHashSet();
-            if (s_formatters.All(registered.Contains))
-                return;
-            foreach (var formatter in s_formatters)
-                Formatter.Register(formatter);
-            foreach (var type in new[]
-                     {
-                         typeof(Matrix<float>), typeof(Vector<float>), typeof(LabelledMatrix), typeof(LabelledVector),
-                         typeof(AttentionResult), typeof(BatchAttentionResult), typeof(MultiHeadAttentionResult), typeof(PlotlyChart),
-                     })
-                Formatter.SetPreferredMimeTypesFor(type, Html, Plain);
-            Formatter.SetPreferredMimeTypesFor(typeof(Figure), Svg, Plain);
+            if (!s_formatters.All(registered.Contains))
+            {
+                foreach (var formatter in s_formatters)
+                    Formatter.Register(formatter);
+                foreach (var type in new[]
+                         {
+                             typeof(Matrix<float>), typeof(Vector<float>), typeof(LabelledMatrix), typeof(LabelledVector),
+                             typeof(AttentionResult), typeof(BatchAttentionResult), typeof(MultiHeadAttentionResult), typeof(PlotlyChart),
+                         })
+                    Formatter.SetPreferredMimeTypesFor(type, Html, Plain);
+            }
+            if (liveCharts)
+                Formatter.SetPreferredMimeTypesFor(typeof(Figure), Html, Svg, Plain);
+            else
+                Formatter.SetPreferredMimeTypesFor(typeof(Figure), Svg, Plain);
+        }
+    }
+
+    /// <summary>True if tools/NotebookRunner hosts this kernel (its NotebookRunner.Core assembly is loaded).</summary>
+    private static bool UnderNotebookRunner() =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
+
+    /// <summary>The live HTML of a figure; the first chart after <see cref="Initialize(bool)"/> carries plotly.js.</summary>
+    private static string FigureHtml(Figure figure) => LiveHtml.Render(figure, includePlotly: TakePlotly());
+
+    /// <summary>
+    /// A Plotly chart's HTML; in a live session the first chart after <see cref="Initialize(bool)"/> carries the
+    /// embedded plotly.js, so the chart needs no CDN (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists).
+    /// </summary>
+    private static string PlotlyChartHtml(PlotlyChart chart)
+    {
+        string html = PlotlyHtml.Render(chart, StableId(chart));
+        bool live;
+        lock (Gate)
+            live = s_liveCharts;
+        return live && TakePlotly() ? LiveHtml.PlotlyLoader() + "\n" + html : html;
+    }
+
+    /// <summary>True once after <see cref="Initialize(bool)"/>: whether this output is the one to carry plotly.js.</summary>
+    private static bool TakePlotly()
+    {
+        lock (Gate)
+        {
+            bool take = !s_plotlySent;
+            s_plotlySent = true;
+            return take;
         }
     }
 
@@ -82,7 +131,8 @@ public static class NotebookSetup
         new(typeof(MultiHeadAttentionResult), Html, o => MatrixHtml.Format((MultiHeadAttentionResult)o)),
         new(typeof(Figure), Svg, o => ((Figure)o).ToSvg()),
         new(typeof(Figure), Plain, o => o.ToString()!),
-        new(typeof(PlotlyChart), Html, o => PlotlyHtml.Render((PlotlyChart)o, StableId((PlotlyChart)o))),
+        new(typeof(Figure), Html, o => FigureHtml((Figure)o)),
+        new(typeof(PlotlyChart), Html, o => PlotlyChartHtml((PlotlyChart)o)),
         new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),
     ];
 

@@ -11,8 +11,10 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     private const string Html = "text/html";
     private const string Svg = "image/svg+xml";
 
-    private async Task<IReadOnlyDictionary<string, string>> Display(string expression) =>
-        (await kernel.Run($"AttentionNotebooks.Interactive.NotebookSetup.Initialize(); display({expression});")).Single();
+    private async Task<IReadOnlyDictionary<string, string>> Display(string expression, bool liveCharts = false) =>
+        (await kernel.Run($"AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: {(liveCharts ? "true" : "false")}); display({expression});")).Single();
+
+    private const string Heatmap = "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")";
 
     [Fact]
     public async Task A_displayed_matrix_produces_the_PyTorch_style_text_and_an_html_table()
@@ -59,9 +61,9 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
-    public async Task A_figure_is_stored_as_static_svg_with_a_one_line_description()
+    public async Task Under_the_notebook_runner_a_figure_is_stored_as_static_svg_with_a_one_line_description()
     {
-        var output = await Display("Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")");
+        var output = await Display(Heatmap, liveCharts: false);
         Assert.Equal([Svg, Plain], output.Keys.Order());
         var svg = XDocument.Parse(output[Svg]).Root!;
         Assert.Equal("svg", svg.Name.LocalName);
@@ -69,6 +71,47 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         var expected = Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, "Attention weights");
         Assert.Equal(expected.ToSvg(), output[Svg]);
         Assert.Equal(expected.ToString(), output[Plain]);
+    }
+
+    [Fact]
+    public async Task In_a_live_session_a_figure_adds_html_holding_its_svg_and_a_script_drawing_its_plotly_chart()
+    {
+        var output = await Display(Heatmap, liveCharts: true);
+        Assert.Equal([Svg, Html, Plain], output.Keys.Order());
+        var expected = Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, "Attention weights");
+        Assert.Equal(expected.ToSvg(), output[Svg]);
+        Assert.Equal(expected.ToString(), output[Plain]);
+        string html = output[Html];
+        Assert.Contains("<div class=\"an-live-svg\">" + expected.ToSvg() + "</div>", html);
+        Assert.Contains($"id=\"{expected.ToPlotly().Id}\"", html);
+        Assert.Contains($"Plotly.newPlot('{expected.ToPlotly().Id}'", html);
+        Assert.Contains("plotly.js v" + PlotlyScript.Version, html);   // the first chart after Initialize carries plotly.js
+
+        var second = await kernel.Run($"display({Heatmap});");
+        Assert.DoesNotContain("plotly.js v", second.Single()[Html]);   // once per kernel, not once per chart
+        Assert.Contains("<div class=\"an-live-svg\">", second.Single()[Html]);
+    }
+
+    [Fact]
+    public void The_setup_decides_live_charts_by_whether_the_notebook_runner_is_loaded()
+    {
+        bool runnerLoaded = AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
+        Assert.False(runnerLoaded);   // this test host is a live kernel, not tools/NotebookRunner
+        NotebookSetup.Initialize();
+        Assert.Equal(["text/html", "image/svg+xml", "text/plain"],
+            Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+        NotebookSetup.Initialize(liveCharts: false);
+        Assert.Equal(["image/svg+xml", "text/plain"],
+            Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+    }
+
+    [Fact]
+    public void The_embedded_plotly_js_is_the_vendored_2_35_3_bundle()
+    {
+        string source = PlotlyScript.Source;
+        Assert.StartsWith("/**\n* plotly.js v2.35.3\n", source);
+        Assert.Equal(PlotlyScript.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source))));
+        Assert.DoesNotContain("</script", source, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -84,6 +127,20 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         var second = await Display(raw);
         Assert.Equal(first[Html], second[Html]);
         Assert.Contains("Plotly.newPlot('an-plotly-", first[Html]);
+    }
+
+    [Fact]
+    public async Task In_a_live_session_the_first_plotly_chart_carries_the_embedded_plotly_js_and_later_ones_do_not()
+    {
+        const string chart = "Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()";
+        var first = await Display(chart, liveCharts: true);
+        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        var second = await kernel.Run($"display({chart});");
+        Assert.DoesNotContain("plotly.js v", second.Single()[Html]);
+        Assert.Equal(first[Html][(LiveHtml.PlotlyLoader().Length + 1)..], second.Single()[Html]);
+
+        var headless = await Display(chart, liveCharts: false);
+        Assert.Equal(second.Single()[Html], headless[Html]);   // under the runner: the chart alone, as before
     }
 
     [Fact]

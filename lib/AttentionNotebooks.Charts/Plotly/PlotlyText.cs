@@ -5,7 +5,7 @@ namespace AttentionNotebooks.Charts.Plotly;
 
 /// <summary>
 /// Text for Plotly titles, tick labels, hover texts and annotations. Plotly reads a subset of HTML in these strings
-/// (<c>&lt;b&gt;</c>, <c>&lt;br&gt;</c>, entities), so a token such as <c>&lt;|endoftext|&gt;</c> is written with
+/// (<c>&lt;b&gt;</c>, <c>&lt;br&gt;</c>, a few entities: <c>&amp;amp;</c>, <c>&amp;lt;</c>, <c>&amp;gt;</c>, numeric ones; not <c>&amp;quot;</c>), so a token such as <c>&lt;|endoftext|&gt;</c> is written with
 /// entities, which Plotly decodes back to the original characters. Texts drawn on the chart are shortened as in the
 /// SVG (<see cref="ChartText"/>); hover texts keep the full text.
 /// </summary>
@@ -15,8 +15,7 @@ internal static class PlotlyText
         Labels.Printable(text)
             .Replace("&", "&amp;", StringComparison.Ordinal)
             .Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal)
-            .Replace("\"", "&quot;", StringComparison.Ordinal);
+            .Replace(">", "&gt;", StringComparison.Ordinal);   // not '"': plotly.js decodes no &quot; (it would show as is), and outside a tag a quote is plain text
 
     /// <summary>A tick or point label: at most <see cref="ChartText.LabelLength"/> characters, escaped.</summary>
     public static string Label(string text) => Escape(ChartText.Display(text, ChartText.LabelLength));

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using AttentionNotebooks.Charts;
+
+namespace AttentionNotebooks.Interactive;
+
+/// <summary>
+/// The HTML a <see cref="Figure"/> shows as in a live session: a container holding the static SVG and an empty plot
+/// element, plus a script that draws <see cref="Figure.ToPlotly"/> into the plot element and hides the SVG once
+/// <c>window.Plotly</c> exists (now, or later when a loader in the page finishes). If plotly.js never arrives or
+/// drawing fails, the SVG stays: the reader never sees an empty box.
+/// </summary>
+public static class LiveHtml
+{
+    /// <summary>The event a loader from <see cref="PlotlyLoader"/> dispatches on <c>document</c> once <c>window.Plotly</c> is set.</summary>
+    public const string ReadyEvent = "an-plotly-ready";
+
+    /// <summary>The live HTML for <paramref name="figure"/>.</summary>
+    /// <param name="figure">A chart made by <see cref="Plot"/>.</param>
+    /// <param name="includePlotly">Whether to put <see cref="PlotlyLoader"/> (the whole embedded plotly.js, about 4.6 MB) in front.</param>
+    /// <returns>
+    /// <c>&lt;div class="an-live-chart"&gt;</c> with a <c>div.an-live-svg</c> (the SVG) and a hidden
+    /// <c>div.an-live-plot</c> whose id is the Plotly chart's id, then a <c>&lt;script&gt;</c>. Deterministic.
+    /// </returns>
+    public static string Render(Figure figure, bool includePlotly = false)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var chart = figure.ToPlotly();
+        string id = chart.Id;
+        // XPlot writes JSON data and one Plotly.newPlot call: no "<" operator, so every "<" (in labels) can be \u003c.
+        string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
+        var html = new StringBuilder();
+        if (includePlotly)
+            html.Append(PlotlyLoader()).Append('\n');
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"an-live-chart\" data-chart=\"{id}\">\n");
+        html.Append("<div class=\"an-live-svg\">").Append(figure.ToSvg()).Append("</div>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"an-live-plot\" id=\"{id}\" style=\"display: none; width: {figure.Width}px; height: {figure.Height}px;\"></div>\n");
+        html.Append("</div>\n");
+        html.Append("<script type=\"text/javascript\">\n(function () {\n");
+        html.Append("  var id = '").Append(id).Append("';\n");
+        html.Append("  var drawn = false;\n");
+        html.Append("  var draw = function () {\n");
+        html.Append("    var plot = document.getElementById(id);\n");
+        html.Append("    if (drawn || !plot || typeof window.Plotly === 'undefined') return;\n");
+        html.Append("    drawn = true;\n");
+        html.Append("    var svg = plot.parentNode.querySelector('.an-live-svg');\n");
+        html.Append("    try {\n");
+        html.Append("      plot.style.display = 'block';\n");
+        html.Append("      var Plotly = window.Plotly;\n      ");
+        html.Append(string.Join("\n      ", plotting.Split('\n').Select(line => line.Trim())));
+        html.Append("\n      if (svg) svg.style.display = 'none';\n");
+        html.Append("    } catch (e) {\n");
+        html.Append("      plot.style.display = 'none';\n");
+        html.Append("      if (svg) svg.style.display = '';\n");
+        html.Append("      if (window.console) console.warn('live chart ' + id + ' not drawn, the SVG stays:', e);\n");
+        html.Append("    }\n");
+        html.Append("  };\n");
+        html.Append("  if (typeof window.Plotly !== 'undefined') { draw(); return; }\n");
+        html.Append("  document.addEventListener('").Append(ReadyEvent).Append("', draw);\n");
+        html.Append("})();\n</script>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// A <c>&lt;script&gt;</c> that defines <c>window.Plotly</c> from the embedded plotly.js (<see cref="PlotlyScript"/>)
+    /// unless the page already has it, then dispatches <see cref="ReadyEvent"/>. The bundle runs with <c>define</c>,
+    /// <c>module</c> and <c>exports</c> hidden, so that under RequireJS (classic Jupyter) it still sets <c>window.Plotly</c>.
+    /// </summary>
+    public static string PlotlyLoader()
+    {
+        var html = new StringBuilder();
+        html.Append("<script type=\"text/javascript\">\n");
+        html.Append("if (typeof window.Plotly === 'undefined') {\n");
+        html.Append("(function (define, module, exports) {\n");
+        // The bundle holds neither "</script" nor "<!--" (checked here), so it can stand inside a script element as it is.
+        string source = PlotlyScript.Source;
+        if (source.Contains("</script", StringComparison.OrdinalIgnoreCase) || source.Contains("<!--", StringComparison.Ordinal))
+            throw new InvalidOperationException("The embedded plotly.js contains \"</script\" or \"<!--\" and cannot be inlined.");
+        html.Append(source);
+        html.Append("\n}).call(window);\n");
+        html.Append("}\n");
+        html.Append("document.dispatchEvent(new Event('").Append(ReadyEvent).Append("'));\n");
+        html.Append("</script>");
+        return html.ToString();
+    }
+}

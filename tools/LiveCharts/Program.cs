@@ -1,0 +1,233 @@
+// Browser proof of live charts (see LiveCharts.csproj). Usage: dotnet run --project tools/LiveCharts -- [output folder]
+// Exit code 0 if every check passed, 1 otherwise; each check is printed as PASS/FAIL with its values.
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using AttentionNotebooks;
+using AttentionNotebooks.Charts;
+using AttentionNotebooks.Interactive;
+using MathNet.Numerics.LinearAlgebra;
+
+string outDir = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("artifacts", "live-charts"));
+Directory.CreateDirectory(outDir);
+string chromium = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium";
+if (!File.Exists(chromium))
+{
+    Console.Error.WriteLine($"LiveCharts: chromium not found at {chromium} (apt-get install -y chromium, or set CHROMIUM).");
+    return 1;
+}
+
+// Course charts: a 6x6 causal attention heatmap, a grid of per-head heatmaps, a 3-D scatter, a bar and a line chart.
+var tokens = SampleData.Tokens;
+var causal = new CausalAttention(3, 2, 6, generator: new TorchGenerator(123)).Forward(SampleData.Inputs());
+Matrix<float> weights = causal.Weights;   // (6, 6)
+var heads = new MultiHeadAttention(3, 2, 6, 0f, 2, generator: new TorchGenerator(123)).Forward(SampleData.Batch());
+var figures = new (string Name, Figure Figure)[]
+{
+    ("heatmap", Plot.Weights(weights, tokens, "Causal attention weights", causal: true)),
+    ("heatmaps", Plot.Heatmaps(heads, tokens, title: "Weights per head")),
+    ("scatter3d", Plot.Scatter3D(SampleData.Inputs(), tokens, title: "Embeddings")),
+    ("bar", Plot.QueryWeights(weights, 1, tokens)),
+    ("line", Plot.Line([0.0, 1, 2, 3], [1.0, 0.5, 0.25, 0.125], "Halving", "step", "value")),
+};
+
+// live: plotly.js comes with the first chart, as in a notebook; late: it arrives after every chart (the charts wait for
+// its ready event); no-plotly: never; broken: a window.Plotly whose newPlot throws.
+string Page(string mode)
+{
+    var html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>live charts</title></head><body style=\"background: #ffffff; margin: 0;\">\n");
+    if (mode == "broken")
+        html.Append("<script>window.Plotly = { newPlot: function () { throw new Error('plotly.js is broken'); } };</script>\n");
+    for (int k = 0; k < figures.Length; k++)
+        html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: mode == "live" && k == 0)).Append('\n');
+    if (mode == "late")
+        html.Append(LiveHtml.PlotlyLoader()).Append('\n');
+    html.Append("""
+        <script type="text/javascript">
+        window.addEventListener('load', function () { setTimeout(function () {
+          var out = [];
+          document.querySelectorAll('.an-live-chart').forEach(function (chart) {
+            var plot = chart.querySelector('.an-live-plot'), svg = chart.querySelector('.an-live-svg');
+            var r = { id: plot.id, plotly: plot.classList.contains('js-plotly-plot'),
+                      svgVisible: getComputedStyle(svg).display !== 'none', plotVisible: getComputedStyle(plot).display !== 'none' };
+            if (r.plotly && plot.data) {
+              r.types = plot.data.map(function (t) { return t.type; });
+              var maps = plot.data.filter(function (t) { return t.type === 'heatmap'; });
+              r.cells = maps.map(function (t) { return t.z.length * t.z[0].length; });
+              r.texts = maps.map(function (t) { return [].concat.apply([], t.text).filter(function (s) { return typeof s === 'string' && s.indexOf(' \u2192 ') > 0; }).length; });
+              r.drawnHeatmaps = plot.querySelectorAll('.hm image').length;
+              if (maps.length) {
+                try { Plotly.Fx.hover(plot, { xval: 2, yval: 5 }); var h = plot.querySelector('.hoverlayer .hovertext'); r.hover = h ? h.textContent : null; }
+                catch (e) { r.hover = 'error: ' + e; }
+              }
+              r.title = (plot.querySelector('.gtitle') || {}).textContent || null;
+              r.colorbars = plot.querySelectorAll('.colorbar').length;
+            }
+            out.push(r);
+          });
+          var pre = document.createElement('pre'); pre.id = 'an-results'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+        }, 300); });
+        </script>
+        </body></html>
+        """);
+    return html.ToString();
+}
+
+int failures = 0;
+void Check(bool ok, string what)
+{
+    Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {what}");
+    if (!ok)
+        failures++;
+}
+
+string RunChromium(params string[] arguments)
+{
+    var start = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=15000" }.Concat(arguments))
+        start.ArgumentList.Add(a);
+    using var process = Process.Start(start)!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    if (!process.WaitForExit(120_000))
+    {
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException($"chromium {string.Join(' ', arguments)} took more than 120 s");
+    }
+    _ = stderr.Result;
+    return stdout.Result;
+}
+
+foreach (string name in new[] { "live", "late", "no-plotly", "broken" })
+{
+    bool withPlotly = name is "live" or "late";
+    string path = Path.Combine(outDir, name + ".html");
+    File.WriteAllText(path, Page(name), new UTF8Encoding(false));
+    string dom = RunChromium("--dump-dom", new Uri(path).AbsoluteUri);
+    int start = dom.IndexOf("<pre id=\"an-results\">", StringComparison.Ordinal);
+    Check(start >= 0, $"{name}: the page's check script wrote its results");
+    if (start < 0)
+        continue;
+    start += "<pre id=\"an-results\">".Length;
+    string json = System.Net.WebUtility.HtmlDecode(dom[start..dom.IndexOf("</pre>", start, StringComparison.Ordinal)]);
+    File.WriteAllText(Path.Combine(outDir, name + ".json"), json);
+    var results = JsonDocument.Parse(json).RootElement.EnumerateArray().ToArray();
+    Check(results.Length == figures.Length, $"{name}: {results.Length} charts on the page, expected {figures.Length}");
+    for (int k = 0; k < Math.Min(results.Length, figures.Length); k++)
+    {
+        var r = results[k];
+        string label = $"{name} {figures[k].Name}";
+        bool plotly = r.GetProperty("plotly").GetBoolean(), svgVisible = r.GetProperty("svgVisible").GetBoolean();
+        if (!withPlotly)
+        {
+            Check(!plotly && svgVisible && !r.GetProperty("plotVisible").GetBoolean(), $"{label}: no Plotly plot, the SVG is visible (plotly={plotly}, svgVisible={svgVisible})");
+            continue;
+        }
+        Check(plotly && !svgVisible, $"{label}: a .js-plotly-plot element was drawn and the SVG hidden (plotly={plotly}, svgVisible={svgVisible})");
+        if (!plotly)
+            continue;
+        string types = string.Join(",", r.GetProperty("types").EnumerateArray().Select(t => t.GetString()));
+        Console.WriteLine($"     traces {types}; title {r.GetProperty("title")}; colour bars {r.GetProperty("colorbars")}");
+        if (figures[k].Name == "heatmap")
+        {
+            Check(r.GetProperty("cells")[0].GetInt32() == 36, $"{label}: 36 heatmap cells (z is 6x6), got {r.GetProperty("cells")[0]}");
+            Check(r.GetProperty("texts")[0].GetInt32() == 36, $"{label}: 36 hover texts 'query → key: weight', got {r.GetProperty("texts")[0]}");
+            Check(r.GetProperty("drawnHeatmaps").GetInt32() == 1, $"{label}: one heatmap image drawn, got {r.GetProperty("drawnHeatmaps")}");
+            string expected = $"{tokens[5]} → {tokens[2]}: {weights[5, 2].ToString("F4", CultureInfo.InvariantCulture)}";
+            string? hover = r.GetProperty("hover").ValueKind == JsonValueKind.String ? r.GetProperty("hover").GetString() : null;
+            Check(hover is not null && hover.Contains(expected, StringComparison.Ordinal), $"{label}: hovering cell (5, 2) shows \"{expected}\", got \"{hover}\"");
+        }
+        if (figures[k].Name == "heatmaps")
+        {
+            var cells = r.GetProperty("cells").EnumerateArray().Select(c => c.GetInt32()).ToArray();
+            int panels = heads.Weights[0].Count;   // one panel per head of sequence 0
+            Check(cells.Length == panels && cells.All(c => c == 36), $"{label}: {panels} heatmap panels of 36 cells, got [{string.Join(", ", cells)}]");
+            Check(r.GetProperty("texts").EnumerateArray().All(t => t.GetInt32() == 36), $"{label}: 36 hover texts per panel");
+        }
+        if (figures[k].Name == "bar")
+            Check(r.GetProperty("title").GetString() == "Attention weights of the query \"journey\"", $"{label}: the title reads Attention weights of the query \"journey\", got {r.GetProperty("title")}");
+        if (figures[k].Name == "scatter3d")
+            Check(types.Contains("scatter3d", StringComparison.Ordinal), $"{label}: a scatter3d trace");
+    }
+
+    string png = Path.Combine(outDir, name + ".png");
+    File.Delete(png);
+    RunChromium($"--screenshot={png}", "--window-size=1200,3600", new Uri(path).AbsoluteUri);
+    var (width, height, inked) = Png.CountNonBackground(png);
+    double share = inked / (double)(width * height);
+    Check(share > 0.02, $"{name}: screenshot {width}x{height} not blank ({inked} non-white pixels, {share:P1})");
+}
+
+Console.WriteLine(failures == 0 ? $"LiveCharts: all checks passed ({outDir})" : $"LiveCharts: {failures} checks failed ({outDir})");
+return failures == 0 ? 0 : 1;
+
+/// <summary>A minimal PNG reader for Chromium's screenshots: 8-bit RGB or RGBA, not interlaced.</summary>
+internal static class Png
+{
+    /// <summary>Width, height and the number of pixels that are not (near) white.</summary>
+    public static (int Width, int Height, long Inked) CountNonBackground(string path)
+    {
+        byte[] file = File.ReadAllBytes(path);
+        if (file.Length < 8 || file[1] != 'P' || file[2] != 'N' || file[3] != 'G')
+            throw new InvalidDataException($"{path} is not a PNG file");
+        int pos = 8, width = 0, height = 0, channels = 0;
+        using var idat = new MemoryStream();
+        while (pos < file.Length)
+        {
+            int length = (file[pos] << 24) | (file[pos + 1] << 16) | (file[pos + 2] << 8) | file[pos + 3];
+            string type = Encoding.ASCII.GetString(file, pos + 4, 4);
+            if (type == "IHDR")
+            {
+                width = BigEndian(file, pos + 8);
+                height = BigEndian(file, pos + 12);
+                byte depth = file[pos + 16], color = file[pos + 17], interlace = file[pos + 20];
+                if (depth != 8 || (color != 2 && color != 6) || interlace != 0)
+                    throw new InvalidDataException($"{path}: PNG bit depth {depth}, colour type {color}, interlace {interlace} not supported");
+                channels = color == 2 ? 3 : 4;
+            }
+            else if (type == "IDAT")
+                idat.Write(file, pos + 8, length);
+            pos += 12 + length;
+        }
+        idat.Position = 0;
+        using var zlib = new ZLibStream(idat, CompressionMode.Decompress);
+        int stride = width * channels;
+        var previous = new byte[stride];
+        var current = new byte[stride];
+        long inked = 0;
+        for (int y = 0; y < height; y++)
+        {
+            int filter = zlib.ReadByte();
+            zlib.ReadExactly(current);
+            for (int x = 0; x < stride; x++)
+            {
+                int a = x >= channels ? current[x - channels] : 0, b = previous[x], c = x >= channels ? previous[x - channels] : 0;
+                int predictor = filter switch
+                {
+                    0 => 0,
+                    1 => a,
+                    2 => b,
+                    3 => (a + b) / 2,
+                    4 => Paeth(a, b, c),
+                    _ => throw new InvalidDataException($"{path}: PNG filter {filter} in row {y}"),
+                };
+                current[x] = (byte)(current[x] + predictor);
+            }
+            for (int x = 0; x < width; x++)
+                if (current[x * channels] < 240 || current[x * channels + 1] < 240 || current[x * channels + 2] < 240)
+                    inked++;
+            (previous, current) = (current, previous);
+        }
+        return (width, height, inked);
+    }
+
+    private static int BigEndian(byte[] bytes, int at) => (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+}
