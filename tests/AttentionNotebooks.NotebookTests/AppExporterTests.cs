@@ -105,4 +105,65 @@ public sealed class AppExporterTests
         Assert.Contains("\n// # A */ title\n//\n// x */ y\n", app, StringComparison.Ordinal);
         AssertParsesAsAProgram(app);
     }
+
+    [Fact]
+    public void A_variable_declared_again_in_a_later_cell_is_renamed_from_that_cell_on()
+    {
+        var app = Export(
+            ("code", SetupCell),
+            ("code", "var keys = 1;\nConsole.WriteLine(keys);"),
+            ("code", "var keys = \"two\";\nConsole.WriteLine(keys.Length);"),
+            ("code", "Console.WriteLine(keys);"));
+
+        Assert.Contains("Show.Cell(2);\nvar keys = 1;\nConsole.WriteLine(keys);\n", app, StringComparison.Ordinal);
+        Assert.Contains("Show.Cell(3);\nvar keys_3 = \"two\";\nConsole.WriteLine(keys_3.Length);\n", app, StringComparison.Ordinal);
+        Assert.Contains("Show.Cell(4);\nConsole.WriteLine(keys_3);\n", app, StringComparison.Ordinal);
+        Assert.Contains("//   cell 3: keys → keys_3\n", app, StringComparison.Ordinal);
+        AssertCompilesAsAProgram(app);
+    }
+
+    [Fact]
+    public void A_top_level_variable_named_like_a_nested_one_is_renamed_and_the_nested_one_is_not()
+    {
+        var app = Export(
+            ("code", SetupCell),
+            ("code", "foreach (var w in new[] { 1, 2 })\n{\n    var weights = w * 2;\n    Console.WriteLine(weights);\n}"),
+            ("code", "var weights = 5;\nfor (int i = 0; i < 2; i++)\n{\n    Console.WriteLine(weights + i);\n}"));
+
+        Assert.Contains("    var weights = w * 2;\n    Console.WriteLine(weights);\n", app, StringComparison.Ordinal);
+        Assert.Contains("var weights_3 = 5;\n", app, StringComparison.Ordinal);
+        Assert.Contains("    Console.WriteLine(weights_3 + i);\n", app, StringComparison.Ordinal);
+        AssertCompilesAsAProgram(app);
+    }
+
+    [Fact]
+    public void Members_named_arguments_initialisers_and_lambda_parameters_keep_their_names()
+    {
+        var app = Export(
+            ("code", SetupCell),
+            ("code", "var keys = 1;"),
+            ("code", "var keys = new { keys = 2 };\nFunc<int, int> next = keys => keys + 1;\nConsole.WriteLine(Math.Max(val1: keys.keys, val2: next(3)));"));
+
+        Assert.Contains("var keys_3 = new { keys = 2 };\n", app, StringComparison.Ordinal);
+        Assert.Contains("Func<int, int> next = keys => keys + 1;\n", app, StringComparison.Ordinal);
+        Assert.Contains("Console.WriteLine(Math.Max(val1: keys_3.keys, val2: next(3)));", app, StringComparison.Ordinal);
+        AssertCompilesAsAProgram(app);
+    }
+
+    /// <summary>Compiles the app as a program against the runtime (with stand-ins for the course's Show and Figure):
+    /// no error, in particular none of CS0128 (declared twice) and CS0136 (hides an enclosing local).</summary>
+    private static void AssertCompilesAsAProgram(string app)
+    {
+        var options = new CSharpParseOptions(LanguageVersion.Latest).WithFeatures([new("FileBasedProgram", "true")]);
+        const string standIns = "namespace AttentionNotebooks { static class Show { public static void Cell(int n) { } public static void Value(object? v) { } } }\n"
+            + "namespace AttentionNotebooks.Charts { sealed class Figure { public string ToSvg() => \"\"; } }\n";
+        var global = "global using System;\nglobal using System.IO;\nglobal using System.Linq;\nglobal using System.Collections.Generic;\n";
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Select(path => MetadataReference.CreateFromFile(path));
+        var compilation = CSharpCompilation.Create("app",
+            [CSharpSyntaxTree.ParseText(global, options), CSharpSyntaxTree.ParseText(app, options), CSharpSyntaxTree.ParseText(standIns, options)],
+            references, new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.True(errors.Length == 0, string.Join('\n', errors.Select(e => e.ToString())) + "\n" + app);
+    }
 }

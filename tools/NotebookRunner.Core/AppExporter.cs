@@ -11,8 +11,9 @@ namespace NotebookRunner.Core;
 /// cell's trailing expression (no semicolon, which the notebook displays) printed with <c>Show.Value</c> (a chart
 /// also saved as an SVG file beside the app), and
 /// <c>display(x)</c> as a local function that does the same. What a script allows and a program does not is
-/// rewritten: <c>using</c> directives of later cells move to the top, type declarations to the end, and
-/// <c>#r</c>/<c>#!</c>/<c>#load</c> lines are dropped.
+/// rewritten: <c>using</c> directives of later cells move to the top, type declarations to the end,
+/// <c>#r</c>/<c>#!</c>/<c>#load</c> lines are dropped, and a top-level variable declared again in a later cell (or
+/// named like a variable of a nested block) is renamed (see <see cref="TopLevelRenamer"/>; the app's header lists them).
 /// </summary>
 public static class AppExporter
 {
@@ -35,15 +36,14 @@ public static class AppExporter
         return Path.Combine(layout.NotebooksDirectory, "apps", Path.ChangeExtension(relative, ".cs"));
     }
 
-    /// <summary>The notebooks exported: notebooks/*.ipynb. (Not yet notebooks/solutions/: two of them declare a
-    /// variable again in a later cell, or use a top-level variable's name inside a lambda, which a script allows and a
-    /// program does not.)</summary>
+    /// <summary>The notebooks exported: notebooks/*.ipynb, then notebooks/solutions/*.ipynb (their apps go to
+    /// notebooks/apps/ and notebooks/apps/solutions/).</summary>
     /// <param name="layout">The repository.</param>
     /// <returns>Each notebook's path, its app's path and the app's text.</returns>
     public static IReadOnlyList<(string Notebook, string App, string Text)> ExportAll(RepositoryLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        var notebooks = RepositoryLayout.NotebooksIn(layout.NotebooksDirectory);
+        var notebooks = layout.DefaultNotebooks();
         var charts = Path.Combine(layout.Root, "lib", "AttentionNotebooks.Charts", "AttentionNotebooks.Charts.csproj");
         var apps = new List<(string, string, string)>();
         foreach (var notebook in notebooks)
@@ -101,16 +101,10 @@ public static class AppExporter
         bool usesShow = false;
         bool setupSeen = false;
 
-        foreach (var cell in notebook.Cells)
+        // The code cells as C# first (notebook-only directives dropped), so that conflicting top-level names can be renamed.
+        var code = new List<(int Number, string Source)>();
+        foreach (var cell in notebook.Cells.Where(c => c.Kind == NotebookCellKind.Code))
         {
-            if (cell.Kind != NotebookCellKind.Code)
-            {
-                body.Append('\n');
-                foreach (var line in cell.Source.TrimEnd('\n').Split('\n'))
-                    body.Append(line.Length == 0 ? "//" : "// " + line).Append('\n');
-                continue;
-            }
-
             if (!IsCSharp(cell.KernelName))
             {
                 throw new NotebookInputException(
@@ -124,7 +118,22 @@ public static class AppExporter
                 source = string.Join('\n', source.Split('\n').Where(l => !l.Contains("NotebookSetup.Initialize()", StringComparison.Ordinal)));
             }
 
-            var cellCode = Rewrite(source, cell.Number, usings, types);
+            code.Add((cell.Number, source));
+        }
+
+        var (renamed, renames) = TopLevelRenamer.Apply(code);
+        var sources = code.Select((c, k) => (c.Number, Source: renamed[k])).ToDictionary(c => c.Number, c => c.Source);
+        foreach (var cell in notebook.Cells)
+        {
+            if (cell.Kind != NotebookCellKind.Code)
+            {
+                body.Append('\n');
+                foreach (var line in cell.Source.TrimEnd('\n').Split('\n'))
+                    body.Append(line.Length == 0 ? "//" : "// " + line).Append('\n');
+                continue;
+            }
+
+            var cellCode = Rewrite(sources[cell.Number], cell.Number, usings, types);
             usesShow |= cellCode.Contains("show(", StringComparison.Ordinal);
             usesDisplay |= cellCode.Contains("display(", StringComparison.Ordinal);
             body.Append('\n').Append($"Show.Cell({cell.Number});").Append('\n');
@@ -136,6 +145,13 @@ public static class AppExporter
         app.Append($"#:project {libraryProject}\n");
         app.Append($"// {notebookName} as a .NET file-based app, written by `{Command}`; do not edit: edit the notebook and export again.\n");
         app.Append($"// Run it with: dotnet run {appName} (see README).\n");
+        if (renames.Count > 0)
+        {
+            app.Append("// Renamed here, because a program's top-level statements are one scope while each notebook cell is its own:\n");
+            foreach (var r in renames)
+                app.Append($"//   cell {r.Cell}: {r.Name} → {r.NewName}\n");
+        }
+
         foreach (var directive in usings.Distinct(StringComparer.Ordinal))
             app.Append(directive).Append('\n');
         if (usesDisplay)
