@@ -120,14 +120,15 @@ public static class FlashAttention
     /// <remarks>
     /// <para>
     /// With P = softmax(scale·Q·Kᵀ [+ mask]) and O = P·V: dV = Pᵀ·dO, dP = dO·Vᵀ, dS = P ∘ (dP − D) with
-    /// D_i = Σ_j P_ij·dP_ij = dO_i · O_i, dQ = scale·dS·K and dK = scale·dSᵀ·Q. For each block of 64 keys, every query
-    /// row that sees it recomputes its weights from the saved log-sum-exp, P_ij = exp(scale·q_i·k_j − logSumExp_i), so
-    /// the weights exist only one row of one key block at a time.
+    /// D_i = Σ_j P_ij·dP_ij = dO_i · O_i, dQ = scale·dS·K and dK = scale·dSᵀ·Q (FlashAttention-2's backward). For each
+    /// block of 64 keys, each tile of 64 query rows that sees it recomputes its weights from the saved log-sum-exp,
+    /// P_ij = exp(scale·q_i·k_j − logSumExp_i), so the weights exist only one 64 × 64 tile at a time; the five products
+    /// (S, dP, dV, dK, dQ) run in the forward's kind of register tiles on the path <see cref="FlashAttentionOptions.Simd"/> selects.
     /// </para>
     /// <para>
     /// Work items are whole (batch, head) slices, one thread each, so the result is bit-identical for any number of
-    /// threads. This first version vectorises along headDim on the path <see cref="FlashAttentionOptions.Simd"/> selects,
-    /// one query row at a time (not yet the forward's register tiles). Memory: tokens + 128 floats of scratch per thread.
+    /// threads. Memory: per thread about (4 + 3·headDim) floats per token (padded copies of Q, dO and dQ) and
+    /// (5·headDim + 128)·64 floats for a key block and its tile (112 KB at headDim 64) — linear in tokens, never a tokens × tokens matrix.
     /// </para>
     /// </remarks>
     /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
@@ -165,8 +166,9 @@ public static class FlashAttention
         CheckLength(queryGradient.Length, needed, batch, heads, tokens, headDim, nameof(queryGradient));
         CheckLength(keyGradient.Length, needed, batch, heads, tokens, headDim, nameof(keyGradient));
         CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
-        if ((long)tokens + FlashBackwardLayout.KeyBlock * 2 + ThreadScratch.AlignmentFloats > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens}: the backward's per-thread scratch of tokens + {FlashBackwardLayout.KeyBlock * 2} floats must fit in one array.");
+        long scratch = FlashBackwardLayout.ScratchFloats(tokens, headDim, SimdSelection.Width(SimdSelection.Resolve(options.Simd)));
+        if (scratch + ThreadScratch.AlignmentFloats > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens} and headDim {headDim}: the backward's per-thread scratch of {scratch} floats (padded copies of Q, dO and dQ for one slice) must fit in one array of at most {Array.MaxLength} floats.");
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
 
         float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);

@@ -67,6 +67,9 @@ internal unsafe interface ISimd<TVec>
 
     /// <summary>a·b + c in the lanes set in <paramref name="mask"/> (from <see cref="SeesKey"/>), c unchanged in the others.</summary>
     static abstract TVec MultiplyAddWhere(TVec mask, TVec a, TVec b, TVec c);
+
+    /// <summary>x in lanes 0 … <paramref name="count"/> − 1 and 0 in the others (a bitwise select: whatever the other lanes held, even NaN).</summary>
+    static abstract TVec KeepFirst(TVec x, int count);
 }
 
 /// <summary>Shared constants of the vectorised exponential.</summary>
@@ -158,6 +161,10 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAddWhere(Vector512<float> mask, Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
         Vector512.ConditionalSelect(mask, Vector512.FusedMultiplyAdd(a, b, c), c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepFirst(Vector512<float> x, int count) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Iota, Vector512.Create((float)count)), x, Vector512<float>.Zero);
 }
 
 /// <summary>AVX2: 8 floats per register, 16 registers.</summary>
@@ -233,6 +240,10 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAddWhere(Vector256<float> mask, Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Vector256.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepFirst(Vector256<float> x, int count) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Iota, Vector256.Create((float)count)), x, Vector256<float>.Zero);
 }
 
 /// <summary>
@@ -314,6 +325,10 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAddWhere(Vector128<float> mask, Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
         Vector128.ConditionalSelect(mask, MultiplyAdd(a, b, c), c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepFirst(Vector128<float> x, int count) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Iota, Vector128.Create((float)count)), x, Vector128<float>.Zero);
 }
 
 /// <summary>No vector instructions: one float per "register", the exponential from <see cref="float.Exp2"/>.</summary>
@@ -367,6 +382,9 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAddWhere(float mask, float a, float b, float c) => mask != 0f ? a * b + c : c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float KeepFirst(float x, int count) => count > 0 ? x : 0f;
 }
 
 /// <summary>Resolves <see cref="SimdPath.Auto"/> and paths the processor does not accelerate.</summary>
