@@ -36,14 +36,21 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         protected override void RunItem(int item) => Slice(in Arguments, item);
     }
 
-    /// <summary>dQ, dK, dV of slice <paramref name="slice"/> (tensors (slices, tokens, headDim), log-sum-exp (slices, tokens)).</summary>
+    /// <summary>
+    /// dQ, dK, dV of slice <paramref name="slice"/> = batch·Heads + head: Q, K, V and their gradients read and written
+    /// through <see cref="BackwardArguments.InputLayout"/>, O and dO through <see cref="BackwardArguments.OutputLayout"/>,
+    /// log-sum-exp (batch·heads, tokens).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Slice(in BackwardArguments a, int slice)
     {
-        int tokens = a.Tokens, headDim = a.HeadDim;
-        long offset = (long)slice * tokens * headDim;
-        float* q = a.Query + offset, k = a.Key + offset, v = a.Value + offset, o = a.Output + offset, dO = a.OutputGradient + offset;
-        float* dQ = a.QueryGradient + offset, dK = a.KeyGradient + offset, dV = a.ValueGradient + offset;
+        int tokens = a.Tokens, headDim = a.HeadDim, batch = slice / a.Heads, head = slice % a.Heads;
+        long inOffset = batch * a.InputLayout.BatchStride + head * a.InputLayout.HeadStride;
+        long outOffset = batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
+        long inStride = a.InputLayout.TokenStride, outStride = a.OutputLayout.TokenStride;   // floats from token i to i + 1
+        float* q = a.Query + inOffset, k = a.Key + inOffset, v = a.Value + inOffset;
+        float* o = a.Output + outOffset, dO = a.OutputGradient + outOffset;
+        float* dQ = a.QueryGradient + inOffset, dK = a.KeyGradient + inOffset, dV = a.ValueGradient + inOffset;
         float* lse = a.LogSumExp + (long)slice * tokens;
         float scale = a.Scale;
 
@@ -53,11 +60,12 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         float* dS = p + KeyBlock;                 // (KeyBlock) their score gradients
 
         for (int i = 0; i < tokens; i++)
-            rowDot[i] = Dot(dO + (long)i * headDim, o + (long)i * headDim, headDim);
-        long sliceFloats = (long)tokens * headDim;
-        new Span<float>(dQ, (int)sliceFloats).Clear();
-        new Span<float>(dK, (int)sliceFloats).Clear();
-        new Span<float>(dV, (int)sliceFloats).Clear();
+        {
+            rowDot[i] = Dot(dO + i * outStride, o + i * outStride, headDim);
+            new Span<float>(dQ + i * inStride, headDim).Clear();
+            new Span<float>(dK + i * inStride, headDim).Clear();
+            new Span<float>(dV + i * inStride, headDim).Clear();
+        }
 
         for (int firstKey = 0; firstKey < tokens; firstKey += KeyBlock)
         {
@@ -65,22 +73,22 @@ internal static unsafe class FlashBackward<TSimd, TVec>
             for (int i = a.Causal ? firstKey : 0; i < tokens; i++)
             {
                 int keyEnd = a.Causal ? Math.Min(blockEnd, i + 1) : blockEnd;   // keys firstKey … keyEnd − 1 seen by row i
-                float* qi = q + (long)i * headDim, dOi = dO + (long)i * headDim;
+                float* qi = q + i * inStride, dOi = dO + i * outStride;
                 float rowLse = lse[i], di = rowDot[i];
                 for (int j = firstKey; j < keyEnd; j++)
                 {
-                    float weight = MathF.Exp(scale * Dot(qi, k + (long)j * headDim, headDim) - rowLse);     // P_ij
-                    float weightGradient = Dot(dOi, v + (long)j * headDim, headDim);                        // dP_ij
+                    float weight = MathF.Exp(scale * Dot(qi, k + j * inStride, headDim) - rowLse);          // P_ij
+                    float weightGradient = Dot(dOi, v + j * inStride, headDim);                             // dP_ij
                     p[j - firstKey] = weight;
                     dS[j - firstKey] = weight * (weightGradient - di);                                     // dS_ij
                 }
-                float* dQi = dQ + (long)i * headDim;
+                float* dQi = dQ + i * inStride;
                 for (int j = firstKey; j < keyEnd; j++)
                 {
                     float weight = p[j - firstKey], scoreGradient = dS[j - firstKey] * scale;
-                    AddScaled(dV + (long)j * headDim, dOi, weight, headDim);            // dV_j += P_ij · dO_i
-                    AddScaled(dK + (long)j * headDim, qi, scoreGradient, headDim);      // dK_j += scale · dS_ij · q_i
-                    AddScaled(dQi, k + (long)j * headDim, scoreGradient, headDim);      // dQ_i += scale · dS_ij · k_j
+                    AddScaled(dV + j * inStride, dOi, weight, headDim);                 // dV_j += P_ij · dO_i
+                    AddScaled(dK + j * inStride, qi, scoreGradient, headDim);           // dK_j += scale · dS_ij · q_i
+                    AddScaled(dQi, k + j * inStride, scoreGradient, headDim);           // dQ_i += scale · dS_ij · k_j
                 }
             }
         }
@@ -125,7 +133,11 @@ internal static class FlashBackwardLayout
     public const int KeyBlock = 64;
 }
 
-/// <summary>Pointers and shapes of one backward call; every tensor (batch·heads, tokens, headDim) contiguous, pinned by the caller.</summary>
+/// <summary>
+/// Pointers and shapes of one backward call, pinned by the caller: Q, K, V, dQ, dK, dV laid out by
+/// <see cref="InputLayout"/>, O and dO by <see cref="OutputLayout"/> (<see cref="HeadLayout.HeadsFirst"/> for
+/// contiguous (batch, heads, tokens, headDim) tensors, <see cref="HeadLayout.TokensFirst"/> for projection outputs).
+/// </summary>
 internal unsafe struct BackwardArguments
 {
     public float* Query;
@@ -140,7 +152,15 @@ internal unsafe struct BackwardArguments
     public float* QueryGradient;
     public float* KeyGradient;
     public float* ValueGradient;
+    /// <summary>Where (batch, head, token) of Q, K, V and of dQ, dK, dV starts.</summary>
+    public HeadLayout InputLayout;
+
+    /// <summary>Where (batch, head, token) of O and dO starts.</summary>
+    public HeadLayout OutputLayout;
+
+    /// <summary>batch·Heads work items.</summary>
     public int Slices;
+    public int Heads;
     public int Tokens;
     public int HeadDim;
     public bool Causal;
