@@ -4,9 +4,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks.Efficient;
 
 /// <summary>
-/// Multi-head attention for inference, computing what <see cref="MultiHeadAttention"/> computes in evaluation mode,
-/// fast: one fused query/key/value projection (a (3·dOut × dIn) weight), the fused <see cref="FlashAttention"/> kernel
-/// on every head at once, and the output projection — all with blocked SIMD kernels and no tokens × tokens matrix.
+/// Multi-head attention computing what <see cref="MultiHeadAttention"/> computes in evaluation mode (and, for training
+/// without dropout, its gradients), fast: one fused query/key/value projection (a (3·dOut × dIn) weight), the fused
+/// <see cref="FlashAttention"/> kernel on every head at once, and the output projection — all with blocked SIMD kernels
+/// and no tokens × tokens matrix.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,8 +20,9 @@ namespace AttentionNotebooks.Efficient;
 /// There is no dropout and no attention-weight output. <see cref="Forward(ReadOnlySpan{float}, Span{float}, int, int, FlashAttentionOptions?)"/>
 /// is for inference: its intermediate buffers come from <see cref="ArrayPool{T}.Shared"/> and go back after each call.
 /// The training step is <see cref="ForwardForTraining"/>, which keeps QKV, the context and the log-sum-exp in a
-/// <see cref="FusedMultiHeadAttentionActivations"/>, then <see cref="Backward"/>, which adds the four projections'
-/// gradients to a <see cref="FusedMultiHeadAttentionGradients"/> and returns dL/dx. Instances are immutable and thread-safe.
+/// <see cref="FusedMultiHeadAttentionActivations"/>, then <see cref="Backward"/>, which writes dL/dx and adds the
+/// gradients of the fused QKV projection and of the output projection to a <see cref="FusedMultiHeadAttentionGradients"/>
+/// (the weights themselves are not changed). Instances are immutable and thread-safe.
 /// </para>
 /// </remarks>
 public sealed unsafe partial class FusedMultiHeadAttention

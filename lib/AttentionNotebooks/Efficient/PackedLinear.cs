@@ -14,7 +14,8 @@ namespace AttentionNotebooks.Efficient;
 /// Inputs and outputs are row-major spans: x is (rows, inFeatures), y is (rows, outFeatures). Several layers with the
 /// same input width can be stacked into one (<see cref="Stack"/>): the fused query/key/value projection of
 /// <see cref="FusedMultiHeadAttention"/> is one (3·dOut × dIn) weight. The layer keeps the row-major weight
-/// (<see cref="Weight"/>) beside the packed panels. Instances are immutable and thread-safe.
+/// (<see cref="Weight"/>) beside the packed panels, and the first <see cref="Backward"/> packs Wᵀ as well (so a trained
+/// layer holds its weight about three times). Instances are immutable and thread-safe.
 /// </remarks>
 public sealed unsafe class PackedLinear
 {
