@@ -166,36 +166,50 @@ public static class FlashAttention
         CheckLength(queryGradient.Length, needed, batch, heads, tokens, headDim, nameof(queryGradient));
         CheckLength(keyGradient.Length, needed, batch, heads, tokens, headDim, nameof(keyGradient));
         CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
-        long scratch = FlashBackwardLayout.ScratchFloats(tokens, headDim, SimdSelection.Width(SimdSelection.Resolve(options.Simd)));
-        if (scratch + ThreadScratch.AlignmentFloats > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens is {tokens} and headDim {headDim}: the backward's per-thread scratch of {scratch} floats (padded copies of Q, dO and dQ for one slice) must fit in one array of at most {Array.MaxLength} floats.");
+        CheckBackwardScratch(tokens, headDim, options, nameof(tokens));
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
 
         float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
+        var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
         fixed (float* q = query, k = key, v = value, o = output, dO = outputGradient, lse = logSumExp, dQ = queryGradient, dK = keyGradient, dV = valueGradient)
         {
             var arguments = new BackwardArguments
             {
                 Query = q, Key = k, Value = v, Output = o, OutputGradient = dO, LogSumExp = lse,
                 QueryGradient = dQ, KeyGradient = dK, ValueGradient = dV,
-                Slices = batch * heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Scale = scale,
+                InputLayout = layout, OutputLayout = layout,
+                Slices = batch * heads, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Scale = scale,
             };
-            int threads = options.MaxDegreeOfParallelism;
-            switch (SimdSelection.Resolve(options.Simd))
-            {
-                case SimdPath.Vector512:
-                    FlashBackward<Simd512, Vector512<float>>.Run(in arguments, threads);
-                    break;
-                case SimdPath.Vector256:
-                    FlashBackward<Simd256, Vector256<float>>.Run(in arguments, threads);
-                    break;
-                case SimdPath.Vector128:
-                    FlashBackward<Simd128, Vector128<float>>.Run(in arguments, threads);
-                    break;
-                default:
-                    FlashBackward<SimdScalar, float>.Run(in arguments, threads);
-                    break;
-            }
+            RunBackward(in arguments, options);
+        }
+    }
+
+    /// <summary>Throws unless the backward's per-thread scratch for <paramref name="tokens"/> × <paramref name="headDim"/> fits in one array (checked before the pool threads run).</summary>
+    internal static void CheckBackwardScratch(int tokens, int headDim, FlashAttentionOptions options, string paramName)
+    {
+        long scratch = FlashBackwardLayout.ScratchFloats(tokens, headDim, SimdSelection.Width(SimdSelection.Resolve(options.Simd)));
+        if (scratch + ThreadScratch.AlignmentFloats > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(paramName, tokens, $"tokens is {tokens} and headDim {headDim}: the backward's per-thread scratch of {scratch} floats (padded copies of Q, dO and dQ for one slice) must fit in one array of at most {Array.MaxLength} floats.");
+    }
+
+    /// <summary>Dispatches the backward to the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
+    internal static unsafe void RunBackward(in BackwardArguments arguments, FlashAttentionOptions options)
+    {
+        int threads = options.MaxDegreeOfParallelism;
+        switch (SimdSelection.Resolve(options.Simd))
+        {
+            case SimdPath.Vector512:
+                FlashBackward<Simd512, Vector512<float>>.Run(in arguments, threads);
+                break;
+            case SimdPath.Vector256:
+                FlashBackward<Simd256, Vector256<float>>.Run(in arguments, threads);
+                break;
+            case SimdPath.Vector128:
+                FlashBackward<Simd128, Vector128<float>>.Run(in arguments, threads);
+                break;
+            default:
+                FlashBackward<SimdScalar, float>.Run(in arguments, threads);
+                break;
         }
     }
 

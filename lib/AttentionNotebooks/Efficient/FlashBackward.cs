@@ -57,17 +57,24 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         protected override void RunItem(int item) => Slice(in Arguments, item);
     }
 
-    /// <summary>dQ, dK, dV of slice <paramref name="slice"/> (tensors (slices, tokens, headDim), log-sum-exp (slices, tokens)).</summary>
+    /// <summary>
+    /// dQ, dK, dV of slice <paramref name="slice"/> = batch·Heads + head: Q, K, V and their gradients read and written
+    /// through <see cref="BackwardArguments.InputLayout"/>, O and dO through <see cref="BackwardArguments.OutputLayout"/>,
+    /// log-sum-exp (batch·heads, tokens).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Slice(in BackwardArguments a, int slice)
     {
-        int tokens = a.Tokens, headDim = a.HeadDim, width = TSimd.Width;
+        int tokens = a.Tokens, headDim = a.HeadDim, width = TSimd.Width, batch = slice / a.Heads, head = slice % a.Heads;
         int rows = FlashBackwardLayout.PaddedTokens(tokens);                 // tokens rounded up to 4
         int padded = FlashBackwardLayout.PaddedHeadDim(headDim, width);      // headDim rounded up to a register
         int vectors = padded / width;
-        long offset = (long)slice * tokens * headDim;
-        float* q = a.Query + offset, k = a.Key + offset, v = a.Value + offset, o = a.Output + offset, dO = a.OutputGradient + offset;
-        float* dQ = a.QueryGradient + offset, dK = a.KeyGradient + offset, dV = a.ValueGradient + offset;
+        long inOffset = batch * a.InputLayout.BatchStride + head * a.InputLayout.HeadStride;
+        long outOffset = batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
+        int inStride = a.InputLayout.TokenStride, outStride = a.OutputLayout.TokenStride;   // floats from token i to i + 1
+        float* q = a.Query + inOffset, k = a.Key + inOffset, v = a.Value + inOffset;
+        float* o = a.Output + outOffset, dO = a.OutputGradient + outOffset;
+        float* dQ = a.QueryGradient + inOffset, dK = a.KeyGradient + inOffset, dV = a.ValueGradient + inOffset;
         float* lse = a.LogSumExp + (long)slice * tokens;
         float scale = a.Scale, c = scale * FlashBackwardLayout.Log2E;
 
@@ -85,17 +92,17 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         float* dS = p + QueryTile * KeyBlock;                       // (QueryTile, KeyBlock) dP, then dS
 
         for (int i = 0; i < rows; i++)
-            rowDot[i] = i < tokens ? Dot(dO + (long)i * headDim, o + (long)i * headDim, headDim) : 0f;
-        CopyPadded(q, tokens, headDim, 1f, qp, rows, padded);
-        CopyPadded(dO, tokens, headDim, 1f, dOp, rows, padded);
+            rowDot[i] = i < tokens ? Dot(dO + (long)i * outStride, o + (long)i * outStride, headDim) : 0f;
+        CopyPadded(q, inStride, tokens, headDim, 1f, qp, rows, padded);
+        CopyPadded(dO, outStride, tokens, headDim, 1f, dOp, rows, padded);
         new Span<float>(dQp, rows * padded).Clear();
 
         for (int firstKey = 0; firstKey < tokens; firstKey += KeyBlock)
         {
             int keys = Math.Min(KeyBlock, tokens - firstKey);
-            Transpose(k + (long)firstKey * headDim, keys, headDim, c, kt);                    // (headDim, KeyBlock)
-            Transpose(v + (long)firstKey * headDim, keys, headDim, 1f, vt);                   // (headDim, KeyBlock)
-            CopyPadded(k + (long)firstKey * headDim, keys, headDim, scale, ks, KeyBlock, padded);
+            Transpose(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt);                   // (headDim, KeyBlock)
+            Transpose(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt);                  // (headDim, KeyBlock)
+            CopyPadded(k + (long)firstKey * inStride, inStride, keys, headDim, scale, ks, KeyBlock, padded);
             new Span<float>(dKp, KeyBlock * padded).Clear();
             new Span<float>(dVp, KeyBlock * padded).Clear();
 
@@ -112,11 +119,11 @@ internal static unsafe class FlashBackward<TSimd, TVec>
                 Gemm(dS, KeyBlock, 1, ks, padded, KeyBlock, dQp + (long)firstQuery * padded, padded, tileRows, vectors, accumulate: true); // dQ_I += dS·(scale·K_J) (tile, padded)
             }
 
-            CopyUnpadded(dKp, keys, padded, scale, dK + (long)firstKey * headDim, headDim);  // dK_J = scale·dSᵀ·Q
-            CopyUnpadded(dVp, keys, padded, 1f, dV + (long)firstKey * headDim, headDim);
+            CopyUnpadded(dKp, keys, padded, scale, dK + (long)firstKey * inStride, inStride, headDim);  // dK_J = scale·dSᵀ·Q
+            CopyUnpadded(dVp, keys, padded, 1f, dV + (long)firstKey * inStride, inStride, headDim);
         }
 
-        CopyUnpadded(dQp, tokens, padded, 1f, dQ, headDim);
+        CopyUnpadded(dQp, tokens, padded, 1f, dQ, inStride, headDim);
     }
 
     /// <summary>
@@ -265,30 +272,30 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         TSimd.Store(c0, x0); TSimd.Store(c1, x1); TSimd.Store(c2, x2); TSimd.Store(c3, x3);
     }
 
-    /// <summary>factor · source (count rows of headDim) into rows of <paramref name="padded"/> floats, zeros after each row and in rows count … rows − 1.</summary>
-    private static void CopyPadded(float* source, int count, int headDim, float factor, float* target, int rows, int padded)
+    /// <summary>factor · count rows of headDim (<paramref name="stride"/> floats apart) into rows of <paramref name="padded"/> floats, zeros after each row and in rows count … rows − 1.</summary>
+    private static void CopyPadded(float* source, int stride, int count, int headDim, float factor, float* target, int rows, int padded)
     {
         new Span<float>(target, rows * padded).Clear();
         for (int i = 0; i < count; i++)
             for (int d = 0; d < headDim; d++)
-                target[(long)i * padded + d] = factor * source[(long)i * headDim + d];
+                target[(long)i * padded + d] = factor * source[(long)i * stride + d];
     }
 
-    /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats.</summary>
-    private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int headDim)
+    /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows <paramref name="stride"/> floats apart.</summary>
+    private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
     {
         for (int i = 0; i < count; i++)
             for (int d = 0; d < headDim; d++)
-                target[(long)i * headDim + d] = factor * source[(long)i * padded + d];
+                target[(long)i * stride + d] = factor * source[(long)i * padded + d];
     }
 
-    /// <summary>factor · the (keys, headDim) rows as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
-    private static void Transpose(float* source, int keys, int headDim, float factor, float* target)
+    /// <summary>factor · the (keys, headDim) rows (<paramref name="stride"/> floats apart) as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
+    private static void Transpose(float* source, int stride, int keys, int headDim, float factor, float* target)
     {
         new Span<float>(target, headDim * KeyBlock).Clear();
         for (int j = 0; j < keys; j++)
             for (int d = 0; d < headDim; d++)
-                target[d * KeyBlock + j] = factor * source[(long)j * headDim + d];
+                target[d * KeyBlock + j] = factor * source[(long)j * stride + d];
     }
 
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
@@ -340,7 +347,11 @@ internal static class FlashBackwardLayout
     }
 }
 
-/// <summary>Pointers and shapes of one backward call; every tensor (batch·heads, tokens, headDim) contiguous, pinned by the caller.</summary>
+/// <summary>
+/// Pointers and shapes of one backward call, pinned by the caller: Q, K, V, dQ, dK, dV laid out by
+/// <see cref="InputLayout"/>, O and dO by <see cref="OutputLayout"/> (<see cref="HeadLayout.HeadsFirst"/> for
+/// contiguous (batch, heads, tokens, headDim) tensors, <see cref="HeadLayout.TokensFirst"/> for projection outputs).
+/// </summary>
 internal unsafe struct BackwardArguments
 {
     public float* Query;
@@ -355,7 +366,15 @@ internal unsafe struct BackwardArguments
     public float* QueryGradient;
     public float* KeyGradient;
     public float* ValueGradient;
+    /// <summary>Where (batch, head, token) of Q, K, V and of dQ, dK, dV starts.</summary>
+    public HeadLayout InputLayout;
+
+    /// <summary>Where (batch, head, token) of O and dO starts.</summary>
+    public HeadLayout OutputLayout;
+
+    /// <summary>batch·Heads work items.</summary>
     public int Slices;
+    public int Heads;
     public int Tokens;
     public int HeadDim;
     public bool Causal;

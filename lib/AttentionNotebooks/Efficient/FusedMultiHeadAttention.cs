@@ -4,9 +4,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks.Efficient;
 
 /// <summary>
-/// Multi-head attention for inference, computing what <see cref="MultiHeadAttention"/> computes in evaluation mode,
-/// fast: one fused query/key/value projection (a (3·dOut × dIn) weight), the fused <see cref="FlashAttention"/> kernel
-/// on every head at once, and the output projection — all with blocked SIMD kernels and no tokens × tokens matrix.
+/// Multi-head attention computing what <see cref="MultiHeadAttention"/> computes in evaluation mode (and, for training
+/// without dropout, its gradients), fast: one fused query/key/value projection (a (3·dOut × dIn) weight), the fused
+/// <see cref="FlashAttention"/> kernel on every head at once, and the output projection — all with blocked SIMD kernels
+/// and no tokens × tokens matrix.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,11 +17,15 @@ namespace AttentionNotebooks.Efficient;
 /// heads concatenated → y = context·W_oᵀ + b_o (B·T, dOut).
 /// </para>
 /// <para>
-/// Inference only: there is no dropout and no attention-weight output. The intermediate buffers come from
-/// <see cref="ArrayPool{T}.Shared"/> and go back after each call. Instances are immutable and thread-safe.
+/// There is no dropout and no attention-weight output. <see cref="Forward(ReadOnlySpan{float}, Span{float}, int, int, FlashAttentionOptions?)"/>
+/// is for inference: its intermediate buffers come from <see cref="ArrayPool{T}.Shared"/> and go back after each call.
+/// The training step is <see cref="ForwardForTraining"/>, which keeps QKV, the context and the log-sum-exp in a
+/// <see cref="FusedMultiHeadAttentionActivations"/>, then <see cref="Backward"/>, which writes dL/dx and adds the
+/// gradients of the fused QKV projection and of the output projection to a <see cref="FusedMultiHeadAttentionGradients"/>
+/// (the weights themselves are not changed). Instances are immutable and thread-safe.
 /// </para>
 /// </remarks>
-public sealed unsafe class FusedMultiHeadAttention
+public sealed unsafe partial class FusedMultiHeadAttention
 {
     /// <summary>A module with copies of the given projections, as the teaching <see cref="MultiHeadAttention"/> takes them.</summary>
     /// <param name="wQuery">Query projection (dIn → dOut).</param>
@@ -29,14 +34,14 @@ public sealed unsafe class FusedMultiHeadAttention
     /// <param name="outProj">Output projection (dOut → dOut).</param>
     /// <param name="contextLength">The longest sequence the module accepts.</param>
     /// <param name="numHeads">Number of heads; must divide dOut.</param>
-    /// <param name="dropout">Must be 0: this module is for inference only.</param>
+    /// <param name="dropout">Must be 0: this module has no dropout (for inference, or training without dropout).</param>
     /// <param name="causal">Whether token t only attends to tokens 0 … t (true for GPT-style models and the teaching module).</param>
     public FusedMultiHeadAttention(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout = 0f, bool causal = true)
     {
         Projections.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
         Check.Positive(contextLength, nameof(contextLength));
         if (dropout != 0f)
-            throw new NotSupportedException($"dropout is {dropout} but FusedMultiHeadAttention is for inference only and has no dropout: pass 0 (or compare with MultiHeadAttention in evaluation mode).");
+            throw new NotSupportedException($"dropout is {dropout} but FusedMultiHeadAttention has no dropout, neither in inference nor in its training step: pass 0 (or compare with MultiHeadAttention in evaluation mode).");
         QkvProjection = PackedLinear.Stack(wQuery, wKey, wValue);
         OutProjection = PackedLinear.From(outProj);
         NumHeads = numHeads;
@@ -44,13 +49,13 @@ public sealed unsafe class FusedMultiHeadAttention
         Causal = causal;
     }
 
-    /// <summary>The fused equivalent of <paramref name="module"/> (its four projections copied), for inference.</summary>
+    /// <summary>The fused equivalent of <paramref name="module"/> (its four projections copied), causal like it.</summary>
     /// <param name="module">A teaching module; if it has dropout, it must be in evaluation mode (<c>Training = false</c>), where dropout does nothing.</param>
     public static FusedMultiHeadAttention FromTeaching(MultiHeadAttention module)
     {
         ArgumentNullException.ThrowIfNull(module);
         if (module.Training && module.Dropout.P > 0f)
-            throw new NotSupportedException($"The module is in training mode with dropout {module.Dropout.P}, which FusedMultiHeadAttention (inference only) cannot reproduce: set Training = false first.");
+            throw new NotSupportedException($"The module is in training mode with dropout {module.Dropout.P}, which FusedMultiHeadAttention (no dropout) cannot reproduce: set Training = false first.");
         return new FusedMultiHeadAttention(module.WQuery, module.WKey, module.WValue, module.OutProj, module.ContextLength, module.NumHeads);
     }
 
@@ -88,6 +93,14 @@ public sealed unsafe class FusedMultiHeadAttention
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, FlashAttentionOptions? options = null)
     {
         CheckBuffers(input, output, batch, tokens, ref options);
+        CheckFiniteInput(input, tokens);
+        Run(input, output, batch, tokens, options);
+        CheckFinite(output, input, tokens);
+    }
+
+    /// <summary>Rejects NaN and ±∞ in the input, naming sequence, token and feature.</summary>
+    private void CheckFiniteInput(ReadOnlySpan<float> input, int tokens)
+    {
         int index = input.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);   // NaN and ±∞ lie outside every range
         if (index >= 0)
         {
@@ -95,8 +108,6 @@ public sealed unsafe class FusedMultiHeadAttention
             throw new ArgumentException(
                 $"input contains {input[index]} at sequence {index / perSequence}, token {index % perSequence / DIn}, feature {index % DIn}: every input must be a finite number.", nameof(input));
         }
-        Run(input, output, batch, tokens, options);
-        CheckFinite(output, input, tokens);
     }
 
     /// <summary>
@@ -146,7 +157,7 @@ public sealed unsafe class FusedMultiHeadAttention
         try
         {
             fixed (float* x = input, y = output, qkvPointer = qkv, contextPointer = context)
-                Compute(x, y, qkvPointer, contextPointer, batch, tokens, options);
+                Compute(x, y, qkvPointer, contextPointer, null, batch, tokens, options);
         }
         finally
         {
@@ -182,7 +193,8 @@ public sealed unsafe class FusedMultiHeadAttention
         return result;
     }
 
-    private void Compute(float* x, float* y, float* qkv, float* context, int batch, int tokens, FlashAttentionOptions options)
+    /// <summary>The forward pass into buffers the caller owns; <paramref name="logSumExp"/> (B, H, T) receives each row's log-sum-exp unless null.</summary>
+    private void Compute(float* x, float* y, float* qkv, float* context, float* logSumExp, int batch, int tokens, FlashAttentionOptions options)
     {
         int rows = batch * tokens, dOut = DOut, headDim = HeadDim;
         QkvProjection.Run(x, qkv, rows, options);                          // (B·T, 3·dOut): [queries | keys | values]
@@ -202,9 +214,13 @@ public sealed unsafe class FusedMultiHeadAttention
             Tokens = tokens,
             HeadDim = headDim,
             Causal = Causal,
-            ScaleLog2E = (options.Scale ?? 1f / MathF.Sqrt(headDim)) * MathF.Log2(MathF.E),
+            ScaleLog2E = ScaleFor(options) * MathF.Log2(MathF.E),
+            LogSumExp = logSumExp,
         };
         FlashAttention.Run(in arguments, options);
         OutProjection.Run(context, y, rows, options);                      // (B·T, dOut)
     }
+
+    /// <summary>The scale of the scores: the options' Scale, or 1/√headDim as in the teaching module.</summary>
+    private float ScaleFor(FlashAttentionOptions options) => options.Scale ?? 1f / MathF.Sqrt(HeadDim);
 }
