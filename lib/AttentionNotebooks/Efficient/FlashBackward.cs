@@ -131,7 +131,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     /// dS = P ∘ (dP − D), with P = dS = 0 wherever the query does not see the key (the causal mask, keys past the end,
     /// padded rows).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Weights(in BackwardArguments a, float* lse, float* rowDot, int firstQuery, int tileRows, int firstKey, int keys, float* p, float* dS)
     {
         int width = TSimd.Width;
@@ -157,7 +157,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     /// c[r, ·] = (or +=) Σ_t a[r·aRow + t·aStep] · b[t·bStride + ·] for rows r &lt; <paramref name="rows"/> (a multiple
     /// of 4) and <paramref name="vectors"/> registers of columns: 4 rows × 4 (or 2) registers at a time, then single registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, int rows, int vectors, bool accumulate)
     {
         int width = TSimd.Width;
@@ -176,7 +176,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>4 rows × 4 registers: 16 accumulators, 4 loads and 4 broadcasts per step (21 live registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel4x4(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
     {
         int w = TSimd.Width;
@@ -215,7 +215,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>4 rows × 2 registers: 8 accumulators, 2 loads and 4 broadcasts per step (11 live registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel4x2(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
     {
         int w = TSimd.Width;
@@ -252,7 +252,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>4 rows × 1 register, for the last register of an odd count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel4x1(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
     {
         float* c0 = c, c1 = c + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
@@ -273,6 +273,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>factor · count rows of headDim (<paramref name="stride"/> floats apart) into rows of <paramref name="padded"/> floats, zeros after each row and in rows count … rows − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyPadded(float* source, int stride, int count, int headDim, float factor, float* target, int rows, int padded)
     {
         new Span<float>(target, rows * padded).Clear();
@@ -282,6 +283,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows <paramref name="stride"/> floats apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
     {
         for (int i = 0; i < count; i++)
@@ -290,6 +292,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     }
 
     /// <summary>factor · the (keys, headDim) rows (<paramref name="stride"/> floats apart) as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* source, int stride, int keys, int headDim, float factor, float* target)
     {
         new Span<float>(target, headDim * KeyBlock).Clear();
