@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AttentionNotebooks.Efficient;
 
@@ -276,29 +277,60 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyPadded(float* source, int stride, int count, int headDim, float factor, float* target, int rows, int padded)
     {
-        new Span<float>(target, rows * padded).Clear();
+        int w = TSimd.Width;
+        TVec f = TSimd.Broadcast(factor);
         for (int i = 0; i < count; i++)
-            for (int d = 0; d < headDim; d++)
-                target[(long)i * padded + d] = factor * source[(long)i * stride + d];
+        {
+            float* from = source + (long)i * stride, to = target + (long)i * padded;
+            int d = 0;
+            for (; d + w <= headDim; d += w)
+                TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
+            for (; d < headDim; d++)
+                to[d] = factor * from[d];
+            for (; d < padded; d++)
+                to[d] = 0f;
+        }
+        new Span<float>(target + (long)count * padded, (rows - count) * padded).Clear();
     }
 
     /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows <paramref name="stride"/> floats apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
     {
+        int w = TSimd.Width;
+        TVec f = TSimd.Broadcast(factor);
         for (int i = 0; i < count; i++)
-            for (int d = 0; d < headDim; d++)
-                target[(long)i * stride + d] = factor * source[(long)i * padded + d];
+        {
+            float* from = source + (long)i * padded, to = target + (long)i * stride;
+            int d = 0;
+            for (; d + w <= headDim; d += w)
+                TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
+            for (; d < headDim; d++)
+                to[d] = factor * from[d];
+        }
     }
 
     /// <summary>factor · the (keys, headDim) rows (<paramref name="stride"/> floats apart) as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose(float* source, int stride, int keys, int headDim, float factor, float* target)
     {
-        new Span<float>(target, headDim * KeyBlock).Clear();
-        for (int j = 0; j < keys; j++)
-            for (int d = 0; d < headDim; d++)
-                target[d * KeyBlock + j] = factor * source[(long)j * stride + d];
+        int first = 0;
+        if (typeof(TVec) == typeof(Vector512<float>))
+        {
+            // 16 × 16 blocks in registers (rows past the keys read as zeros); the last headDim % 16 features below.
+            first = headDim & ~15;
+            for (int j = 0; j < KeyBlock; j += 16)
+                for (int d = 0; d < first; d += 16)
+                    Transpose16.Run(source + (long)j * stride + d, stride, Math.Clamp(keys - j, 0, 16), target + d * KeyBlock + j, KeyBlock, 16, factor);
+        }
+        for (int d = first; d < headDim; d++)
+        {
+            float* row = target + d * KeyBlock;
+            for (int j = 0; j < keys; j++)
+                row[j] = factor * source[(long)j * stride + d];
+            for (int j = keys; j < KeyBlock; j++)
+                row[j] = 0f;
+        }
     }
 
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
