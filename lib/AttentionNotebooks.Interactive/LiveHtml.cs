@@ -7,8 +7,8 @@ namespace AttentionNotebooks.Interactive;
 /// <summary>
 /// The HTML a <see cref="Figure"/> shows as in a live session: a container holding the static SVG and an empty plot
 /// element, plus a script that draws <see cref="Figure.ToPlotly"/> into the plot element and hides the SVG once
-/// <c>window.Plotly</c> exists (now, or later when a loader in the page finishes). If plotly.js never arrives or
-/// drawing fails, the SVG stays: the reader never sees an empty box.
+/// <c>window.Plotly</c> exists (now, or later when a loader in the page finishes) and its drawing has finished. If
+/// plotly.js never arrives, or drawing throws or its promise rejects, the SVG stays: the reader never sees an empty box.
 /// </summary>
 public static class LiveHtml
 {
@@ -29,6 +29,12 @@ public static class LiveHtml
         string id = chart.Id;
         // XPlot writes JSON data and one Plotly.newPlot call: no "<" operator, so every "<" (in labels) can be \u003c.
         string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
+        // newPlot returns a promise: the SVG is hidden only once it resolves, and comes back if it rejects.
+        const string newPlot = "Plotly.newPlot(";
+        int call = plotting.IndexOf(newPlot, StringComparison.Ordinal);
+        if (call < 0 || plotting.IndexOf(newPlot, call + 1, StringComparison.Ordinal) >= 0)
+            throw new InvalidOperationException($"XPlot's plotting script for {id} does not hold exactly one {newPlot}…) call; the live chart cannot follow its promise.");
+        plotting = plotting[..call] + "drawing = " + plotting[call..];
         var html = new StringBuilder();
         if (includePlotly)
             html.Append(PlotlyLoader()).Append('\n');
@@ -44,15 +50,20 @@ public static class LiveHtml
         html.Append("    if (drawn || !plot || typeof window.Plotly === 'undefined') return;\n");
         html.Append("    drawn = true;\n");
         html.Append("    var svg = plot.parentNode.querySelector('.an-live-svg');\n");
+        html.Append("    var fail = function (e) {\n");
+        html.Append("      plot.style.display = 'none';\n");
+        html.Append("      if (svg) svg.style.display = '';\n");
+        html.Append("      if (window.console) console.warn('live chart ' + id + ' not drawn, the SVG stays:', e);\n");
+        html.Append("    };\n");
+        html.Append("    var shown = function () { if (svg) svg.style.display = 'none'; };\n");
+        html.Append("    var drawing;\n");
         html.Append("    try {\n");
         html.Append("      plot.style.display = 'block';\n");
         html.Append("      var Plotly = window.Plotly;\n      ");
         html.Append(string.Join("\n      ", plotting.Split('\n').Select(line => line.Trim())));
-        html.Append("\n      if (svg) svg.style.display = 'none';\n");
+        html.Append("\n      if (drawing && typeof drawing.then === 'function') drawing.then(shown, fail); else shown();\n");
         html.Append("    } catch (e) {\n");
-        html.Append("      plot.style.display = 'none';\n");
-        html.Append("      if (svg) svg.style.display = '';\n");
-        html.Append("      if (window.console) console.warn('live chart ' + id + ' not drawn, the SVG stays:', e);\n");
+        html.Append("      fail(e);\n");
         html.Append("    }\n");
         html.Append("  };\n");
         html.Append("  if (typeof window.Plotly !== 'undefined') { draw(); return; }\n");

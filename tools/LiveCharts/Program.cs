@@ -34,12 +34,15 @@ var figures = new (string Name, Figure Figure)[]
 };
 
 // live: plotly.js comes with the first chart, as in a notebook; late: it arrives after every chart (the charts wait for
-// its ready event); no-plotly: never; broken: a window.Plotly whose newPlot throws.
+// its ready event); no-plotly: never; broken: a window.Plotly whose newPlot throws; rejecting: one whose newPlot
+// returns a promise that rejects (an asynchronous failure).
 string Page(string mode)
 {
     var html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>live charts</title></head><body style=\"background: #ffffff; margin: 0;\">\n");
     if (mode == "broken")
         html.Append("<script>window.Plotly = { newPlot: function () { throw new Error('plotly.js is broken'); } };</script>\n");
+    if (mode == "rejecting")
+        html.Append("<script>window.Plotly = { newPlot: function () { return Promise.reject(new Error('drawing failed later')); } };</script>\n");
     for (int k = 0; k < figures.Length; k++)
         html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: mode == "live" && k == 0)).Append('\n');
     if (mode == "late")
@@ -114,7 +117,7 @@ string RunChromium(params string[] arguments)
     return stdout.Result;
 }
 
-foreach (string name in new[] { "live", "late", "no-plotly", "broken" })
+foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejecting" })
 {
     bool withPlotly = name is "live" or "late";
     string path = Path.Combine(outDir, name + ".html");
