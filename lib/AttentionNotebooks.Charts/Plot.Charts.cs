@@ -27,7 +27,7 @@ public static partial class Plot
     /// <example><code>Plot.Bar(msVector, names, "Milliseconds per call", highlight: 3, logScale: true, highlightLabel: "the baseline")</code></example>
     public static Figure Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null,
         bool logScale = false, string? highlightLabel = null) =>
-        new(new LegacyModel(new BarSpec(values, labels, highlight, xTitle, yTitle, nameof(values), logScale, highlightLabel)), title);
+        new(BarModel.Create(values, labels, highlight, xTitle, yTitle, nameof(values), logScale, highlightLabel), title);
 
     /// <summary>
     /// The attention weights of one query as bars, one per key token, the query's own token highlighted (the legend says
@@ -50,8 +50,8 @@ public static partial class Plot
         Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
         string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new(new LegacyModel(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
-                highlightLabel: square ? "the query's own token" : null)),
+        return new(BarModel.Create(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
+                highlightLabel: square ? "the query's own token" : null),
             title ?? $"Attention weights of the query {name}");
     }
 

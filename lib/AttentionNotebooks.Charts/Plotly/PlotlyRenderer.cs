@@ -13,6 +13,7 @@ internal static partial class PlotlyRenderer
     public static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Render(ChartModel model, string? title) => model switch
     {
         HeatmapModel heatmap => Heatmap(heatmap, title),
+        BarModel bar => Bar(bar, title),
         LegacyModel legacy => legacy.Spec.RenderPlotly(title),
         _ => throw new ArgumentException($"No Plotly renderer for {model.Kind}.", nameof(model)),
     };

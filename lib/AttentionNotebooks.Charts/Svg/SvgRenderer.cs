@@ -13,6 +13,7 @@ internal static partial class SvgRenderer
     public static SvgDocument Render(ChartModel model, string? title) => model switch
     {
         HeatmapModel heatmap => Heatmap(heatmap, title),
+        BarModel bar => Bar(bar, title),
         LegacyModel legacy => legacy.Spec.RenderSvg(title),
         _ => throw new ArgumentException($"No SVG renderer for {model.Kind}.", nameof(model)),
     };
