@@ -104,7 +104,7 @@ public static partial class Plot
     /// </exception>
     /// <example><code>Plot.Line([Series.Of("naive", lengths, naiveMs), Series.Of("flash", lengths, flashMs)], "Time per forward pass", "tokens", "ms", logX: true, logY: true)</code></example>
     public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
-        new(new LegacyModel(new LineSpec(series, xTitle, yTitle, logX, logY)), title);
+        new(LineModel.Create(series, xTitle, yTitle, logX, logY), title);
 
     /// <summary>One line through the points (x[i], y[i]).</summary>
     /// <param name="x">x values.</param>
@@ -121,6 +121,6 @@ public static partial class Plot
     public static Figure Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null)
     {
         var (xs, ys) = Series.Check("", x, y, nameof(x), nameof(y));
-        return new(new LegacyModel(new LineSpec([new Series(yTitle ?? "y", xs, ys)], xTitle, yTitle, false, false, single: true)), title);
+        return new(LineModel.Create([new Series(yTitle ?? "y", xs, ys)], xTitle, yTitle, false, false, single: true), title);
     }
 }

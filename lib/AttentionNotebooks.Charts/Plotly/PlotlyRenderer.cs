@@ -14,6 +14,7 @@ internal static partial class PlotlyRenderer
     {
         HeatmapModel heatmap => Heatmap(heatmap, title),
         BarModel bar => Bar(bar, title),
+        LineModel line => Line(line, title),
         LegacyModel legacy => legacy.Spec.RenderPlotly(title),
         _ => throw new ArgumentException($"No Plotly renderer for {model.Kind}.", nameof(model)),
     };

@@ -14,6 +14,7 @@ internal static partial class SvgRenderer
     {
         HeatmapModel heatmap => Heatmap(heatmap, title),
         BarModel bar => Bar(bar, title),
+        LineModel line => Line(line, title),
         LegacyModel legacy => legacy.Spec.RenderSvg(title),
         _ => throw new ArgumentException($"No SVG renderer for {model.Kind}.", nameof(model)),
     };
