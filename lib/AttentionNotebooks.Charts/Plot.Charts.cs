@@ -70,7 +70,7 @@ public static partial class Plot
     /// <example><code>Plot.Scatter2D(inputs, SampleData.Tokens, result.Context.Row(1), "z(2)")</code></example>
     public static Figure Scatter2D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
-        new(new LegacyModel(new ScatterSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 2))), title);
+        new(ScatterModel.Create(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 2)), title);
 
     /// <summary>
     /// Points in space, one per row, each labelled, with an optional highlighted point. The SVG is an orthographic
@@ -88,7 +88,7 @@ public static partial class Plot
     /// <example><code>Plot.Scatter3D(SampleData.Inputs(), SampleData.Tokens, context.Row(1), "context z(2)")</code></example>
     public static Figure Scatter3D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
-        new(new LegacyModel(new Scatter3DSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3))), title);
+        new(ScatterModel.Create(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3)), title);
 
     /// <summary>Lines with markers, one per series, with a legend; for experiments and benchmarks.</summary>
     /// <param name="series">The series, each with as many x as y values, all finite (positive on a log axis).</param>

@@ -15,7 +15,8 @@ internal static partial class SvgRenderer
         HeatmapModel heatmap => Heatmap(heatmap, title),
         BarModel bar => Bar(bar, title),
         LineModel line => Line(line, title),
-        LegacyModel legacy => legacy.Spec.RenderSvg(title),
+        ScatterModel { IsThreeD: true } scatter => Scatter3D(scatter, title),
+        ScatterModel scatter => Scatter(scatter, title),
         _ => throw new ArgumentException($"No SVG renderer for {model.Kind}.", nameof(model)),
     };
 }
