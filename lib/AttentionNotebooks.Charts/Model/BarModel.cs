@@ -20,8 +20,8 @@ namespace AttentionNotebooks.Charts;
 /// <param name="ValueTexts">The text above each bar, or null for none.</param>
 /// <param name="HoverTexts">What hovering each bar says: <c>label: value</c>.</param>
 /// <param name="Colors">The fill of each bar: the highlight colour for the highlighted one.</param>
-internal sealed record BarModel(float[] Values, string[] Labels, int? Highlight, string? HighlightLabel, string? XTitle, string? YTitle, bool Log,
-    double Slot, int? Decimals, string?[] ValueTexts, string[] HoverTexts, string[] Colors) : ChartModel
+internal sealed record BarModel(IReadOnlyList<float> Values, IReadOnlyList<string> Labels, int? Highlight, string? HighlightLabel, string? XTitle, string? YTitle, bool Log,
+    double Slot, int? Decimals, IReadOnlyList<string?> ValueTexts, IReadOnlyList<string> HoverTexts, IReadOnlyList<string> Colors) : ChartModel
 {
     /// <summary>Font size of the value texts (and tick labels).</summary>
     public const double ValueFont = 11;
@@ -66,7 +66,7 @@ internal sealed record BarModel(float[] Values, string[] Labels, int? Highlight,
 
     public override string Kind => "bar";
 
-    public override string Describe() => $"{Values.Length} values";
+    public override string Describe() => $"{Values.Count} values";
 
     /// <summary>Whether bar i is the highlighted one.</summary>
     public bool IsHighlighted(int i) => i == Highlight;

@@ -236,7 +236,7 @@ internal sealed record HeatmapPanel(HeatmapPanelData Data, HeatmapCellFit Fit, C
 /// <param name="ColorBarTickLabels">Their labels.</param>
 /// <param name="RangeNote">What the range caption means (its tooltip), or null when the range is fixed.</param>
 internal sealed record HeatmapModel(IReadOnlyList<HeatmapPanel> Panels, int GridColumns, bool Grid, ValueRange Range, string? ColorBarTitle,
-    double[] ColorBarTicks, string[] ColorBarTickLabels, string? RangeNote) : ChartModel
+    IReadOnlyList<double> ColorBarTicks, IReadOnlyList<string> ColorBarTickLabels, string? RangeNote) : ChartModel
 {
     /// <summary>
     /// Checks the options against the panels and describes them, <paramref name="columns"/> per row (null: as many as

@@ -10,7 +10,7 @@ namespace AttentionNotebooks.Charts;
 /// <param name="Color">The line's and markers' colour.</param>
 /// <param name="Dashed">Whether the line is dashed (the colours have run out and start again).</param>
 /// <param name="PointTexts">What hovering each point says: <c>name: (x, y)</c>, up to 6 significant digits.</param>
-internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed, string[] PointTexts);
+internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed, IReadOnlyList<string> PointTexts);
 
 /// <summary>
 /// A line chart as both renderers show it: lines with markers, one colour per series, a legend when there is more
@@ -26,7 +26,7 @@ internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnl
 /// <param name="YAxis">The y axis: range and ticks.</param>
 /// <param name="XDataTicks">The distinct x values when the x axis is ticked at them, or null.</param>
 internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitle, string? YTitle, bool LogX, bool LogY, Axis XAxis, Axis YAxis,
-    double[]? XDataTicks) : ChartModel
+    IReadOnlyList<double>? XDataTicks) : ChartModel
 {
     /// <summary>Width of the SVG plot in pixels, on which the data ticks must fit.</summary>
     public const double PlotWidth = 520;

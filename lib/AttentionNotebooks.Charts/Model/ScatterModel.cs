@@ -65,7 +65,7 @@ internal sealed record ScatterData(double[][] Points, string[] Labels, double[]?
 /// <param name="Label">Its printable label.</param>
 /// <param name="HoverText">What hovering it says in the SVG: <c>label: (x, y)</c>.</param>
 /// <param name="Highlight">Whether it is the highlighted point.</param>
-internal sealed record ScatterPoint(double[] Coordinates, string Label, string HoverText, bool Highlight)
+internal sealed record ScatterPoint(IReadOnlyList<double> Coordinates, string Label, string HoverText, bool Highlight)
 {
     /// <summary>Its fill: the highlight colour for the highlighted point.</summary>
     public string Fill => Highlight ? Palette.Highlight : Palette.Primary;

@@ -8,7 +8,7 @@ internal static partial class PlotlyRenderer
     /// <summary>The plain bars as one trace and the highlighted bar as another (so that the legend names it), the value texts as annotations.</summary>
     private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Bar(BarModel model, string? title)
     {
-        int n = model.Values.Length;
+        int n = model.Values.Count;
         Bar Bars(int[] indices) => new()
         {
             x = indices,

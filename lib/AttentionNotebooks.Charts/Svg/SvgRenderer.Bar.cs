@@ -12,7 +12,7 @@ internal static partial class SvgRenderer
     /// <summary>The bars on a value axis with grid lines; the plot spans the chart's width (a long title widens the bars), long labels are rotated.</summary>
     private static SvgDocument Bar(BarModel model, string? title)
     {
-        int n = model.Values.Length;
+        int n = model.Values.Count;
         var axis = BarAxis(model);
         double tickFont = BarModel.ValueFont;
         double tickWidth = axis.TickLabels.Select(l => TextMetrics.Width(l, tickFont)).Max();

@@ -19,8 +19,8 @@ internal static partial class SvgRenderer
 
         // Legend: a vertical colour bar beside the first row of panels, its ticks and (if needed) the masked swatch.
         var range = model.Range;
-        double[] ticks = model.ColorBarTicks;
-        string[] tickLabels = model.ColorBarTickLabels;
+        var ticks = model.ColorBarTicks;
+        var tickLabels = model.ColorBarTickLabels;
         bool anyMasked = model.AnyMasked;
         string? caption = range.Caption;
         double barTop = top + layouts[0].GridTop;
@@ -54,7 +54,7 @@ internal static partial class SvgRenderer
 
         var legend = SvgDocument.Group("legend");
         legend.Add(SvgDocument.Rect(legendLeft, barTop, ColorBarWidth, barHeight, $"url(#{SvgDocument.Id("scale")})", Palette.Axis, "colorbar", 0.5));
-        for (int k = 0; k < ticks.Length; k++)
+        for (int k = 0; k < ticks.Count; k++)
         {
             double t = ticks[k];
             double ty = barTop + barHeight * (1 - range.Normalise(t));

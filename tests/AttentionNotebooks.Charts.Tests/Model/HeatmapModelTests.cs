@@ -173,4 +173,14 @@ public sealed class HeatmapModelTests
             Assert.Equal(rotated ? -45 : 0, xaxis.GetProperty("tickangle").GetDouble());
         }
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(9)]
+    public void Decimals_outside_0_to_8_are_rejected_when_the_heatmap_is_made_not_when_it_is_drawn(int decimals)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Plot.Heatmap(Weights(), options: new HeatmapOptions { Decimals = decimals }));
+        Assert.Equal("options", e.ParamName);
+        Assert.StartsWith($"Decimals must be between 0 and 8, but is {decimals}.", e.Message, StringComparison.Ordinal);
+    }
 }
