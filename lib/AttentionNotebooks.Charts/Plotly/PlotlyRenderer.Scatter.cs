@@ -15,7 +15,7 @@ internal static partial class PlotlyRenderer
                 name = "points", mode = "markers+text", textposition = "top right",
                 x = Coordinates(model.Points, 0), y = Coordinates(model.Points, 1),
                 text = model.Points.Select(p => PlotlyText.Label(p.Label)).ToArray(),
-                marker = new Marker { size = 10, color = Palette.Primary },
+                marker = new Marker { size = 10, color = model.Points[0].Fill },   // the fill of every point but the highlighted one
             },
         };
         if (model.Highlighted is { } h)
@@ -44,7 +44,7 @@ internal static partial class PlotlyRenderer
                 mode = "markers+text",
                 x = Coordinates(model.Points, 0), y = Coordinates(model.Points, 1), z = Coordinates(model.Points, 2),
                 text = model.Points.Select(p => PlotlyText.Label(p.Label)).ToArray(),
-                marker = new Marker { size = 6, color = Palette.Primary },
+                marker = new Marker { size = 6, color = model.Points[0].Fill },
             },
         };
         if (model.Highlighted is { } h)
