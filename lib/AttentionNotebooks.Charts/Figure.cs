@@ -15,24 +15,24 @@ namespace AttentionNotebooks.Charts;
 /// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
 public sealed class Figure
 {
-    private readonly ChartSpec _spec;
+    private readonly ChartModel _model;
     private readonly (int Width, int Height)? _size;
     private readonly Lazy<(string Svg, int Width, int Height)> _natural;
 
-    internal Figure(ChartSpec spec, string? title, (int Width, int Height)? size = null)
+    internal Figure(ChartModel model, string? title, (int Width, int Height)? size = null)
     {
-        _spec = spec;
+        _model = model;
         Title = title;
         _size = size;
         _natural = new Lazy<(string, int, int)>(() =>
         {
-            var document = _spec.RenderSvg(Title);
+            var document = Svg.SvgRenderer.Render(_model, Title);
             return (document.ToString(), (int)document.Width, (int)document.Height);
         });
     }
 
     /// <summary>The kind of chart: <c>heatmap</c>, <c>heatmaps</c>, <c>bar</c>, <c>scatter</c>, <c>scatter3d</c> or <c>line</c>.</summary>
-    public string Kind => _spec.Kind;
+    public string Kind => _model.Kind;
 
     /// <summary>The title drawn above the chart, or null for none.</summary>
     public string? Title { get; }
@@ -44,7 +44,7 @@ public sealed class Figure
     public int Height => _size?.Height ?? _natural.Value.Height;
 
     /// <summary>The same chart with another title (null for none); the layout makes room for it, a size set by <see cref="WithSize"/> is kept.</summary>
-    public Figure WithTitle(string? title) => new(_spec, title, _size);
+    public Figure WithTitle(string? title) => new(_model, title, _size);
 
     /// <summary>
     /// The same chart displayed at <paramref name="width"/> x <paramref name="height"/> pixels. The SVG keeps its
@@ -57,7 +57,7 @@ public sealed class Figure
             throw new ArgumentOutOfRangeException(nameof(width), width, $"width must be between 50 and 10000 pixels, but is {width}.");
         if (height is < 50 or > 10000)
             throw new ArgumentOutOfRangeException(nameof(height), height, $"height must be between 50 and 10000 pixels, but is {height}.");
-        return new Figure(_spec, Title, (width, height));
+        return new Figure(_model, Title, (width, height));
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class Figure
     /// </summary>
     public PlotlyChart ToPlotly()
     {
-        var (traces, layout) = _spec.RenderPlotly(Title);
+        var (traces, layout) = PlotlyRenderer.Render(_model, Title);
         layout.width = Width;
         layout.height = Height;
         var chart = XPlot.Plotly.Chart.Plot(traces, layout);
@@ -116,7 +116,7 @@ public sealed class Figure
     {
         string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
         string title = Title is null ? "" : $" \"{Svg.ChartText.Display(Title, Svg.ChartText.TitleLength)}\"";
-        return $"{Kind} of {_spec.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
+        return $"{Kind} of {_model.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
     }
 
     private static string ReplaceAttribute(string head, string name, string value)

@@ -27,7 +27,7 @@ public static partial class Plot
     /// <example><code>Plot.Bar(msVector, names, "Milliseconds per call", highlight: 3, logScale: true, highlightLabel: "the baseline")</code></example>
     public static Figure Bar(Vector<float> values, IReadOnlyList<string>? labels = null, string? title = null, int? highlight = null, string? xTitle = null, string? yTitle = null,
         bool logScale = false, string? highlightLabel = null) =>
-        new(new BarSpec(values, labels, highlight, xTitle, yTitle, nameof(values), logScale, highlightLabel), title);
+        new(BarModel.Create(values, labels, highlight, xTitle, yTitle, nameof(values), logScale, highlightLabel), title);
 
     /// <summary>
     /// The attention weights of one query as bars, one per key token, the query's own token highlighted (the legend says
@@ -50,7 +50,7 @@ public static partial class Plot
         Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
         string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new(new BarSpec(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
+        return new(BarModel.Create(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
                 highlightLabel: square ? "the query's own token" : null),
             title ?? $"Attention weights of the query {name}");
     }
@@ -70,7 +70,7 @@ public static partial class Plot
     /// <example><code>Plot.Scatter2D(inputs, SampleData.Tokens, result.Context.Row(1), "z(2)")</code></example>
     public static Figure Scatter2D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
-        new(new ScatterSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 2)), title);
+        new(ScatterModel.Create(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 2)), title);
 
     /// <summary>
     /// Points in space, one per row, each labelled, with an optional highlighted point. The SVG is an orthographic
@@ -88,7 +88,7 @@ public static partial class Plot
     /// <example><code>Plot.Scatter3D(SampleData.Inputs(), SampleData.Tokens, context.Row(1), "context z(2)")</code></example>
     public static Figure Scatter3D(Matrix<float> points, IReadOnlyList<string>? labels = null, Vector<float>? highlight = null, string? highlightLabel = null,
         string? title = null, ScatterOptions? options = null) =>
-        new(new Scatter3DSpec(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3)), title);
+        new(ScatterModel.Create(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3)), title);
 
     /// <summary>Lines with markers, one per series, with a legend; for experiments and benchmarks.</summary>
     /// <param name="series">The series, each with as many x as y values, all finite (positive on a log axis).</param>
@@ -104,7 +104,7 @@ public static partial class Plot
     /// </exception>
     /// <example><code>Plot.Line([Series.Of("naive", lengths, naiveMs), Series.Of("flash", lengths, flashMs)], "Time per forward pass", "tokens", "ms", logX: true, logY: true)</code></example>
     public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
-        new(new LineSpec(series, xTitle, yTitle, logX, logY), title);
+        new(LineModel.Create(series, xTitle, yTitle, logX, logY), title);
 
     /// <summary>One line through the points (x[i], y[i]).</summary>
     /// <param name="x">x values.</param>
@@ -121,6 +121,6 @@ public static partial class Plot
     public static Figure Line(IReadOnlyList<double> x, IReadOnlyList<double> y, string? title = null, string? xTitle = null, string? yTitle = null)
     {
         var (xs, ys) = Series.Check("", x, y, nameof(x), nameof(y));
-        return new(new LineSpec([new Series(yTitle ?? "y", xs, ys)], xTitle, yTitle, false, false, single: true), title);
+        return new(LineModel.Create([new Series(yTitle ?? "y", xs, ys)], xTitle, yTitle, false, false, single: true), title);
     }
 }

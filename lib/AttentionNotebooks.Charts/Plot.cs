@@ -42,7 +42,7 @@ public static partial class Plot
     {
         options ??= new HeatmapOptions();
         var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
-        return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
+        return new Figure(HeatmapModel.Create([panel], options, 1, grid: false), title);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public static partial class Plot
             options = options with { Causal = true };
         var panel = HeatmapPanelData.Create(weights, tokens, options, nameof(weights), null);
         CheckWeights(panel, nameof(weights));
-        return new Figure(new HeatmapSpec([panel], options, 1, grid: false), title);
+        return new Figure(HeatmapModel.Create([panel], options, 1, grid: false), title);
     }
 
     /// <summary>Throws unless every value is finite and every masked cell is 0, as attention weights are.</summary>
@@ -119,7 +119,7 @@ public static partial class Plot
             string panelTitle = titles?[k] ?? $"[{k}]";
             panels[k] = HeatmapPanelData.Create(matrices[k], tokens, options, $"matrices[{k}]", panelTitle);
         }
-        return new Figure(new HeatmapSpec(panels, options, columns, grid: true), title);
+        return new Figure(HeatmapModel.Create(panels, options, columns, grid: true), title);
     }
 
     /// <summary>
@@ -154,6 +154,6 @@ public static partial class Plot
             panels[h] = HeatmapPanelData.Create(heads[h], tokens, options, $"result.Weights[{sequence}][{h}]", $"head {h}");
             CheckWeights(panels[h], nameof(result));
         }
-        return new Figure(new HeatmapSpec(panels, options, null, grid: true), title);
+        return new Figure(HeatmapModel.Create(panels, options, null, grid: true), title);
     }
 }

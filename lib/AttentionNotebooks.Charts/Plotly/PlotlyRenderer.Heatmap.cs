@@ -1,0 +1,89 @@
+using System.Globalization;
+using AttentionNotebooks.Charts.Svg;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts.Plotly;
+
+internal static partial class PlotlyRenderer
+{
+    /// <summary>One Plotly heatmap per panel on its own axis pair, the values as annotations, masked cells as gaps over a grey background.</summary>
+    private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Heatmap(HeatmapModel model, string? title)
+    {
+        int columns = model.GridColumns, gridRows = model.GridRows;
+        var layout = BaseLayout(new Margin { l = 90, r = 30, t = title is null ? 90 : 120, b = 30 });
+        if (title is not null)
+            layout.title = PlotlyText.Title(title);
+        var traces = new List<Trace>();
+        var annotations = new List<Annotation>();
+        const double gapX = 0.08, gapY = 0.12;
+        for (int k = 0; k < model.Panels.Count; k++)
+        {
+            var panel = model.Panels[k];
+            var data = panel.Data;
+            int row = k / columns, column = k % columns;
+            string suffix = k == 0 ? "" : (k + 1).ToString(CultureInfo.InvariantCulture);
+            double x0 = (double)column / columns + (column > 0 ? gapX / 2 : 0), x1 = (double)(column + 1) / columns - (column < columns - 1 ? gapX / 2 : 0);
+            double y1 = 1 - (double)row / gridRows - (row > 0 ? gapY / 2 : 0), y0 = 1 - (double)(row + 1) / gridRows + (row < gridRows - 1 ? gapY / 2 : 0);
+
+            var z = new double?[data.Rows][];
+            var hover = new string[data.Rows][];
+            for (int i = 0; i < data.Rows; i++)
+            {
+                z[i] = new double?[data.Columns];
+                hover[i] = new string[data.Columns];
+                for (int j = 0; j < data.Columns; j++)
+                {
+                    z[i][j] = panel.Fills[i, j] is null ? null : PlotlyText.Number(data.Values[i, j]);
+                    hover[i][j] = PlotlyText.Escape(panel.HoverTexts[i, j]);
+                    if (panel.ShowsValues)
+                        annotations.Add(new Annotation
+                        {
+                            text = panel.CellTexts[i, j], x = j, y = i, xref = "x" + suffix, yref = "y" + suffix, showarrow = false,
+                            font = new Font { size = panel.Fit.ValueFont, color = panel.TextColors[i, j] },
+                        });
+                }
+            }
+            traces.Add(new Heatmap
+            {
+                z = z, x = Enumerable.Range(0, data.Columns).ToArray(), y = Enumerable.Range(0, data.Rows).ToArray(),
+                text = hover, hoverinfo = "text", zmin = model.Range.Lo, zmax = model.Range.Hi, zauto = false,
+                colorscale = ColorScale.ForPlotly(), showscale = k == 0,
+                colorbar = new Colorbar { thickness = 14, outlinewidth = 0, title = ColorBarTitle(model), titleside = "right" },
+                xaxis = "x" + suffix, yaxis = "y" + suffix,
+            });
+            layout.Extra["xaxis" + suffix] = new Xaxis
+            {
+                domain = new[] { x0, x1 }, anchor = "y" + suffix, side = "top", tickmode = "array",
+                tickvals = Enumerable.Range(0, data.Columns).ToArray(), ticktext = data.ColumnLabels.Select(PlotlyText.Label).ToArray(),
+                tickangle = panel.Fit.RotateColumnLabels ? -45 : 0, showgrid = false, zeroline = false,
+                title = PlotlyText.AxisTitle(data.PanelTitle is null ? data.ColumnTitle ?? "" : data.ColumnTitle is null ? data.PanelTitle : $"{data.PanelTitle} · {data.ColumnTitle}"),
+            };
+            layout.Extra["yaxis" + suffix] = new Yaxis
+            {
+                domain = new[] { y0, y1 }, anchor = "x" + suffix, autorange = "reversed", tickmode = "array",
+                tickvals = Enumerable.Range(0, data.Rows).ToArray(), ticktext = data.RowLabels.Select(PlotlyText.Label).ToArray(),
+                showgrid = false, zeroline = false, title = PlotlyText.AxisTitle(data.RowTitle ?? ""),
+            };
+        }
+        if (model.AnyMasked)
+        {
+            // Masked cells are gaps in the heatmap, so the plot's background shows through them: the masked grey.
+            layout.plot_bgcolor = ColorScale.Masked;
+            annotations.Add(new Annotation
+            {
+                text = "grey cells: masked", x = 1, y = -0.02, xref = "paper", yref = "paper", xanchor = "right", yanchor = "top",
+                showarrow = false, font = new Font { size = 11, color = Palette.MutedText },
+            });
+            layout.margin.b = 50;
+        }
+        layout.annotations = annotations;
+        return (traces, layout);
+    }
+
+    /// <summary>The colour bar's title: the model's colour bar title and, when the range comes from the data, its caption (the SVG writes it under the bar).</summary>
+    private static string ColorBarTitle(HeatmapModel model)
+    {
+        string label = model.ColorBarTitle is null ? "" : PlotlyText.AxisTitle(model.ColorBarTitle);
+        return model.Range.Caption is { } caption ? (label.Length == 0 ? caption : $"{label} ({caption})") : label;
+    }
+}

@@ -1,0 +1,28 @@
+using AttentionNotebooks.Charts.Svg;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts.Plotly;
+
+internal static partial class PlotlyRenderer
+{
+    /// <summary>One scatter trace with lines and markers per series; a logarithmic x axis ticked at the data's x values when the model says so.</summary>
+    private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Line(LineModel model, string? title)
+    {
+        var traces = model.Series.Select(s => (Trace)new Scatter
+        {
+            name = PlotlyText.AxisTitle(s.Name), mode = "lines+markers",
+            x = s.X.ToArray(), y = s.Y.ToArray(),
+            line = new Line { color = s.Color, width = 2, dash = s.Dashed ? "dash" : "solid" },
+            marker = new Marker { size = 7, color = s.Color },
+        }).ToArray();
+        var layout = BaseLayout(new Margin { l = 70, r = 20, t = title is null ? 30 : 60, b = 50 });
+        layout.xaxis = model.XDataTicks is { } ticks
+            ? new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = "log", gridcolor = Palette.Grid, tickmode = "array", tickvals = ticks, ticktext = model.XAxis.TickLabels }
+            : new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = model.LogX ? "log" : "linear", gridcolor = Palette.Grid };
+        layout.yaxis = new Yaxis { title = PlotlyText.AxisTitle(model.YTitle ?? ""), type = model.LogY ? "log" : "linear", gridcolor = Palette.Grid };
+        layout.showlegend = model.ShowLegend;
+        if (title is not null)
+            layout.title = PlotlyText.Title(title);
+        return (traces, layout);
+    }
+}

@@ -1,0 +1,36 @@
+using AttentionNotebooks.Charts.Svg;
+using XPlot.Plotly;
+
+namespace AttentionNotebooks.Charts.Plotly;
+
+/// <summary>
+/// Turns a <see cref="ChartModel"/> into Plotly traces and a layout: Plotly's own layout (domains, margins, axis
+/// types) is decided here, everything shown (values, texts, colours, highlights) is read from the model.
+/// </summary>
+internal static partial class PlotlyRenderer
+{
+    /// <summary>The Plotly traces and layout of <paramref name="model"/>, with <paramref name="title"/> (if any).</summary>
+    public static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Render(ChartModel model, string? title) => model switch
+    {
+        HeatmapModel heatmap => Heatmap(heatmap, title),
+        BarModel bar => Bar(bar, title),
+        LineModel line => Line(line, title),
+        ScatterModel { IsThreeD: true } scatter => Scatter3D(scatter, title),
+        ScatterModel scatter => Scatter(scatter, title),
+        _ => throw new ArgumentException($"No Plotly renderer for {model.Kind}.", nameof(model)),
+    };
+
+    /// <summary>The layout every chart starts from: background, font and margins.</summary>
+    private static PlotlyLayout BaseLayout(Margin margin, bool plotBackground = true)
+    {
+        var layout = new PlotlyLayout
+        {
+            margin = margin,
+            paper_bgcolor = Palette.Background,
+            font = new Font { family = Palette.FontFamily, size = 12, color = Palette.Text },
+        };
+        if (plotBackground)
+            layout.plot_bgcolor = Palette.Background;
+        return layout;
+    }
+}
