@@ -7,7 +7,7 @@ namespace AttentionNotebooks.Benchmarks;
 /// <summary>
 /// One training step of the causal attention core: forward (saving the log-sum-exp) and backward (dQ, dK, dV for a given
 /// dO) of the fused kernel, against libtorch's SDPA forward and autograd backward (<c>.backward(dO)</c>) on as many
-/// threads. Few iterations for now (the fused backward still works one query row at a time; see benchmarks/README.md).
+/// threads. Few iterations (L and XL take seconds per libtorch call; see benchmarks/README.md).
 /// </summary>
 [Config(typeof(SlowConfig))]
 public class BackwardLadder

@@ -13,6 +13,7 @@ using TorchSharp;
 //   training [shape] [rounds]            fused forward + backward vs SDPA forward + autograd backward, interleaved
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
+//   peak                                 the fused multiply-add peak per vector width on one thread (the ceiling of every GFLOP/s)
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 string command = args.Length > 0 ? args[0] : "ladder";
 string[] rest = args.Skip(1).ToArray();
@@ -37,6 +38,9 @@ switch (command)
         break;
     case "verify":
         Verify.Run();
+        break;
+    case "peak":
+        PeakFlops.Run();
         break;
     case "train":
         foreach (var shape in rest.Length > 0 ? [AttentionShape.Parse(rest[0])] : AttentionShape.TrainingShapes)
