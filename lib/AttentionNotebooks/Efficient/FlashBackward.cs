@@ -277,18 +277,11 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyPadded(float* source, int stride, int count, int headDim, float factor, float* target, int rows, int padded)
     {
-        int w = TSimd.Width;
-        TVec f = TSimd.Broadcast(factor);
         for (int i = 0; i < count; i++)
         {
-            float* from = source + (long)i * stride, to = target + (long)i * padded;
-            int d = 0;
-            for (; d + w <= headDim; d += w)
-                TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
-            for (; d < headDim; d++)
-                to[d] = factor * from[d];
-            for (; d < padded; d++)
-                to[d] = 0f;
+            float* to = target + (long)i * padded;
+            ScaleRow(source + (long)i * stride, to, headDim, factor);
+            new Span<float>(to + headDim, padded - headDim).Clear();
         }
         new Span<float>(target + (long)count * padded, (rows - count) * padded).Clear();
     }
@@ -297,17 +290,20 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
     {
-        int w = TSimd.Width;
-        TVec f = TSimd.Broadcast(factor);
         for (int i = 0; i < count; i++)
-        {
-            float* from = source + (long)i * padded, to = target + (long)i * stride;
-            int d = 0;
-            for (; d + w <= headDim; d += w)
-                TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
-            for (; d < headDim; d++)
-                to[d] = factor * from[d];
-        }
+            ScaleRow(source + (long)i * padded, target + (long)i * stride, headDim, factor);
+    }
+
+    /// <summary>to[d] = factor · from[d] for d &lt; headDim, a register at a time, then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScaleRow(float* from, float* to, int headDim, float factor)
+    {
+        int w = TSimd.Width, d = 0;
+        TVec f = TSimd.Broadcast(factor);
+        for (; d + w <= headDim; d += w)
+            TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
+        for (; d < headDim; d++)
+            to[d] = factor * from[d];
     }
 
     /// <summary>factor · the (keys, headDim) rows (<paramref name="stride"/> floats apart) as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
