@@ -150,8 +150,11 @@ public static class NotebookSetup
 
     private static string DescribePlotly(PlotlyChart chart)
     {
-        string js = chart.GetPlottingJS();
-        var types = System.Text.RegularExpressions.Regex.Matches(js, "\"type\":\"([a-z0-9]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        // The traces' types only: layout keys such as an axis's "type":"log" are not traces.
+        var types = chart.GetPlottingJS() is var js && System.Text.RegularExpressions.Regex.Match(js, @"var data = (\[.*?\]);\s*var layout", System.Text.RegularExpressions.RegexOptions.Singleline) is { Success: true } data
+            ? System.Text.Json.JsonDocument.Parse(data.Groups[1].Value).RootElement.EnumerateArray()
+                .Select(trace => trace.TryGetProperty("type", out var type) ? type.GetString() ?? "?" : "?").ToArray()
+            : [];
         return $"Plotly chart ({(types.Length == 0 ? "no traces" : string.Join(", ", types))}), {chart.Width}x{chart.Height}";
     }
 }

@@ -130,6 +130,14 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
+    public async Task A_plotly_chart_is_described_by_its_traces_not_by_its_axis_types()
+    {
+        var output = await Display("Plot.Line([1.0, 10, 100], [1.0, 2, 3], \"t\", \"x\", \"y\").ToPlotly()");
+
+        Assert.Matches(@"^Plotly chart \(scatter\), \d+x\d+$", output[Plain]);   // its axes say "type":"linear" too
+    }
+
+    [Fact]
     public async Task In_a_live_session_the_first_plotly_chart_carries_the_embedded_plotly_js_and_later_ones_do_not()
     {
         const string chart = "Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()";

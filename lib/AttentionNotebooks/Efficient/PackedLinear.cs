@@ -45,7 +45,10 @@ public sealed unsafe class PackedLinear
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
         int panels = (outFeatures - 1) / Panel + 1;              // outFeatures + Panel − 1 could overflow
-        (_packed, _packedOffset) = AllocateAligned((long)panels * Panel * inFeatures);
+        long packedFloats = (long)panels * Panel * inFeatures;
+        if (packedFloats + 16 > Array.MaxLength)
+            throw new ArgumentException($"weight is ({outFeatures}, {inFeatures}): packed in panels of {Panel} outputs it would need {packedFloats} floats, more than one array holds ({Array.MaxLength}).", nameof(weight));
+        (_packed, _packedOffset) = AllocateAligned(packedFloats);
         (_bias, _biasOffset) = AllocateAligned((long)panels * Panel);
         var packed = _packed.AsSpan(_packedOffset);
         packed.Clear();
