@@ -154,6 +154,7 @@ public sealed class PlotlyTests
         Assert.Equal([0, 1, 2], data[0].GetProperty("x").EnumerateArray().Select(x => x.GetInt32()));
         Assert.Equal("the baseline", data[1].GetProperty("name").GetString());
         Assert.Equal(3, data[1].GetProperty("x")[0].GetInt32());
+        Assert.All(data.EnumerateArray(), bar => Assert.Equal("none", bar.GetProperty("textposition").GetString()));   // hover texts are not printed in the bars
         Assert.True(layout.GetProperty("showlegend").GetBoolean());
         var annotations = layout.GetProperty("annotations");
         Assert.Equal(Math.Log10(1813.2f), annotations[0].GetProperty("y").GetDouble(), 5);

@@ -61,6 +61,8 @@ string Page(string mode)
               r.cells = maps.map(function (t) { return t.z.length * t.z[0].length; });
               r.texts = maps.map(function (t) { return [].concat.apply([], t.text).filter(function (s) { return typeof s === 'string' && s.indexOf(' \u2192 ') > 0; }).length; });
               r.drawnHeatmaps = plot.querySelectorAll('.hm image').length;
+              r.barTexts = plot.querySelectorAll('.bartext').length;
+              r.bars = plot.querySelectorAll('.bars .point').length;
               if (maps.length) {
                 try { Plotly.Fx.hover(plot, { xval: 2, yval: 5 }); var h = plot.querySelector('.hoverlayer .hovertext'); r.hover = h ? h.textContent : null; }
                 catch (e) { r.hover = 'error: ' + e; }
@@ -163,6 +165,9 @@ foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejectin
             Check(cells.Length == panels && cells.All(c => c == 36), $"{label}: {panels} heatmap panels of 36 cells, got [{string.Join(", ", cells)}]");
             Check(r.GetProperty("texts").EnumerateArray().All(t => t.GetInt32() == 36), $"{label}: 36 hover texts per panel");
         }
+        if (figures[k].Name == "bar")
+            Check(r.GetProperty("bars").GetInt32() == tokens.Count && r.GetProperty("barTexts").GetInt32() == 0,
+                $"{label}: {tokens.Count} bars drawn and no text printed inside them (bars {r.GetProperty("bars")}, bar texts {r.GetProperty("barTexts")})");
         if (figures[k].Name == "bar")
             Check(r.GetProperty("title").GetString() == "Attention weights of the query \"journey\"", $"{label}: the title reads Attention weights of the query \"journey\", got {r.GetProperty("title")}");
         if (figures[k].Name == "scatter3d")

@@ -9,7 +9,7 @@ internal static partial class PlotlyRenderer
     private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Bar(BarModel model, string? title)
     {
         int n = model.Values.Count;
-        Bar Bars(int[] indices) => new()
+        Bar Bars(int[] indices) => new HoverOnlyBar
         {
             x = indices,
             y = indices.Select(i => PlotlyText.Number((double)model.Values[i])).ToArray(),
@@ -50,5 +50,15 @@ internal static partial class PlotlyRenderer
                 yanchor = model.Values[i] >= 0 ? "bottom" : "top", showarrow = false, font = new Font { size = BarModel.ValueFont, color = Palette.Text },
             }).ToArray();
         return (traces, layout);
+    }
+
+    /// <summary>
+    /// A bar trace whose texts only show on hover (<c>textposition: none</c>; XPlot 4.1.0's <see cref="Bar"/> has no such
+    /// property): plotly.js would otherwise also print each hover text inside its bar, next to the value annotation.
+    /// </summary>
+    private sealed class HoverOnlyBar : Bar
+    {
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE1006:Naming Styles", Justification = "Plotly's attribute name, serialised as written.")]
+        public string textposition { get; set; } = "none";
     }
 }
