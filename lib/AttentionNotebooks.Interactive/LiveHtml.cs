@@ -27,8 +27,7 @@ public static class LiveHtml
         ArgumentNullException.ThrowIfNull(figure);
         var chart = figure.ToPlotly();
         string id = chart.Id;
-        // XPlot writes JSON data and one Plotly.newPlot call: no "<" operator, so every "<" (in labels) can be \u003c.
-        string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
+        string plotting = Charts.Plotly.PlotlyHtml.Script(chart, "      ");
         // newPlot returns a promise: the SVG is hidden only once it resolves, and comes back if it rejects.
         const string newPlot = "Plotly.newPlot(";
         int call = plotting.IndexOf(newPlot, StringComparison.Ordinal);
@@ -60,7 +59,7 @@ public static class LiveHtml
         html.Append("    try {\n");
         html.Append("      plot.style.display = 'block';\n");
         html.Append("      var Plotly = window.Plotly;\n      ");
-        html.Append(string.Join("\n      ", plotting.Split('\n').Select(line => line.Trim())));
+        html.Append(plotting);
         html.Append("\n      if (drawing && typeof drawing.then === 'function') drawing.then(shown, fail); else shown();\n");
         html.Append("    } catch (e) {\n");
         html.Append("      fail(e);\n");

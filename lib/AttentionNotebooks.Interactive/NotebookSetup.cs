@@ -113,24 +113,25 @@ public static class NotebookSetup
         }
     }
 
+    // text/plain is Show.Text, what the exported apps print too: one definition of a value's text.
     private static CourseFormatter[] CreateFormatters() =>
     [
-        new(typeof(Matrix<float>), Plain, o => MatrixText.Format((Matrix<float>)o)),
+        new(typeof(Matrix<float>), Plain, Show.Text),
         new(typeof(Matrix<float>), Html, o => MatrixHtml.Format((Matrix<float>)o)),
-        new(typeof(Vector<float>), Plain, o => MatrixText.Format((Vector<float>)o)),
+        new(typeof(Vector<float>), Plain, Show.Text),
         new(typeof(Vector<float>), Html, o => MatrixHtml.Format((Vector<float>)o)),
-        new(typeof(LabelledMatrix), Plain, o => o.ToString()!),
+        new(typeof(LabelledMatrix), Plain, Show.Text),
         new(typeof(LabelledMatrix), Html, o => MatrixHtml.Format((LabelledMatrix)o)),
-        new(typeof(LabelledVector), Plain, o => o.ToString()!),
+        new(typeof(LabelledVector), Plain, Show.Text),
         new(typeof(LabelledVector), Html, o => MatrixHtml.Format((LabelledVector)o)),
-        new(typeof(AttentionResult), Plain, o => MatrixText.Format((AttentionResult)o)),
+        new(typeof(AttentionResult), Plain, Show.Text),
         new(typeof(AttentionResult), Html, o => MatrixHtml.Format((AttentionResult)o)),
-        new(typeof(BatchAttentionResult), Plain, o => MatrixText.Format((BatchAttentionResult)o)),
+        new(typeof(BatchAttentionResult), Plain, Show.Text),
         new(typeof(BatchAttentionResult), Html, o => MatrixHtml.Format((BatchAttentionResult)o)),
-        new(typeof(MultiHeadAttentionResult), Plain, o => MatrixText.Format((MultiHeadAttentionResult)o)),
+        new(typeof(MultiHeadAttentionResult), Plain, Show.Text),
         new(typeof(MultiHeadAttentionResult), Html, o => MatrixHtml.Format((MultiHeadAttentionResult)o)),
         new(typeof(Figure), Svg, o => ((Figure)o).ToSvg()),
-        new(typeof(Figure), Plain, o => o.ToString()!),
+        new(typeof(Figure), Plain, Show.Text),
         new(typeof(Figure), Html, o => FigureHtml((Figure)o)),
         new(typeof(PlotlyChart), Html, o => PlotlyChartHtml((PlotlyChart)o)),
         new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),

@@ -7,11 +7,13 @@ namespace AttentionNotebooks.Charts.Tests;
 internal static class PlotlyJson
 {
     /// <summary>The traces and the layout of <paramref name="figure"/>'s Plotly chart.</summary>
-    public static (JsonElement Data, JsonElement Layout) Parse(Figure figure)
+    public static (JsonElement Data, JsonElement Layout) Parse(Figure figure) => Parse(figure.ToPlotly().GetPlottingJS());
+
+    /// <summary>The traces and the layout in a Plotly script, or in HTML holding one (<see cref="Figure.ToHtml"/>).</summary>
+    public static (JsonElement Data, JsonElement Layout) Parse(string script)
     {
-        string js = figure.ToPlotly().GetPlottingJS();
-        string data = Regex.Match(js, @"var data = (.*?);\s*\n").Groups[1].Value;
-        string layout = Regex.Match(js, @"var layout = (.*?);\s*\n").Groups[1].Value;
+        string data = Regex.Match(script, @"var data = (.*?);\s*\n").Groups[1].Value;
+        string layout = Regex.Match(script, @"var layout = (.*?);\s*\n").Groups[1].Value;
         return (JsonDocument.Parse(data).RootElement.Clone(), JsonDocument.Parse(layout).RootElement.Clone());
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AttentionNotebooks.Charts.Plotly;
 
 namespace AttentionNotebooks.Charts.Tests;
@@ -9,12 +8,7 @@ public sealed class PlotlyTests
     private static Matrix<float> Weights() => SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights;
 
     /// <summary>The data and layout JSON that the chart's script passes to Plotly.newPlot.</summary>
-    private static (JsonElement Data, JsonElement Layout) Parse(string html)
-    {
-        string data = Regex.Match(html, @"var data = (.*?);\s*\n").Groups[1].Value;
-        string layout = Regex.Match(html, @"var layout = (.*?);\s*\n").Groups[1].Value;
-        return (JsonDocument.Parse(data).RootElement, JsonDocument.Parse(layout).RootElement);
-    }
+    private static (JsonElement Data, JsonElement Layout) Parse(string html) => PlotlyJson.Parse(html);
 
     [Fact]
     public void A_heatmap_becomes_a_plotly_heatmap_with_token_ticks_and_a_value_in_every_cell()

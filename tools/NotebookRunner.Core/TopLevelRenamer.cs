@@ -88,19 +88,23 @@ internal static class TopLevelRenamer
     private static IEnumerable<(SyntaxToken Token, bool TopLevel)> Declarations(CompilationUnitSyntax root)
     {
         foreach (var node in root.DescendantNodes(n => n is not BaseTypeDeclarationSyntax))
+            if (DeclaredName(node) is { } token)
+                yield return (token, IsTopLevel(node));
+    }
+
+    /// <summary>The name <paramref name="node"/> declares, if it declares a variable or parameter.</summary>
+    private static SyntaxToken? DeclaredName(SyntaxNode node)
+    {
+        SyntaxToken? token = node switch
         {
-            SyntaxToken? token = node switch
-            {
-                VariableDeclaratorSyntax v => v.Identifier,
-                SingleVariableDesignationSyntax s => s.Identifier,
-                ForEachStatementSyntax f => f.Identifier,
-                CatchDeclarationSyntax { Identifier.RawKind: not 0 } c => c.Identifier,
-                ParameterSyntax p => p.Identifier,
-                _ => null,
-            };
-            if (token is { } t && !t.IsMissing && t.ValueText.Length > 0)
-                yield return (t, IsTopLevel(node));
-        }
+            VariableDeclaratorSyntax v => v.Identifier,
+            SingleVariableDesignationSyntax s => s.Identifier,
+            ForEachStatementSyntax f => f.Identifier,
+            CatchDeclarationSyntax c => c.Identifier,
+            ParameterSyntax p => p.Identifier,
+            _ => null,
+        };
+        return token is { IsMissing: false, ValueText.Length: > 0 } ? token : null;
     }
 
     /// <summary>Whether a declaration is in a top-level statement's own scope (not in a block, loop, lambda, ...).</summary>
@@ -146,15 +150,9 @@ internal static class TopLevelRenamer
         string text = name.Identifier.ValueText;
         foreach (var scope in name.Ancestors().TakeWhile(n => n is not (GlobalStatementSyntax or CompilationUnitSyntax)).Where(OpensScope))
         {
-            var declares = scope.DescendantNodesAndSelf(n => n == scope || !OpensScope(n)).Any(n => n switch
-            {
-                VariableDeclaratorSyntax v => v.Identifier.ValueText == text,
-                SingleVariableDesignationSyntax s => s.Identifier.ValueText == text,
-                ForEachStatementSyntax f => f == scope && f.Identifier.ValueText == text,
-                CatchDeclarationSyntax c => c.Identifier.ValueText == text,
-                ParameterSyntax p => p.Identifier.ValueText == text,
-                _ => false,
-            });
+            // A nested foreach is reached but not entered: its variable belongs to its own scope, not to this one.
+            var declares = scope.DescendantNodesAndSelf(n => n == scope || !OpensScope(n))
+                .Any(n => (n is not ForEachStatementSyntax || n == scope) && DeclaredName(n)?.ValueText == text);
             if (declares)
                 return false;
         }

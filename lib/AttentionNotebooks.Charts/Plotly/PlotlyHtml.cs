@@ -27,12 +27,11 @@ public static class PlotlyHtml
         if (id is not null)
             chart.WithId(id);
         string elementId = chart.Id;
-        string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"{Escape(elementId)}\" style=\"width: {chart.Width}px; height: {chart.Height}px;\"></div>\n");
         html.Append("<script type=\"text/javascript\">\n(function () {\n");
         html.Append("  var render = function (Plotly) {\n    ");
-        html.Append(string.Join("\n    ", plotting.Split('\n').Select(line => line.Trim())));
+        html.Append(Script(chart, "    "));
         html.Append("\n  };\n");
         html.Append("  if (typeof window.Plotly !== 'undefined') { render(window.Plotly); return; }\n");
         html.Append("  if (typeof window.requirejs === 'function') {\n");
@@ -45,6 +44,18 @@ public static class PlotlyHtml
         html.Append("  document.head.appendChild(script);\n");
         html.Append("})();\n</script>");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// XPlot's plotting script for <paramref name="chart"/> (its data, its layout and one <c>Plotly.newPlot</c> call),
+    /// each line trimmed and the lines after the first indented by <paramref name="indent"/>, with every <c>&lt;</c>
+    /// written as <c>\u003c</c>: XPlot writes JSON and no "&lt;" operator, so a label such as <c>&lt;/script&gt;</c>
+    /// cannot end the script element it stands in.
+    /// </summary>
+    internal static string Script(PlotlyChart chart, string indent)
+    {
+        string plotting = chart.GetPlottingJS().Trim().Replace("<", "\\u003c", StringComparison.Ordinal);
+        return string.Join("\n" + indent, plotting.Split('\n').Select(line => line.Trim()));
     }
 
     private static string Escape(string text) =>

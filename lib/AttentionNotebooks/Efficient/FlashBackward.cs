@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace AttentionNotebooks.Efficient;
 
@@ -101,8 +100,8 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         for (int firstKey = 0; firstKey < tokens; firstKey += KeyBlock)
         {
             int keys = Math.Min(KeyBlock, tokens - firstKey);
-            Transpose(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt);                   // (headDim, KeyBlock)
-            Transpose(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt);                  // (headDim, KeyBlock)
+            FlashKernel<TSimd, TVec>.PackTransposed(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt, KeyBlock);                   // (headDim, KeyBlock)
+            FlashKernel<TSimd, TVec>.PackTransposed(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt, KeyBlock);                  // (headDim, KeyBlock)
             CopyPadded(k + (long)firstKey * inStride, inStride, keys, headDim, scale, ks, KeyBlock, padded);
             new Span<float>(dKp, KeyBlock * padded).Clear();
             new Span<float>(dVp, KeyBlock * padded).Clear();
@@ -304,29 +303,6 @@ internal static unsafe class FlashBackward<TSimd, TVec>
             TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
         for (; d < headDim; d++)
             to[d] = factor * from[d];
-    }
-
-    /// <summary>factor · the (keys, headDim) rows (<paramref name="stride"/> floats apart) as (headDim, KeyBlock) columns, zeros in columns keys … KeyBlock − 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose(float* source, int stride, int keys, int headDim, float factor, float* target)
-    {
-        int first = 0;
-        if (typeof(TVec) == typeof(Vector512<float>))
-        {
-            // 16 × 16 blocks in registers (rows past the keys read as zeros); the last headDim % 16 features below.
-            first = headDim & ~15;
-            for (int j = 0; j < KeyBlock; j += 16)
-                for (int d = 0; d < first; d += 16)
-                    Transpose16.Run(source + (long)j * stride + d, stride, Math.Clamp(keys - j, 0, 16), target + d * KeyBlock + j, KeyBlock, 16, factor);
-        }
-        for (int d = first; d < headDim; d++)
-        {
-            float* row = target + d * KeyBlock;
-            for (int j = 0; j < keys; j++)
-                row[j] = factor * source[(long)j * stride + d];
-            for (int j = keys; j < KeyBlock; j++)
-                row[j] = 0f;
-        }
     }
 
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>

@@ -224,24 +224,32 @@ internal static unsafe class FlashKernel<TSimd, TVec>
     }
 
     /// <summary>qt[d, j] = q[j, d] · scale for the tile's queries; padded lanes are 0.</summary>
+    private static void PackQueries(float* q, int stride, int queries, int headDim, float scale, float* qt) =>
+        PackTransposed(q, stride, queries, headDim, scale, qt, QueryTile);
+
+    /// <summary>
+    /// target[d, j] = factor · source[j, d] for the <paramref name="count"/> rows j of headDim floats
+    /// (<paramref name="stride"/> apart), into rows of <paramref name="width"/> floats (a multiple of 16 on AVX-512),
+    /// zeros in columns count … width − 1. The forward's query tile and the backward's key block.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackQueries(float* q, int stride, int queries, int headDim, float scale, float* qt)
+    internal static void PackTransposed(float* source, int stride, int count, int headDim, float factor, float* target, int width)
     {
-        int queryTile = QueryTile, first = 0;
+        int first = 0;
         if (typeof(TVec) == typeof(Vector512<float>))
         {
-            // Whole 16 × 16 blocks in registers; the last headDim % 16 features below.
+            // Whole 16 × 16 blocks in registers (rows past count read as zeros); the last headDim % 16 features below.
             first = headDim & ~15;
-            for (int j = 0; j < queryTile; j += 16)
+            for (int j = 0; j < width; j += 16)
                 for (int d = 0; d < first; d += 16)
-                    Transpose16.Run(q + (long)j * stride + d, stride, Math.Clamp(queries - j, 0, 16), qt + d * queryTile + j, queryTile, 16, scale);
+                    Transpose16.Run(source + (long)j * stride + d, stride, Math.Clamp(count - j, 0, 16), target + d * width + j, width, 16, factor);
         }
         for (int d = first; d < headDim; d++)
         {
-            float* row = qt + d * queryTile;
-            for (int j = 0; j < queries; j++)
-                row[j] = q[(long)j * stride + d] * scale;
-            for (int j = queries; j < queryTile; j++)
+            float* row = target + d * width;
+            for (int j = 0; j < count; j++)
+                row[j] = source[(long)j * stride + d] * factor;
+            for (int j = count; j < width; j++)
                 row[j] = 0f;
         }
     }
