@@ -164,7 +164,7 @@ public sealed class KernelProcessTests(ITestOutputHelper log)
     [InlineData(137, "", "exit code 137, killed by signal 9 (SIGKILL; out of memory?)")]
     public void The_cause_of_death_comes_from_the_exit_code_and_stderr(int exitCode, string stderr, string expected)
     {
-        Assert.Equal(expected, KernelProcess.DescribeDeath(exitCode, stderr));
+        Assert.Equal(expected, KernelDeath.Describe(exitCode, stderr));
     }
 
     private static JsonArray Cells(string path) => JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray();

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace NotebookRunner.Core;
 
@@ -107,7 +106,7 @@ internal sealed class KernelProcess : IDisposable
         }
 
         var (exitCode, stderr) = await DeathAsync().ConfigureAwait(false);
-        return $"The kernel process ended before it was ready ({DescribeDeath(exitCode, stderr)}).{Detail(stderr)}";
+        return $"The kernel process ended before it was ready ({KernelDeath.Describe(exitCode, stderr)}).{KernelDeath.Detail(stderr)}";
     }
 
     /// <summary>
@@ -124,7 +123,7 @@ internal sealed class KernelProcess : IDisposable
         if (!TrySend(KernelProtocol.Reset, workingDirectory))
         {
             var (exitCode, stderr) = await DeathAsync().ConfigureAwait(false);
-            return $"The kernel process ended between notebooks ({DescribeDeath(exitCode, stderr)}).{Detail(stderr)}";
+            return $"The kernel process ended between notebooks ({KernelDeath.Describe(exitCode, stderr)}).{KernelDeath.Detail(stderr)}";
         }
 
         return await WaitUntilReadyAsync(timeout).ConfigureAwait(false);
@@ -196,7 +195,7 @@ internal sealed class KernelProcess : IDisposable
         // succeeded, and the next cell finds the process gone.
         if (run.Done.Task.IsCompleted)
             return Finished(run);
-        var message = $"The kernel process died ({DescribeDeath(exitCode, stderr)}).{Detail(stderr)}";
+        var message = $"The kernel process died ({KernelDeath.Describe(exitCode, stderr)}).{KernelDeath.Detail(stderr)}";
         run.Outputs.AddError("KernelDied", message, fails: true);
         return (CellStatus.KernelDied, run.Outputs.Outputs, message);
     }
@@ -210,51 +209,6 @@ internal sealed class KernelProcess : IDisposable
         await Task.WhenAny(Task.WhenAll(_hungUp.Task, _stderrPump), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
         var exitCode = _process.HasExited ? _process.ExitCode : -1;
         return (exitCode, _stderr.Text);
-    }
-
-    /// <summary>Says why a kernel process ended, from its exit code and what the runtime printed on stderr.</summary>
-    internal static string DescribeDeath(int exitCode, string stderr)
-    {
-        var code = $"exit code {exitCode}";
-        if (stderr.Contains("Stack overflow.", StringComparison.Ordinal))
-            return $"{code}, stack overflow";
-        if (LineAfter(stderr, "Unhandled exception.") is { } exception)
-            return $"{code}, unhandled exception: {exception}";
-        if (LineAfter(stderr, "Process terminated.") is { } failFast)
-            return $"{code}, Environment.FailFast: {failFast}";
-        if (!OperatingSystem.IsWindows() && exitCode > 128 && exitCode < 128 + 32)
-            return $"{code}, killed by signal {exitCode - 128}{SignalName(exitCode - 128)}";
-        return $"{code}, exit: the cell's code ended the process, e.g. with Environment.Exit";
-    }
-
-    private static string SignalName(int signal) => signal switch
-    {
-        6 => " (SIGABRT)",
-        9 => " (SIGKILL; out of memory?)",
-        11 => " (SIGSEGV)",
-        15 => " (SIGTERM)",
-        _ => string.Empty,
-    };
-
-    // The rest of the line the marker starts, or the next non-empty line if it is empty ("Process terminated.\n<message>").
-    private static string? LineAfter(string text, string marker)
-    {
-        int start = text.IndexOf(marker, StringComparison.Ordinal);
-        if (start < 0)
-            return null;
-        var rest = text[(start + marker.Length)..].Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        return rest.Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? string.Empty;
-    }
-
-    // What the runtime printed when the process died: from the first line that says what happened, a few lines.
-    private static string Detail(string stderr)
-    {
-        var lines = stderr.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd()).ToList();
-        int first = lines.FindIndex(l => l.StartsWith("Stack overflow.", StringComparison.Ordinal)
-                                         || l.StartsWith("Unhandled exception.", StringComparison.Ordinal)
-                                         || l.StartsWith("Process terminated.", StringComparison.Ordinal));
-        var shown = (first < 0 ? lines.TakeLast(10) : lines.Skip(first).Take(20)).Where(l => l.Length > 0).ToList();
-        return shown.Count == 0 ? string.Empty : "\n" + string.Join('\n', shown);
     }
 
     private bool TrySend(string code) => TrySend(KernelProtocol.Run, code);
@@ -435,52 +389,5 @@ internal sealed class KernelProcess : IDisposable
         public OutputCollector Outputs { get; } = outputs;
 
         public TaskCompletionSource<string?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>The first and the last bytes written to a stream, as text (what the runtime prints when a process
-    /// dies may come first, as "Stack overflow.", or last, after whatever the cells printed).</summary>
-    private sealed class StreamTail(int capacity)
-    {
-        private readonly Lock _gate = new();
-        private readonly List<byte> _head = [];
-        private readonly Queue<byte[]> _chunks = new();
-        private int _length;
-        private bool _dropped;
-
-        public string Text
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    var head = Encoding.UTF8.GetString(_head.ToArray());
-                    var tail = Encoding.UTF8.GetString(_chunks.SelectMany(c => c).ToArray());
-                    return _dropped ? head + "\n...\n" + tail : head + tail;
-                }
-            }
-        }
-
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            lock (_gate)
-            {
-                int toHead = Math.Min(bytes.Length, capacity / 4 - _head.Count);
-                if (toHead > 0)
-                {
-                    _head.AddRange(bytes[..toHead]);
-                    bytes = bytes[toHead..];
-                }
-
-                if (bytes.IsEmpty)
-                    return;
-                _chunks.Enqueue(bytes.ToArray());
-                _length += bytes.Length;
-                while (_length - _chunks.Peek().Length >= capacity)
-                {
-                    _length -= _chunks.Dequeue().Length;
-                    _dropped = true;
-                }
-            }
-        }
     }
 }
