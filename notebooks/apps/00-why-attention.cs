@@ -5,6 +5,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 00-why-attention.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -14,7 +22,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"00-why-attention.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 0 · Why attention
 //
@@ -35,7 +43,7 @@ Show.Cell(1);
 //
 // Take a German sentence and a small dictionary that maps each German word to its English word. If translation were a lookup, we would translate one word at a time and be done.
 
-Show.Cell(4);
+cell(4);
 var dictionary = new Dictionary<string, string>
 {
     ["Kannst"] = "Can", ["du"] = "you", ["mir"] = "me", ["helfen"] = "help",
@@ -78,7 +86,7 @@ Console.WriteLine($"What we want:  Can you help me translate this sentence");
 //
 // In both cases we count a recall as correct when the returned vector is closer (by dot product) to $v_j$ than to any other stored value. The random vectors come from the course's seeded generator, so the numbers below are the same on every run.
 
-Show.Cell(8);
+cell(8);
 var generator = new TorchGenerator(2024);
 const int d = 64;
 
@@ -88,7 +96,7 @@ Matrix<float> RandomSigns(int n) => generator.Rand(n, d).Map(u => u < 0.5f ? -1f
 // The index of the stored value most similar to what was recalled.
 int Decode(Matrix<float> values, Vector<float> recalled) => (values * recalled).MaximumIndex();
 
-Show.Cell(9);
+cell(9);
 double FixedSizeAccuracy(Matrix<float> keys, Matrix<float> values)
 {
     var memory = keys.PointwiseMultiply(values).ColumnSums();          // (d)  one vector for all n facts
@@ -114,7 +122,7 @@ double AttentionAccuracy(Matrix<float> keys, Matrix<float> values)
     return correct / (double)keys.RowCount;
 }
 
-Show.Cell(10);
+cell(10);
 // Average over several random draws so that every size gets at least 256 recalls.
 (double FixedSize, double Attention) Measure(int n)
 {
@@ -136,7 +144,7 @@ Console.WriteLine("    n   fixed-size vector   attention");
 for (int i = 0; i < sizes.Length; i++)
     Console.WriteLine($"{sizes[i],5}   {results[i].FixedSize,17:P1}   {results[i].Attention,9:P1}");
 
-Show.Cell(11);
+cell(11);
 show(11, Plot.Line(
     [Series.Of("fixed-size vector", sizes, results.Select(r => r.FixedSize)),
      Series.Of("attention", sizes, results.Select(r => r.Attention))],
@@ -152,7 +160,7 @@ show(11, Plot.Line(
 //
 // For each output word, attention produces one weight per input word. Drawn as a matrix (output words as rows, input words as columns), the weights of a good translation model show *alignment*. The matrix below is **drawn by hand** to illustrate the idea — nothing here was learned — but it shows the pattern you would hope for: *translate* looks at *übersetzen*, at the very end of the German sentence.
 
-Show.Cell(14);
+cell(14);
 string[] english = ["Can", "you", "help", "me", "translate", "this", "sentence"];
 var alignment = Matrix<float>.Build.DenseOfArray(new float[,]
 {
@@ -167,7 +175,7 @@ var alignment = Matrix<float>.Build.DenseOfArray(new float[,]
 });
 Console.WriteLine($"Every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.Abs(alignment.Row(i).Sum() - 1f) < 1e-6f)}");
 
-Show.Cell(15);
+cell(15);
 string[] germanWords = ["Kannst", "du", "mir", "helfen", "diesen", "Satz", "zu", "übersetzen"];
 show(15, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
 {
@@ -184,7 +192,7 @@ show(15, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, n
 //
 // The word vectors and the three projections below are random numbers from the seeded generator: nothing has been trained, so the weights are **not an alignment yet**. They are where a model starts. A pattern like the hand-drawn alignment above is what training produces, by adjusting the vectors and $W_q, W_k, W_v$ until, for example, the query of *translate* matches the key of *übersetzen* best.
 
-Show.Cell(17);
+cell(17);
 var untrained = new TorchGenerator(2025);
 var englishVectors = untrained.Randn(english.Length, 4);                // (7, 4): one random vector per English word
 var germanVectors = untrained.Randn(germanWords.Length, 4);             // (8, 4): one per German word
@@ -193,7 +201,7 @@ var crossResult = cross.Forward(englishVectors, germanVectors);         // queri
 Console.WriteLine($"weights: {Shape.Of(crossResult.Weights)} (English × German), context vectors: {Shape.Of(crossResult.Context)}");
 Console.WriteLine($"every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.Abs(crossResult.Weights.Row(i).Sum() - 1f) < 1e-6f)}");
 
-Show.Cell(18);
+cell(18);
 show(18, Plot.Heatmap(crossResult.Weights, title: "Cross-attention weights, untrained (random vectors and projections)", options: HeatmapOptions.AttentionWeights with
 {
     RowLabels = english, ColumnLabels = germanWords, RowTitle = "English (queries)", ColumnTitle = "German (keys and values)",

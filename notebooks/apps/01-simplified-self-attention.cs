@@ -5,6 +5,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 01-simplified-self-attention.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -14,7 +22,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"01-simplified-self-attention.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 1 · Simplified self-attention
 //
@@ -37,7 +45,7 @@ Show.Cell(1);
 //
 // `SampleData.Inputs()` returns a MathNet `Matrix<float>`: float32, like PyTorch's default, one row per token.
 
-Show.Cell(4);
+cell(4);
 var inputs = SampleData.Inputs();        // (6, 3): one row per token
 var tokens = SampleData.Tokens;          // Your, journey, starts, with, one, step
 show(4, inputs);
@@ -52,7 +60,7 @@ show(4, inputs);
 //
 // First, with a loop, so that nothing is hidden:
 
-Show.Cell(6);
+cell(6);
 var query = inputs.Row(1);                                  // x(2), "journey": (3)
 var scoresLoop = new float[6];
 for (int j = 0; j < 6; j++)
@@ -66,7 +74,7 @@ Console.WriteLine(string.Join("  ", scoresLoop.Select(s => s.ToString("0.0000"))
 
 // *journey* scores highest with itself (1.4950) and with *starts* (1.4754), whose embedding is almost the same vector. The same six numbers come out of one matrix–vector product, $\omega_2 = X\,x^{(2)}$, because each entry of $X x^{(2)}$ is the dot product of one row of $X$ with $x^{(2)}$:
 
-Show.Cell(8);
+cell(8);
 var scores = inputs * query;                                // (6): ω_2j for j = 1..6
 Console.WriteLine(scores.Subtract(Vector<float>.Build.DenseOfArray(scoresLoop)).AbsoluteMaximum() == 0f
     ? "loop and matrix product agree exactly" : "they differ!");
@@ -80,7 +88,7 @@ show(8, scores);
 // 2. **Softmax**: $\alpha_{2j} = \dfrac{e^{\omega_{2j}}}{\sum_k e^{\omega_{2k}}}$. Always positive, sums to 1, and the exponential makes high scores stand out.
 // 3. **Stable softmax**: subtract the largest score $m$ first, $\alpha_{2j} = \dfrac{e^{\omega_{2j}-m}}{\sum_k e^{\omega_{2k}-m}}$. Mathematically identical — the factor $e^{-m}$ cancels — but every exponent is now $\le 0$, so nothing can overflow.
 
-Show.Cell(10);
+cell(10);
 var plain = scores / scores.Sum();                          // 1. divide by the sum
 var naiveSoftmax = scores.Map(MathF.Exp) / scores.Map(MathF.Exp).Sum();   // 2. exp, then divide
 var stableSoftmax = Softmax.Stable(scores);                 // 3. the library's stable softmax
@@ -90,7 +98,7 @@ Console.WriteLine($"stable softmax:      {string.Join("  ", stableSoftmax.Select
 
 // Softmax shifts weight towards the high scores (*journey* gets 0.2379 instead of 0.2278). For these small scores the naive and the stable softmax agree. They stop agreeing when scores get large: float32 holds numbers up to about $3.4 \times 10^{38}$, and $e^{89}$ is already larger. Scale the same scores by 100 and the naive formula computes $\infty / \infty$:
 
-Show.Cell(12);
+cell(12);
 var large = scores * 100f;                                  // scores up to 149.5
 Console.WriteLine($"naive softmax:  {string.Join("  ", Softmax.Naive(large).Select(w => w.ToString("0.0000")))}");
 Console.WriteLine($"stable softmax: {string.Join("  ", Softmax.Stable(large).Select(w => w.ToString("0.0000")))}");
@@ -99,7 +107,7 @@ Console.WriteLine($"stable softmax: {string.Join("  ", Softmax.Stable(large).Sel
 //
 // Here are *journey*'s weights as a chart:
 
-Show.Cell(14);
+cell(14);
 show(14, Plot.Bar(stableSoftmax, tokens, "Attention weights of the query \"journey\"", highlight: 1, highlightLabel: "the query itself"));
 
 // ## The context vector
@@ -110,7 +118,7 @@ show(14, Plot.Bar(stableSoftmax, tokens, "Attention weights of the query \"journ
 //
 // It is a new embedding of *journey* that blends in the tokens it attends to. With a loop, then as one product $z^{(2)} = X^\top \alpha_2$:
 
-Show.Cell(16);
+cell(16);
 var weights = stableSoftmax;                                // α_2: (6)
 var contextLoop = Vector<float>.Build.Dense(3);
 for (int j = 0; j < 6; j++)
@@ -125,7 +133,7 @@ Console.WriteLine($"product: {string.Join("  ", context.Select(v => v.ToString("
 //
 // The context vector lies *among* the input vectors, pulled towards *journey* and *starts*, which carry the most weight. In three dimensions we can see it — the highlighted point is $z^{(2)}$:
 
-Show.Cell(18);
+cell(18);
 show(18, Plot.Scatter3D(inputs, tokens, context, "z(2)", "The six input embeddings and the context vector z(2) of \"journey\""));
 
 // ## All six tokens at once
@@ -136,28 +144,28 @@ show(18, Plot.Scatter3D(inputs, tokens, context, "z(2)", "The six input embeddin
 //
 // $\Omega$ is $6 \times 6$: entry $(i, j)$ is the score of query $i$ with token $j$. Row 2 of each result is what we computed above for *journey*.
 
-Show.Cell(20);
+cell(20);
 var allScores = inputs * inputs.Transpose();                // Ω: (6, 6)
 var allWeights = Softmax.Stable(allScores);                 // A: (6, 6), rows sum to 1
 var allContext = allWeights * inputs;                       // Z: (6, 3)
 show(20, allScores);
 
-Show.Cell(21);
+cell(21);
 show(21, allWeights);
 
-Show.Cell(22);
+cell(22);
 show(22, allContext);
 
 // Row 2 of $Z$ is $z^{(2)} = [0.4419, 0.6515, 0.5683]$, the context vector we built by hand. The attention weights as a heatmap — row $i$ shows where token $i$ looks:
 
-Show.Cell(24);
+cell(24);
 show(24, Plot.Weights(allWeights, tokens, "Simplified self-attention: attention weights"));
 
 // ## One source of truth: the library
 //
 // Everything above was derived inline for teaching. The course library has the same computation in one short method, `SimplifiedSelfAttention.Forward`, which returns both the context vectors and the weights. Check that it agrees with the derivation:
 
-Show.Cell(26);
+cell(26);
 var result = SimplifiedSelfAttention.Forward(inputs);
 Console.WriteLine($"largest difference in weights: {(result.Weights - allWeights).Enumerate().Max(Math.Abs):G2}");
 Console.WriteLine($"largest difference in context: {(result.Context - allContext).Enumerate().Max(Math.Abs):G2}");

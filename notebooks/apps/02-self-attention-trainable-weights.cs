@@ -5,6 +5,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 02-self-attention-trainable-weights.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -14,7 +22,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"02-self-attention-trainable-weights.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 2 · Self-attention with trainable weights
 //
@@ -50,7 +58,7 @@ Show.Cell(1);
 //
 // In PyTorch these are wrapped in `torch.nn.Parameter(...)`, the type that marks a tensor as a trainable parameter of a model. The book adds `requires_grad=False`, which tells PyTorch *not* to record the computations needed for gradients, because this chapter only computes attention and trains nothing; a parameter that is trained has `requires_grad=True` (the default). Here they are plain matrices.
 
-Show.Cell(5);
+cell(5);
 var inputs = SampleData.Inputs();                 // (6, 3)
 var generator = new TorchGenerator(123);          // torch.manual_seed(123)
 var wQuery = generator.Rand(3, 2);                // torch.rand(d_in, d_out): (3, 2)
@@ -58,17 +66,17 @@ var wKey = generator.Rand(3, 2);                  // (3, 2)
 var wValue = generator.Rand(3, 2);                // (3, 2)
 show(5, wQuery);
 
-Show.Cell(6);
+cell(6);
 show(6, wKey);
 
-Show.Cell(7);
+cell(7);
 show(7, wValue);
 
 // ## The query, keys and values of *journey*
 //
 // The query of *journey* is its embedding times $W_{query}$: a 3-vector times a $3 \times 2$ matrix gives a 2-vector. Keys and values are needed for every token, so we project all six rows at once: $K = X W_{key}$ and $V = X W_{value}$, both $6 \times 2$.
 
-Show.Cell(9);
+cell(9);
 var x2 = inputs.Row(1);                           // x(2), "journey": (3)
 var query2 = x2 * wQuery;                         // q(2) = x(2) W_query: (2)
 var keys = inputs * wKey;                         // K = X W_key: (6, 2)
@@ -80,7 +88,7 @@ Console.WriteLine($"keys are {Shape.Of(keys)}, values are {Shape.Of(values)}");
 //
 // The score of query 2 with token $j$ is now the dot product of the **query** with the **key** of token $j$: $\omega_{2j} = q^{(2)} \cdot k^{(j)}$. With a loop for $j = 2$ alone, then for all keys at once as $K q^{(2)}$:
 
-Show.Cell(11);
+cell(11);
 var keys2 = keys.Row(1);                          // k(2): (2)
 float score22 = 0f;
 for (int k = 0; k < 2; k++)
@@ -98,7 +106,7 @@ Console.WriteLine($"ω2 for all six keys:  {string.Join("  ", scores2.Select(s =
 //
 // With separate query and key projections the score becomes $\omega_{ij} = (x^{(i)} W_{query}) \cdot (x^{(j)} W_{key}) = x^{(i)}\, W_{query} W_{key}^\top\, x^{(j)\top}$. The matrix $W_{query} W_{key}^\top$ need not be symmetric, and nothing ties a token's score with itself to its length: training can make any token look for any other. The value projection $W_{value}$ separates a third thing, *what* a token passes on once it is found, from *how* it is found. On our sentence, with the random (untrained) weights drawn above:
 
-Show.Cell(13);
+cell(13);
 var plainScores = inputs * inputs.Transpose();                    // Ω = X Xᵀ: (6, 6), notebook 1
 var queries = inputs * wQuery;                                     // Q = X W_query: (6, 2)
 var projectedScores = queries * keys.Transpose();                  // Ω = Q Kᵀ: (6, 6)
@@ -121,7 +129,7 @@ Console.WriteLine($"ω22 = q(2)·k(2) = {projectedScores[1, 1]:0.0000}, as compu
 //
 // The experiment: draw a query and 16 keys with standard-normal entries (`Randn`, PyTorch's `torch.randn`) for growing $d_k$, and record, with and without scaling, how much weight the softmax puts on its largest entry and how large its derivative matrix is (its Frobenius norm $\lVert \partial\alpha/\partial s \rVert = \sqrt{\sum_{ij} (\partial \alpha_i/\partial s_j)^2}$, where $s$ is what the softmax is applied to), averaged over 200 draws.
 
-Show.Cell(16);
+cell(16);
 // How strongly the weights α = softmax(s) react to s: ‖∂α/∂s‖ with ∂α_i/∂s_j = α_i (δ_ij − α_j).
 double SoftmaxDerivativeNorm(Vector<float> a)
 {
@@ -166,14 +174,14 @@ Console.WriteLine("  d_k   unscaled   scaled   unscaled   scaled");
 for (int i = 0; i < dims.Length; i++)
     Console.WriteLine($"{dims[i],5}   {unscaledMax[i],8:0.0000}   {scaledMax[i],6:0.0000}   {unscaledDerivative[i],8:0.0000}   {scaledDerivative[i],6:0.0000}");
 
-Show.Cell(17);
+cell(17);
 show(17, Plot.Line(
     [Series.Of("unscaled", dims, unscaledMax), Series.Of("scaled by 1/√d_k", dims, scaledMax)],
     "Largest softmax weight over 16 keys (mean of 200 draws)", "d_k", "largest weight", logX: true));
 
 // Without scaling, the softmax over 16 keys becomes nearly one-hot as $d_k$ grows (GPT-2 uses $d_k = 64$), and from $d_k = 8$ on its derivative shrinks with it — at $d_k = 1024$ to about a fifth of the scaled one: the weights stop responding to changes of the scores. With scaling, the distribution and its derivative keep the same size at every $d_k$. Now the weights and the context vector of *journey*, with $d_k = 2$:
 
-Show.Cell(19);
+cell(19);
 float dK = keys.ColumnCount;                                    // d_k = 2
 var weights2 = Softmax.Stable(scores2 / MathF.Sqrt(dK));        // α_2: (6)
 var context2 = values.TransposeThisAndMultiply(weights2);       // z(2) = Vᵀ α_2: (2)
@@ -190,7 +198,7 @@ Console.WriteLine($"context vector of journey:    {context2[0]:0.0000}, {context
 //
 // The library's `SelfAttentionWithMatrices` (the book's `SelfAttention_v1`) draws its three matrices in the same order from the generator it is given, so seed 123 gives exactly the matrices above. Its `Forward` is the equation, one line per step (open `lib/AttentionNotebooks/SelfAttentionWithMatrices.cs`).
 
-Show.Cell(22);
+cell(22);
 var saMatrices = new SelfAttentionWithMatrices(dIn: 3, dOut: 2, new TorchGenerator(123));
 var resultMatrices = saMatrices.Forward(inputs);
 Console.WriteLine($"same W_query as drawn above: {saMatrices.WQuery.Equals(wQuery)}");
@@ -208,7 +216,7 @@ show(22, resultMatrices.Context);
 //
 // The book builds it after `torch.manual_seed(789)`:
 
-Show.Cell(25);
+cell(25);
 var saLinear = new SelfAttention(dIn: 3, dOut: 2, qkvBias: false, new TorchGenerator(789));
 Console.WriteLine($"W_query weight is {Shape.Of(saLinear.WQuery.Weight)} (d_out x d_in)");
 var resultLinear = saLinear.Forward(inputs);
@@ -216,14 +224,14 @@ show(25, resultLinear.Context);
 
 // The book's first row is $[-0.0739, 0.0713]$. Different seed, different initialisation, different numbers — but the same computation. Its attention weights:
 
-Show.Cell(27);
+cell(27);
 show(27, Plot.Weights(resultLinear.Weights, SampleData.Tokens, "SelfAttention (seed 789): attention weights"));
 
 // ## Transferring the weights: both classes compute the same thing
 //
 // If both classes implement the same equation, then giving `SelfAttentionWithMatrices` the weights of `SelfAttention` must give the same outputs. Because `Linear` stores $W^\top$, the transfer needs a transpose: $W_{query} = (\text{WQuery.Weight})^\top$.
 
-Show.Cell(29);
+cell(29);
 var transferred = new SelfAttentionWithMatrices(
     saLinear.WQuery.Weight.Transpose(),             // (2, 3)ᵀ → (3, 2)
     saLinear.WKey.Weight.Transpose(),
@@ -242,7 +250,7 @@ Console.WriteLine($"largest difference between the two classes: {Below(differenc
 //
 // — every token gets exactly the context vector it had before, just in its new place. Self-attention is *permutation-equivariant*. Reverse our sentence and see:
 
-Show.Cell(32);
+cell(32);
 int[] reversedOrder = [5, 4, 3, 2, 1, 0];                          // "step one with starts journey Your"
 var reversedInputs = Matrix<float>.Build.DenseOfRowVectors(reversedOrder.Select(i => inputs.Row(i)));   // P X: (6, 3)
 var reversedContext = saLinear.Forward(reversedInputs).Context;                                         // Z(P X): (6, 2)

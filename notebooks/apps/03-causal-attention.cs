@@ -5,6 +5,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 03-causal-attention.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -14,7 +22,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"03-causal-attention.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 3 · Causal attention
 //
@@ -37,7 +45,7 @@ Show.Cell(1);
 //
 // The library builds the mask the way PyTorch's `torch.triu(torch.ones(n, n), diagonal=1)` does: 1 marks a hidden position.
 
-Show.Cell(4);
+cell(4);
 var mask = CausalMask.Create(6);          // (6, 6): 1 above the diagonal = hidden
 show(4, mask);
 
@@ -45,7 +53,7 @@ show(4, mask);
 //
 // We continue with the `SelfAttention` module of notebook 2 (seed 789) and compute its scores and weights by hand, as before:
 
-Show.Cell(6);
+cell(6);
 var inputs = SampleData.Inputs();                                  // (6, 3)
 var sa = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(789));
 var queries = sa.WQuery.Forward(inputs);                           // (6, 2)
@@ -60,7 +68,7 @@ show(6, weights);
 //
 // $$\tilde\alpha_{ij} = \frac{\alpha_{ij}\,[j \le i]}{\sum_{k \le i} \alpha_{ik}}$$
 
-Show.Cell(8);
+cell(8);
 var lowerTriangle = Matrix<float>.Build.Dense(6, 6, (i, j) => j <= i ? 1f : 0f);  // torch.tril(torch.ones(6, 6))
 var maskedSimple = weights.PointwiseMultiply(lowerTriangle);                        // (6, 6)
 var rowSums = maskedSimple.RowSums();                                               // (6)
@@ -77,11 +85,11 @@ show(8, maskedSimpleNorm);
 //
 // PyTorch writes it `scores.masked_fill(mask.bool(), -torch.inf)`: a copy of `scores` with `-inf` wherever the mask is true. The C# equivalent is `CausalMask.MaskedFill`:
 
-Show.Cell(10);
+cell(10);
 var maskedScores = CausalMask.MaskedFill(scores, mask);            // (6, 6): −∞ above the diagonal
 show(10, maskedScores);
 
-Show.Cell(11);
+cell(11);
 var causalWeights = Softmax.Stable(maskedScores / MathF.Sqrt(keys.ColumnCount));   // (6, 6)
 string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
 Console.WriteLine($"largest difference between the two routes: {Below((causalWeights - maskedSimpleNorm).Enumerate().Max(Math.Abs))}");
@@ -89,7 +97,7 @@ show(11, causalWeights);
 
 // Both routes agree. Row 1 (*Your*) can only see itself, so its weight is 1; row 6 (*step*) sees everything and is unchanged from the unmasked weights.
 
-Show.Cell(13);
+cell(13);
 show(13, Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true));
 
 // ## Dropout on the attention weights
@@ -102,7 +110,7 @@ show(13, Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weight
 //
 // Where it goes and how much: GPT-style models apply dropout in several places — to the attention weights, as here, and to the outputs of the attention and feed-forward layers and to the embeddings. Typical rates are small, about 0.1 for training a GPT-2-size model (the book's GPT-2 configuration in chapter 4 uses 0.1), and many large models trained on huge data sets use none. At inference dropout is always off ($p$ effectively 0). The $p = 0.5$ below only makes the effect easy to see. On a matrix of ones:
 
-Show.Cell(15);
+cell(15);
 var dropout = new Dropout(0.5f, new TorchGenerator(123));
 var ones = Matrix<float>.Build.Dense(6, 6, 1f);
 var dropped = dropout.Forward(ones);                               // (6, 6): each entry 0 or 2
@@ -113,7 +121,7 @@ show(15, dropped);
 //
 // Applied to the causal weights, dropout zeroes some weights and doubles the others, so rows no longer sum to exactly 1 — on purpose, and only during training:
 
-Show.Cell(17);
+cell(17);
 show(17, new Dropout(0.5f, new TorchGenerator(123)).Forward(causalWeights));
 
 // Look at the first three rows: every weight in them was dropped, so those tokens' context vectors are the zero vector in this training step. That is not rare: a row with $k$ visible weights is wiped entirely with probability $p^k$ — one time in two for the first token at $p = 0.5$, one in eight for the third. It is harmless for training (each weight is still right on average), but it shows that during training a row of attention weights no longer sums to 1: anything from 0 up to $1/(1-p)$ is possible.
@@ -122,7 +130,7 @@ show(17, new Dropout(0.5f, new TorchGenerator(123)).Forward(causalWeights));
 //
 // A model processes many sequences at once. PyTorch stacks them into a 3-D tensor of shape (batch, tokens, features); here a batch is simply an array of matrices of the same shape. The book's batch is two copies of our sentence:
 
-Show.Cell(20);
+cell(20);
 var batch = SampleData.Batch(2);                                   // 2 × (6, 3), like torch.stack((inputs, inputs))
 Console.WriteLine($"batch shape: {Shape.Of(batch)}");
 
@@ -138,7 +146,7 @@ Console.WriteLine($"batch shape: {Shape.Of(batch)}");
 //
 // With `torch.manual_seed(123)` and dropout 0, the book prints these context vectors for both sequences:
 
-Show.Cell(22);
+cell(22);
 var ca = new CausalAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123));
 var caResult = ca.Forward(batch);
 Console.WriteLine($"{caResult.Context.Count} sequences of {Shape.Of(caResult.Context[0])} context vectors");
@@ -146,14 +154,14 @@ show(22, caResult.Context[0]);
 
 // The book's first row is $[-0.4519, 0.2216]$ and its last $[-0.5299, -0.1081]$. The weights of the first sequence:
 
-Show.Cell(24);
+cell(24);
 show(24, Plot.Weights(caResult.Weights[0], SampleData.Tokens, "CausalAttention (seed 123): weights of sequence 1", causal: true));
 
 // ## Checking causality
 //
 // The promise of the mask: the output at position $t$ depends only on tokens $1 \dots t$. Test it. Replace the last token, *step*, with something completely different and compare the outputs row by row:
 
-Show.Cell(26);
+cell(26);
 var changed = SampleData.Inputs();
 changed.SetRow(5, Vector<float>.Build.DenseOfArray([9f, -9f, 9f]));   // a very different "step"
 var before = ca.Forward(SampleData.Inputs()).Context;
@@ -174,7 +182,7 @@ for (int t = 0; t < 6; t++)
 //
 // Take our sentence as sequence 1 and its first three tokens, *Your journey starts*, as sequence 2, padded with three rows of zeros. The mask of sequence 2 first (1 = hidden, as before):
 
-Show.Cell(29);
+cell(29);
 string[] paddedTokens = ["Your", "journey", "starts", "<pad>", "<pad>", "<pad>"];
 var paddingMask = AttentionMask.CausalWithPadding(tokens: 6, length: 3);   // (6, 6): 1 where j > i or j ≥ 3
 show(29, Plot.Heatmap(paddingMask, paddedTokens, "Causal + key-padding mask, length 3 of 6 (1 = hidden)", new HeatmapOptions { Decimals = 0 }));
@@ -183,7 +191,7 @@ show(29, Plot.Heatmap(paddingMask, paddedTokens, "Causal + key-padding mask, len
 //
 // The masking code is the same `masked_fill` with $-\infty$ as above, with the combined mask, on the module `ca` of the previous section:
 
-Show.Cell(31);
+cell(31);
 var shortInputs = SampleData.Inputs().SubMatrix(0, 3, 0, 3).Stack(Matrix<float>.Build.Dense(3, 3));  // (6, 3): 3 tokens + 3 zero rows
 var paddedQueries = ca.WQuery.Forward(shortInputs);                             // (6, 2)
 var paddedKeys = ca.WKey.Forward(shortInputs);                                  // (6, 2)
@@ -193,14 +201,14 @@ show(31, paddedWeights);
 
 // `CausalAttention` does it in one call: `Forward(batch, lengths)` takes the real length of every sequence and hides, in sequence $b$, every key after the first `lengths[b]`, on top of the causal mask:
 
-Show.Cell(33);
+cell(33);
 var paddedResult = ca.Forward([SampleData.Inputs(), shortInputs], lengths: [6, 3]);
 var unpadded = ca.Forward(SampleData.Inputs().SubMatrix(0, 3, 0, 3));          // the three tokens on their own
 Console.WriteLine($"weights of sequence 2 as computed by hand: {Below((paddedResult.Weights[1] - paddedWeights).Enumerate().Max(Math.Abs))}");
 Console.WriteLine($"its real tokens get exactly what the unpadded sequence gets: {paddedResult.Context[1].SubMatrix(0, 3, 0, 2).Equals(unpadded.Context)}");
 Console.WriteLine($"sequence 1 (length 6, no padding) is unchanged: {paddedResult.Context[0].Equals(caResult.Context[0])}");
 
-Show.Cell(34);
+cell(34);
 show(34, Plot.Weights(paddedResult.Weights[1], paddedTokens, "CausalAttention, lengths [6, 3]: weights of sequence 2",
     options: HeatmapOptions.AttentionWeights with { Masked = (i, j) => paddingMask[i, j] == 1f }));   // hatched: the hidden keys
 

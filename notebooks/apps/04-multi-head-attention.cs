@@ -5,6 +5,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook's display(x) shows as text.
 static void display(object? value) => Show.Value(value);
 
@@ -17,7 +25,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"04-multi-head-attention.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 4 · Multi-head attention
 //
@@ -44,7 +52,7 @@ Show.Cell(1);
 //
 // With two heads of $d_{out} = 2$ the output has 4 features per token. The book builds it after `torch.manual_seed(123)`; the heads are built one after another from the same generator, as PyTorch's `nn.ModuleList` does, so head 1 gets exactly the weights of the `CausalAttention` in notebook 3.
 
-Show.Cell(5);
+cell(5);
 var inputs = SampleData.Inputs();                      // (6, 3)
 var batch = SampleData.Batch(2);                       // 2 × (6, 3)
 var wrapper = new MultiHeadAttentionWrapper(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2,
@@ -55,7 +63,7 @@ show(5, wrapperResult.Context[0]);
 
 // Columns 1–2 come from the first head, `wrapper.Heads[0]` (they are the `CausalAttention` output of notebook 3: first row $[-0.4519, 0.2216]$), and columns 3–4 from the second, `wrapper.Heads[1]`. The book prints the same $6 \times 4$ matrix for each sequence. Each head has its own weights (the charts number heads from 0, like the code):
 
-Show.Cell(7);
+cell(7);
 show(7, Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
 
 // ## Version 2: one projection, split into heads
@@ -92,7 +100,7 @@ show(7, Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttenti
 //
 // The batched multiplication is worth seeing on its own. The book uses a (1, 2, 3, 4) tensor — one sequence, two heads, three tokens, four features per head — and computes `a @ a.transpose(2, 3)`. That is one ordinary matrix product per head:
 
-Show.Cell(10);
+cell(10);
 var head1 = Matrix<float>.Build.DenseOfArray(new float[,] {
     { 0.2745f, 0.6584f, 0.2775f, 0.8573f }, { 0.8993f, 0.0390f, 0.9268f, 0.7388f }, { 0.7179f, 0.7058f, 0.9156f, 0.4340f } });
 var head2 = Matrix<float>.Build.DenseOfArray(new float[,] {
@@ -106,7 +114,7 @@ display(head2 * head2.Transpose());          // a[0, 1] @ a[0, 1].T: (3, 3)
 //
 // Let us do the split by hand for one sequence with two heads of `head_dim` 1 (so $d_{out} = 2$, as in the book's example), using the projections of a `MultiHeadAttention` built with seed 123:
 
-Show.Cell(13);
+cell(13);
 var mha = new MultiHeadAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
 int T = inputs.RowCount, headDim = mha.HeadDim;                    // 6, 1
 var queries = mha.WQuery.Forward(inputs);                          // (6, 2)
@@ -126,14 +134,14 @@ show(13, output);
 
 // And the library's `MultiHeadAttention` on the whole batch:
 
-Show.Cell(15);
+cell(15);
 var mhaResult = mha.Forward(batch);
 Console.WriteLine($"largest difference from the derivation: {(mhaResult.Context[0] - output).Enumerate().Max(Math.Abs):G2}");
 show(15, mhaResult.Context[0]);
 
 // The book prints this $6 \times 2$ matrix for both sequences: first row $[0.3190, 0.4858]$, last row $[0.2575, 0.4028]$. The weights of each head:
 
-Show.Cell(17);
+cell(17);
 show(17, Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
 
 // Two things to keep in mind when reading these pictures. With `head_dim` 1, each head's query and key of a token are single numbers, so every score is a product of two scalars, $\omega_{ij} = q_i k_j$: for a fixed query the ranking of the keys is simply the ranking of the $k_j$ (reversed when $q_i < 0$). And the two heads differ only because their random initial weights differ: nothing has been learned, so they do not (yet) stand for two notions of relevance. Heads that were *trained* do specialise — each on its own relation — and that is what the extra heads are for ([notebook 6](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) shows two heads learning two different offsets).
@@ -142,7 +150,7 @@ show(17, Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention 
 //
 // The claim that version 2 is "the same arithmetic" can be checked: stack the wrapper's per-head query weights on top of each other (and likewise keys and values) to get one big projection, use an identity output projection, and the two modules must agree. The test suite checks this for random sizes; here it is once:
 
-Show.Cell(20);
+cell(20);
 Linear Stack(Func<CausalAttention, Linear> pick) =>
     new(Matrix<float>.Build.DenseOfRowVectors(wrapper.Heads.SelectMany(head => pick(head).Weight.EnumerateRows())));
 var identity = new Linear(Matrix<float>.Build.DenseIdentity(4), Vector<float>.Build.Dense(4));
@@ -161,7 +169,7 @@ Console.WriteLine($"largest difference from the wrapper: {Below((splitResult.Con
 //
 // $$3 \cdot 768^2 + 3 \cdot 768 + 768^2 + 768 = 2{,}362{,}368$$
 
-Show.Cell(22);
+cell(22);
 var gpt2Book = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12, qkvBias: false);
 var gpt2 = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12, qkvBias: true);
 Console.WriteLine($"head_dim = {gpt2.HeadDim}");

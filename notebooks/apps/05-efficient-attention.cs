@@ -6,6 +6,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Efficient;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 05-efficient-attention.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -15,7 +23,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"05-efficient-attention.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 5 · Efficient attention
 //
@@ -44,7 +52,7 @@ Show.Cell(1);
 //
 // Take the query *journey* in a `SelfAttention` module like the one of notebook 2. We build it with seed 232 rather than 789, because then *journey*'s largest score is against a key in the second half of the sentence — which makes the interesting step below actually happen. Its scaled scores against the six keys, and its context vector computed the usual way:
 
-Show.Cell(5);
+cell(5);
 var inputs = SampleData.Inputs();
 var sa = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(232));
 var queries = sa.WQuery.Forward(inputs);                          // (6, 2)
@@ -61,7 +69,7 @@ Console.WriteLine($"context: {direct[0]:0.0000}, {direct[1]:0.0000}");
 //
 // At the end the context vector is $a / \ell$. This is exact, not an approximation: it is the stable softmax, with the division postponed.
 
-Show.Cell(7);
+cell(7);
 float m = float.NegativeInfinity, l = 0f;
 var a = Vector<float>.Build.Dense(2);                             // running Σ e^(s_j − m) v_j
 foreach (int first in new[] { 0, 3 })                             // two tiles of three keys
@@ -91,7 +99,7 @@ Console.WriteLine($"online: {online[0]:0.0000}, {online[1]:0.0000}   largest dif
 //
 // First, the promise that matters most in this course: it computes the same numbers. A GPT-2-sized module on two random sequences of 256 tokens:
 
-Show.Cell(9);
+cell(9);
 var generator = new TorchGenerator(5);
 var teaching = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12, generator: generator);
 var fused = FusedMultiHeadAttention.FromTeaching(teaching);
@@ -113,7 +121,7 @@ Console.WriteLine($"largest difference from the teaching MultiHeadAttention: {(l
 //
 // The inputs are laid out as PyTorch's `scaled_dot_product_attention` expects them: (batch, heads, tokens, `head_dim`), contiguous.
 
-Show.Cell(11);
+cell(11);
 const int T = 512, H = 12, D = 64;
 var rng = new TorchGenerator(11);
 float[] q = rng.Rand(1, H * T * D).Row(0).ToArray(), k = rng.Rand(1, H * T * D).Row(0).ToArray(), v = rng.Rand(1, H * T * D).Row(0).ToArray();
@@ -166,7 +174,7 @@ void Fused(float[] output, int threads) =>
     FlashAttention.Forward(q, k, v, output, batch: 1, heads: H, tokens: T, headDim: D, causal: true,
                            new FlashAttentionOptions { MaxDegreeOfParallelism = threads });
 
-Show.Cell(12);
+cell(12);
 var outputs = Enumerable.Range(0, 4).Select(_ => new float[H * T * D]).ToArray();
 NaiveLoops(outputs[0]);
 MathNetPath(outputs[1]);
@@ -177,7 +185,7 @@ for (int i = 1; i < 4; i++)
 
 // All four compute the same thing. How long does each take? The next cell times them (median of a few runs; its output depends on the machine, so the notebook tests skip it) and divides each time by that of the fastest run, the fused kernel on all cores. Claims about speed belong to a proper benchmark, run on a quiet machine with warm-up and statistics: see the table after the chart.
 
-Show.Cell(14);
+cell(14);
 // check: skip-output (timings depend on the machine)
 double MedianMs(Action run, int repeats)                            // every path already ran once above (warm)
 {
@@ -204,7 +212,7 @@ Console.WriteLine($"{"",-20} {"median",12}   {"speed",14}   {$"time ÷ fused, {E
 for (int i = 0; i < 4; i++)
     Console.WriteLine($"{names[i],-20} {ms[i],9:0.0} ms   {flops / ms[i] / 1e6,6:0.0} GFLOP/s   {ms[i] / ms[3],25:0.0}x");
 
-Show.Cell(15);
+cell(15);
 // check: skip-output (timings depend on the machine)
 show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", highlight: 3,
          yTitle: "ms (log scale)", logScale: true, highlightLabel: $"fused, {Environment.ProcessorCount} threads: the baseline of the ratios above"));
@@ -225,7 +233,7 @@ show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)
 //
 // The matrix path needs a $T \times T$ score matrix per head — in the teaching classes several, since masking and softmax each return a new matrix. The fused kernel needs the inputs and the output, $O(T \cdot d)$, and a scratch buffer of a few tens of kilobytes per thread, whatever $T$ is. The memory each path allocates for one head, measured with the .NET garbage collector's allocation counter:
 
-Show.Cell(18);
+cell(18);
 // check: skip-output (allocation counts include runtime bookkeeping that varies slightly between runs)
 int[] lengths = [256, 512, 1024, 2048];
 var matrixMiB = new List<double>();
@@ -246,7 +254,7 @@ foreach (int n in lengths)
     Console.WriteLine($"T = {n,5}: matrix path {matrixMiB[^1],9:0.00} MiB   fused kernel {fusedMiB[^1],6:0.00} MiB   (one T x T float matrix: {n * (double)n * 4 / 1048576,7:0.00} MiB)");
 }
 
-Show.Cell(19);
+cell(19);
 // check: skip-output (drawn from the measurements above)
 double[] buffersMiB = lengths.Select(n => 4.0 * n * D * 4 / 1048576).ToArray();   // Q, K, V and output: 4·T·d floats
 show(19, Plot.Line(
@@ -270,7 +278,7 @@ show(19, Plot.Line(
 //
 // So the fused kernel's memory for training is the inputs, $O$ and $L$: $T$ floats per head instead of $T^2$. On our six tokens with the causal mask: the forward saves $L$, and we recompute one tile of the attention weights — queries *with, one, step* against keys *Your, journey, starts* — from it alone.
 
-Show.Cell(22);
+cell(22);
 float[] q6 = queries.ToRowMajorArray(), k6 = keys.ToRowMajorArray(), v6 = values.ToRowMajorArray();   // (6, 2) each, seed 232
 var o6 = new float[6 * 2];                                                                          // (6, 2) context vectors
 var lse = new float[6];                                                                             // (6) L_i, one per query
@@ -289,7 +297,7 @@ show(22, tile.WithLabels(SampleData.Tokens.Skip(3).ToArray(), SampleData.Tokens.
 
 // A tile on the diagonal is recomputed the same way, with the keys after the query set to zero; tiles wholly above it are skipped. `FlashAttention.Backward` takes $Q$, $K$, $V$, $O$, $dO$ and $L$ and writes $dQ$, $dK$, $dV$ without ever holding a $T \times T$ matrix. Below, $dO$ is a made-up gradient (from a seeded generator); notebook 6's backward, built on the full weight matrix, must give the same three gradients:
 
-Show.Cell(24);
+cell(24);
 var dO6 = new TorchGenerator(7).Rand(6, 2);                         // (6, 2) stand-in for the loss's gradient
 float[] dq6 = new float[6 * 2], dk6 = new float[6 * 2], dv6 = new float[6 * 2];
 FlashAttention.Backward(q6, k6, v6, o6, dO6.ToRowMajorArray(), lse, dq6, dk6, dv6, batch: 1, heads: 1, tokens: 6, headDim: 2, causal: true);
@@ -308,7 +316,7 @@ show(24, Matrix<float>.Build.DenseOfRowMajor(6, 2, dv6).WithTokens(SampleData.To
 //
 // The kernels exist in one generic form, instantiated for each vector width the processor can run: 512 bits (AVX-512), 256 (AVX2), 128 (NEON on Apple Silicon and Linux ARM, SSE on x86) and plain scalar code. `FlashAttentionOptions.Simd` forces one, so we can time them side by side on GPT-2's attention shape from the ladder above, forward alone and forward + backward, on one thread (the output depends on the machine: the notebook tests skip it; the benchmark in `benchmarks/` compares each path with libtorch's matching one):
 
-Show.Cell(26);
+cell(26);
 // check: skip-output (timings depend on the machine)
 var dOut = new TorchGenerator(12).Rand(1, H * T * D).Row(0).ToArray();     // (1, 12, 512, 64) stand-in gradient
 float[] outBuffer = new float[H * T * D], lseBuffer = new float[H * T], dqB = new float[H * T * D], dkB = new float[H * T * D], dvB = new float[H * T * D];

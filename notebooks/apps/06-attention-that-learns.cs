@@ -6,6 +6,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Training;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 06-attention-that-learns.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -15,7 +23,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"06-attention-that-learns.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 6 · Attention that learns
 //
@@ -49,7 +57,7 @@ Show.Cell(1);
 //
 // Every row of $J$ sums to zero: adding the same number to every score changes no weight. Take the causal attention head of notebook 3 (seed 123) and the last query, *step*, which sees all six tokens:
 
-Show.Cell(5);
+cell(5);
 var inputs = SampleData.Inputs();                                   // (6, 3)
 var attention = new CausalAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123));
 var queries = attention.WQuery.Forward(inputs);                     // (6, 2)
@@ -63,7 +71,7 @@ show(5, jacobian);
 
 // The diagonal is $a_i(1 - a_i)$, at most $1/4$; off the diagonal, $-a_i a_j$: raising one score takes weight from all the others. Check it against finite differences — nudge one score up and down by $h$ and watch the weights move:
 
-Show.Cell(7);
+cell(7);
 const float h = 1e-3f;
 var s = scores.Row(5);                                              // (6)  scaled scores of "step"
 var numeric = Matrix<float>.Build.Dense(6, 6);
@@ -95,7 +103,7 @@ Console.WriteLine($"largest |row sum| of the Jacobian below 1e-6: {jacobian.RowS
 //
 // $K$ receives $dS^\top$ because key $j$ scored against every query $i$. To have something to differentiate, take the loss $L = \sum_{ij} Z_{ij} G_{ij}$ with a fixed random $G$: then $dZ = G$. By hand, on the sample:
 
-Show.Cell(9);
+cell(9);
 var context = weights * values;                                     // (6, 2)  Z
 var upstream = new TorchGenerator(7).Randn(6, 2);                   // (6, 2)  G = dL/dZ
 var dValues = weights.TransposeThisAndMultiply(upstream);           // (6, 2)  dV = Aᵀ·G
@@ -111,7 +119,7 @@ show(9, dWQuery);
 
 // Now the check. Nudge each of the 18 projection weights by $\pm h$, rerun the module's forward pass, and divide the change of $L$ by $2h$; and compare with the library's `CausalAttentionTrainer`, which computes the same backward pass for training:
 
-Show.Cell(11);
+cell(11);
 float Loss() => attention.Forward(inputs).Context.PointwiseMultiply(upstream).Enumerate().Sum();   // L = Σ Z ⊙ G
 
 Matrix<float> FiniteDifferences(Matrix<float> w)                    // w: a projection's weight, changed in place and restored
@@ -150,7 +158,7 @@ for (int p = 0; p < 3; p++)
 //
 // One helper trains a model and prints a progress line every `every` steps:
 
-Show.Cell(13);
+cell(13);
 List<float> Train(AttentionClassifier model, Func<(int[][] Inputs, int[][] Targets)> nextBatch, int steps, double lr, int every)
 {
     var optimizer = new AdamW(model.Parameters, lr: lr);
@@ -172,7 +180,7 @@ Console.WriteLine("ready");
 //
 // The data: random tokens from a vocabulary of 16, sequences of 12. The target at position $t$ is the input token at $t - k$ (no target before $t = k$). The right attention pattern is known in advance: query $t$ should put all its weight on key $t - k$, an off-diagonal band in the heatmap. Guessing among 16 tokens costs $\ln 16 = 2.77$ per position; a model that has learned to look back gets close to 0. First $k = 1$, with a fixed probe batch of 64 sequences to measure the weights on:
 
-Show.Cell(15);
+cell(15);
 const int vocab = 16, dim = 16, tokens = 12;
 var (probe, probeTargets) = LookBackTask.Batch(new TorchGenerator(1), 64, tokens, vocab, offset: 1);   // 64 test sequences
 var probeLabels = probe[0].Select(id => id.ToString()).ToArray();   // the first test sequence's tokens
@@ -183,14 +191,14 @@ var losses1 = Train(lookBack1, () => LookBackTask.Batch(data1, 16, tokens, vocab
 var after1 = lookBack1.Forward(probe).Head(0);
 Console.WriteLine($"average weight on t − 1: {LookBackTask.AverageWeightOnOffset(before1, 1):0.000} before training, {LookBackTask.AverageWeightOnOffset(after1, 1):0.000} after");
 
-Show.Cell(16);
+cell(16);
 show(16, Plot.Heatmaps([before1[0], after1[0]], probeLabels, ["before training", "after 200 steps"], "Look back 1: attention weights on a test sequence", options: causalWeights));
 
 // Before training the weights are a blur (each query spreads them over everything it may see); after 200 steps each query looks at the token just before it: the band right below the diagonal. Query 0 has nothing before it and keeps its weight on itself; it has no target, so training never cared. The same run in libtorch (TorchSharp, `torch.optim.AdamW`) gives the same losses within $10^{-4}$ at every step — a test replays it.
 //
 // Now $k = 2$, the same model and data:
 
-Show.Cell(18);
+cell(18);
 var (probe2, _) = LookBackTask.Batch(new TorchGenerator(1), 64, tokens, vocab, offset: 2);   // the same 64 sequences
 var lookBack2 = AttentionClassifier.WithCausalAttention(vocab, vocab, dim, tokens, positions: true, new TorchGenerator(123));
 var data2 = new TorchGenerator(456);
@@ -205,7 +213,7 @@ show(18, Plot.Heatmap(after2[0], probeLabels, "Look back 2: after 200 steps", ca
 //
 // Take the position embedding away — the same model, seed and data, `positions: false`:
 
-Show.Cell(20);
+cell(20);
 var blind = AttentionClassifier.WithCausalAttention(vocab, vocab, dim, tokens, positions: false, new TorchGenerator(123));
 var dataBlind = new TorchGenerator(456);
 var lossesBlind = Train(blind, () => LookBackTask.Batch(dataBlind, 16, tokens, vocab, offset: 1), steps: 200, lr: 3e-3, every: 50);
@@ -226,7 +234,7 @@ Console.WriteLine($"best order-blind guess:          {orderBlind:0.0000}");
 Console.WriteLine($"chance, ln {vocab}:                   {Math.Log(vocab):0.0000}");
 Console.WriteLine($"average weight on t − 1 without positions: {LookBackTask.AverageWeightOnOffset(afterBlind, 1):0.000} (spread evenly: {uniform:0.000})");
 
-Show.Cell(21);
+cell(21);
 show(21, Plot.Line(
     [Series.Of("look back 1", Enumerable.Range(1, 200), losses1),
      Series.Of("look back 2", Enumerable.Range(1, 200), losses2),
@@ -244,7 +252,7 @@ show(21, Plot.Line(
 //
 // So we make the **order** matter. The target is the *ordered pair* $(x_{t-1}, x_{t-2})$ of 8 symbols — class $8 \cdot x_{t-1} + x_{t-2}$, 64 classes (`TwoOffsetTask`). An equal average of the two value vectors is the same for $(a, b)$ and $(b, a)$, so a head that averages cannot tell which token was where. Two heads, each locked to one offset, can: their outputs land in different columns of the concatenation, and the read-out sees "$a$ at $t-1$" and "$b$ at $t-2$" separately. A `MultiHeadAttention` with 2 heads of 8 features (16 in all), with positions:
 
-Show.Cell(24);
+cell(24);
 const int symbols = 8;
 var (pairProbe, pairProbeTargets) = TwoOffsetTask.Batch(new TorchGenerator(1), 64, tokens, symbols);
 var pairLabels = pairProbe[0].Select(id => id.ToString()).ToArray();
@@ -258,7 +266,7 @@ for (int head = 0; head < 2; head++)
     Console.WriteLine($"head {head}: average weight on t − 1 {LookBackTask.AverageWeightOnOffset(pairsAfter.Head(head), 1):0.000}, on t − 2 {LookBackTask.AverageWeightOnOffset(pairsAfter.Head(head), 2):0.000}" +
                       $"   (before training: {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 1):0.000}, {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 2):0.000})");
 
-Show.Cell(25);
+cell(25);
 show(25, Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pairsAfter.Weights[0][0], pairsAfter.Weights[0][1]], pairLabels,
               ["head 0, before", "head 1, before", "head 0, after 150 steps", "head 1, after 150 steps"],
               "Two heads on the ordered pair (x[t-1], x[t-2])", columns: 2, options: causalWeights));
@@ -269,7 +277,7 @@ show(25, Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pa
 //
 // Tasks 1 and 2 are about *where* to look. Notebook 0's key→value lookup is about *what*: look for the entry whose key matches the query, wherever it is. As a sequence (`LookupTask`): four dictionary entries, each one token "key → value" (8 keys, 8 values; the keys of a sequence are distinct), then a query token "key?"; the target at the query is the value stored with that key. The entry to attend to is wherever the key happens to be, so positions cannot help — this model has none (`positions: false`): one causal head of 32 features.
 
-Show.Cell(28);
+cell(28);
 const int keyCount = 8, valueCount = 8, pairs = 4;
 string Label(int token) => token < keyCount * valueCount ? $"k{token / valueCount}→v{token % valueCount}" : $"k{token - keyCount * valueCount}?";
 var lookupProbe = LookupTask.Batch(new TorchGenerator(1), 256, pairs, keyCount, valueCount);
@@ -283,13 +291,13 @@ int right = Enumerable.Range(0, 256).Count(b => lookupAfter.Logits[b].Row(pairs)
 Console.WriteLine($"average weight of the query on the entry holding its key: {LookupTask.AverageWeightOnKey(lookupBefore, lookupProbe.KeyPositions):0.000} before, {LookupTask.AverageWeightOnKey(lookupAfter.Head(0), lookupProbe.KeyPositions):0.000} after");
 Console.WriteLine($"values recalled correctly: {right} of 256 test queries (chance: 1 in {valueCount})");
 
-Show.Cell(29);
+cell(29);
 var lookupLabels = lookupProbe.Inputs[0].Select(Label).ToArray();
 show(29, Plot.Heatmaps([lookupBefore[0], lookupAfter.Head(0)[0]], lookupLabels, ["before training", "after 300 steps"], "Lookup: the query's row finds its key", options: causalWeights));
 
 // Look at the last row, the query: after training its weight sits on the entry with the same key. (The other rows have no target, so what they attend to does not matter.) The query and key projections have learned that "k3?" and "k3→v5" should score high together whatever the value, and the value projection and read-out carry the value out. It is notebook 0's attention lookup, $\operatorname{softmax}(K q)$ then a weighted sum of values, except that nobody chose the vectors: training found them.
 
-Show.Cell(31);
+cell(31);
 show(31, Plot.Line(
     [Series.Of("task 2: ordered pair, 2 heads", Enumerable.Range(1, lossesPairs.Count), lossesPairs),
      Series.Of("task 3: lookup", Enumerable.Range(1, lossesLookup.Count), lossesLookup)],

@@ -10,8 +10,6 @@ namespace AttentionNotebooks.NotebookTests;
 /// </summary>
 public sealed class AppExportTests
 {
-    private const string MarkerPrefix = "##app-cell ";
-
     public static TheoryData<string> Apps()
     {
         var data = new TheoryData<string>();
@@ -117,11 +115,11 @@ public sealed class AppExportTests
         var text = new StringBuilder();
         foreach (var line in stdout.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
-            if (line.StartsWith(MarkerPrefix, StringComparison.Ordinal))
+            if (line.StartsWith(AppExporter.MarkerPrefix, StringComparison.Ordinal))
             {
                 if (current is { } previous)
                     cells[previous] = text.ToString();
-                current = int.Parse(line[MarkerPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+                current = int.Parse(line[AppExporter.MarkerPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
                 text.Clear();
                 continue;
             }
@@ -146,7 +144,7 @@ public sealed class AppExportTests
         };
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(app);
-        start.Environment["ATTENTION_APP_CELL_MARKERS"] = "1";
+        start.Environment[AppExporter.MarkersVariable] = "1";
         // `dotnet test` passes MSBuild settings meant for its own build.
         foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
             start.Environment.Remove(name);

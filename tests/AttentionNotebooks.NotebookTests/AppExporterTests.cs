@@ -69,8 +69,14 @@ public sealed class AppExporterTests
     {
         var app = Export(("code", SetupCell), ("markdown", "# Title"), ("code", "var y = 1;"));
 
-        Assert.Contains("Show.Cell(3);\nvar y = 1;", app, StringComparison.Ordinal);
-        Assert.Contains("Show.Cell(1);", app, StringComparison.Ordinal);
+        Assert.Contains("cell(3);\nvar y = 1;", app, StringComparison.Ordinal);
+        Assert.Contains("cell(1);", app, StringComparison.Ordinal);
+
+        // The marker is the app's own: it needs nothing of the course library, and prints only under the variable.
+        Assert.Contains("static void cell(int number)", app, StringComparison.Ordinal);
+        Assert.Contains($"Environment.GetEnvironmentVariable(\"{AppExporter.MarkersVariable}\") == \"1\"", app, StringComparison.Ordinal);
+        Assert.Contains($"Console.WriteLine($\"{AppExporter.MarkerPrefix}{{number}}\");", app, StringComparison.Ordinal);
+        AssertParsesAsAProgram(app);
     }
 
     [Fact]
@@ -93,7 +99,7 @@ public sealed class AppExporterTests
             ("code", "using System.Text;\nvar b = new StringBuilder();\nb.Append(p.X);"));
 
         Assert.True(app.IndexOf("record Point", StringComparison.Ordinal) > app.IndexOf("b.Append(p.X);", StringComparison.Ordinal), app);
-        Assert.True(app.IndexOf("using System.Text;", StringComparison.Ordinal) < app.IndexOf("Show.Cell(1);", StringComparison.Ordinal), app);
+        Assert.True(app.IndexOf("using System.Text;", StringComparison.Ordinal) < app.IndexOf("cell(1);", StringComparison.Ordinal), app);
         AssertParsesAsAProgram(app);
     }
 
@@ -115,9 +121,9 @@ public sealed class AppExporterTests
             ("code", "var keys = \"two\";\nConsole.WriteLine(keys.Length);"),
             ("code", "Console.WriteLine(keys);"));
 
-        Assert.Contains("Show.Cell(2);\nvar keys = 1;\nConsole.WriteLine(keys);\n", app, StringComparison.Ordinal);
-        Assert.Contains("Show.Cell(3);\nvar keys_3 = \"two\";\nConsole.WriteLine(keys_3.Length);\n", app, StringComparison.Ordinal);
-        Assert.Contains("Show.Cell(4);\nConsole.WriteLine(keys_3);\n", app, StringComparison.Ordinal);
+        Assert.Contains("cell(2);\nvar keys = 1;\nConsole.WriteLine(keys);\n", app, StringComparison.Ordinal);
+        Assert.Contains("cell(3);\nvar keys_3 = \"two\";\nConsole.WriteLine(keys_3.Length);\n", app, StringComparison.Ordinal);
+        Assert.Contains("cell(4);\nConsole.WriteLine(keys_3);\n", app, StringComparison.Ordinal);
         Assert.Contains("//   cell 3: keys → keys_3\n", app, StringComparison.Ordinal);
         AssertCompilesAsAProgram(app);
     }

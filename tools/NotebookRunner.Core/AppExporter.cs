@@ -8,6 +8,8 @@ namespace NotebookRunner.Core;
 /// <summary>
 /// Writes a course notebook as a .NET 10 file-based app (<c>dotnet run notebooks/apps/NN-name.cs</c>): markdown cells
 /// as <c>//</c> comments, the setup cell as a <c>#:project</c> directive and its usings, code cells in order, each
+/// preceded by <c>cell(n);</c> (the app's own function that prints the marker line <c>##app-cell n</c> when
+/// <see cref="MarkersVariable"/> is <c>1</c>, so a test can compare the app's output cell by cell), each
 /// cell's trailing expression (no semicolon, which the notebook displays) printed with <c>Show.Value</c> (a chart
 /// also saved as an SVG file beside the app), and
 /// <c>display(x)</c> as a local function that does the same. What a script allows and a program does not is
@@ -19,6 +21,14 @@ public static class AppExporter
 {
     /// <summary>The command that writes the apps (named in each app's header).</summary>
     public const string Command = "dotnet run --project tools/NotebookRunner -- export";
+
+    /// <summary>The environment variable that makes an app print <see cref="MarkerPrefix"/> and the cell's number on a
+    /// line of its own before each cell's output (only when it is <c>1</c>).</summary>
+    public const string MarkersVariable = "ATTENTION_APP_CELL_MARKERS";
+
+    /// <summary>The start of the line an app prints before cell n when <see cref="MarkersVariable"/> is <c>1</c>:
+    /// <c>##app-cell n</c> (n counts every cell of the notebook from 1, markdown included).</summary>
+    public const string MarkerPrefix = "##app-cell ";
 
     private static readonly CSharpParseOptions ScriptOptions =
         new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script);
@@ -136,7 +146,7 @@ public static class AppExporter
             var cellCode = Rewrite(sources[cell.Number], cell.Number, usings, types);
             usesShow |= cellCode.Contains("show(", StringComparison.Ordinal);
             usesDisplay |= cellCode.Contains("display(", StringComparison.Ordinal);
-            body.Append('\n').Append($"Show.Cell({cell.Number});").Append('\n');
+            body.Append('\n').Append($"cell({cell.Number});").Append('\n');
             if (cellCode.Length > 0)
                 body.Append(cellCode).Append('\n');
         }
@@ -154,6 +164,13 @@ public static class AppExporter
 
         foreach (var directive in usings.Distinct(StringComparer.Ordinal))
             app.Append(directive).Append('\n');
+        app.Append('\n').Append("// cell(N) marks where the notebook's cell N starts; it prints nothing unless ")
+            .Append(MarkersVariable).Append("=1\n");
+        app.Append("// (set by the test that compares this app's output with its notebook's, cell by cell).\n");
+        app.Append("static void cell(int number)\n{\n");
+        app.Append("    if (Environment.GetEnvironmentVariable(\"").Append(MarkersVariable).Append("\") == \"1\")\n");
+        app.Append("        Console.WriteLine($\"").Append(MarkerPrefix).Append("{number}\");\n");
+        app.Append("}\n");
         if (usesDisplay)
         {
             app.Append('\n').Append("// What a notebook's display(x) shows as text.\n");

@@ -15,14 +15,6 @@ namespace AttentionNotebooks;
 /// </remarks>
 public static class Show
 {
-    /// <summary>The environment variable that makes <see cref="Cell"/> print a marker line before each cell.</summary>
-    public const string MarkersVariable = "ATTENTION_APP_CELL_MARKERS";
-
-    /// <summary>The marker line <see cref="Cell"/> prints for cell <paramref name="number"/>.</summary>
-    /// <param name="number">The cell's 1-based position in the notebook, counting markdown cells.</param>
-    /// <returns>The marker line.</returns>
-    public static string Marker(int number) => $"##app-cell {number.ToString(CultureInfo.InvariantCulture)}";
-
     /// <summary>The text a notebook shows for <paramref name="value"/>.</summary>
     /// <param name="value">Any value.</param>
     /// <returns>The text, without a final newline.</returns>
@@ -41,18 +33,4 @@ public static class Show
     /// <summary>Writes <see cref="Text"/> of <paramref name="value"/> and a newline to the console.</summary>
     /// <param name="value">Any value.</param>
     public static void Value(object? value) => Console.Out.WriteLine(Text(value));
-
-    /// <summary>
-    /// Called by an exported app before cell <paramref name="number"/>: writes <see cref="Marker"/> to the console
-    /// if the environment variable <see cref="MarkersVariable"/> is <c>1</c>, so a test can compare cell by cell.
-    /// </summary>
-    /// <param name="number">The cell's 1-based position in the notebook.</param>
-    public static void Cell(int number)
-    {
-        if (Environment.GetEnvironmentVariable(MarkersVariable) == "1")
-        {
-            Console.Out.Flush();
-            Console.Out.WriteLine(Marker(number));
-        }
-    }
 }

@@ -9,7 +9,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
-Show.Cell(1);
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
+cell(1);
 
 // # Solutions · 0 · Why attention
 //
@@ -17,7 +25,7 @@ Show.Cell(1);
 //
 // The experiment's building blocks, as in the notebook, with the vector size $d$ as a parameter:
 
-Show.Cell(3);
+cell(3);
 Matrix<float> RandomSigns(TorchGenerator generator, int n, int d) => generator.Rand(n, d).Map(u => u < 0.5f ? -1f : 1f);
 
 int Decode(Matrix<float> values, Vector<float> recalled) => (values * recalled).MaximumIndex();
@@ -43,7 +51,7 @@ double AttentionAccuracy(Matrix<float> keys, Matrix<float> values, float tempera
 //
 // For each $d$, average the fixed-size recall over enough draws to get at least 256 recalls per size, and report the first $n$ at which it falls below 90 %.
 
-Show.Cell(5);
+cell(5);
 int[] sizes = [1, 2, 4, 8, 16, 32, 64, 128];
 foreach (int d in new[] { 16, 64, 256 })
 {
@@ -62,7 +70,7 @@ foreach (int d in new[] { 16, 64, 256 })
 //
 // Dividing the scores by a temperature $\tau$ before the softmax flattens the weights. At $n = 512$:
 
-Show.Cell(8);
+cell(8);
 var lookup = new TorchGenerator(7);
 var keys = RandomSigns(lookup, 512, 64);
 var values = RandomSigns(lookup, 512, 64);
@@ -76,7 +84,7 @@ foreach (float tau in new[] { 1f, 10f, 100f })
 
 // ## 3. Alignment
 
-Show.Cell(11);
+cell(11);
 string[] english = ["Can", "you", "help", "me", "translate", "this", "sentence"];
 string[] german = ["Kannst", "du", "mir", "helfen", "diesen", "Satz", "zu", "übersetzen"];
 var alignment = Matrix<float>.Build.DenseOfArray(new float[,]
@@ -104,7 +112,7 @@ Console.WriteLine($"most attention received: {german[most]} ({received[most]:0.0
 //
 // The same draws as in the notebook (seed 2025: the English vectors, the German vectors, then the module's three layers), and the computation written out:
 
-Show.Cell(14);
+cell(14);
 string[] englishWords = ["Can", "you", "help", "me", "translate", "this", "sentence"];
 var untrained = new TorchGenerator(2025);
 var englishVectors = untrained.Randn(7, 4);                                   // (7, 4)

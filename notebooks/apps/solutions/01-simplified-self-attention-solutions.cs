@@ -5,7 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
-Show.Cell(1);
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
+cell(1);
 
 // # Solutions · 1 · Simplified self-attention
 //
@@ -13,7 +21,7 @@ Show.Cell(1);
 
 // ## 1. Negative scores
 
-Show.Cell(4);
+cell(4);
 var inputs = SampleData.Inputs();
 inputs.SetRow(4, -inputs.Row(4));                           // "one" now points the other way
 var scores = inputs * inputs.Row(1);                        // journey's scores: (6)
@@ -26,7 +34,7 @@ Console.WriteLine($"softmax:             {string.Join("  ", Softmax.Stable(score
 
 // ## 2. Temperature
 
-Show.Cell(7);
+cell(7);
 var omega = SampleData.Inputs() * SampleData.Inputs().Transpose();   // (6, 6)
 foreach (float tau in new[] { 0.1f, 1f, 10f })
 {
@@ -39,7 +47,7 @@ foreach (float tau in new[] { 0.1f, 1f, 10f })
 
 // ## 3. Self-similarity
 
-Show.Cell(10);
+cell(10);
 var x = SampleData.Inputs();
 var selfScores = x * x.Transpose();
 for (int i = 0; i < 6; i++)
@@ -54,7 +62,7 @@ for (int i = 0; i < 6; i++)
 
 // ## 4. Write softmax yourself
 
-Show.Cell(13);
+cell(13);
 Vector<float> MySoftmax(Vector<float> scores)
 {
     float max = float.NegativeInfinity;

@@ -6,6 +6,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Training;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 02-self-attention-trainable-weights-solutions.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -15,7 +23,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"02-self-attention-trainable-weights-solutions.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # Solutions · 2 · Self-attention with trainable weights
 //
@@ -25,7 +33,7 @@ Show.Cell(1);
 //
 // `SelfAttentionWithMatrices` stores $W$ as $d_{in} \times d_{out}$ and computes $XW$; `Linear` stores its weight as $d_{out} \times d_{in}$ and computes $XW^\top$. So each `Linear` gets the transpose of the matrix.
 
-Show.Cell(4);
+cell(4);
 var inputs = SampleData.Inputs();
 var saMatrices = new SelfAttentionWithMatrices(3, 2, new TorchGenerator(123));
 var saLinear = new SelfAttention(
@@ -41,7 +49,7 @@ show(4, saLinear.Forward(inputs).Context);
 
 // ## 2. Scaling by $d_k$ instead of $\sqrt{d_k}$
 
-Show.Cell(7);
+cell(7);
 var experiment = new TorchGenerator(0);
 Console.WriteLine("  d_k   largest weight, scaled by 1/d_k");
 foreach (int dk in new[] { 1, 4, 16, 64, 256, 1024 })
@@ -60,7 +68,7 @@ foreach (int dk in new[] { 1, 4, 16, 64, 256, 1024 })
 
 // ## 3. Bias
 
-Show.Cell(10);
+cell(10);
 var withBias = new SelfAttention(3, 2, qkvBias: true, new TorchGenerator(789));
 var withoutBias = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(789));
 Console.WriteLine($"parameters: {withBias.ParameterCount} with bias, {withoutBias.ParameterCount} without");
@@ -74,7 +82,7 @@ Console.WriteLine($"W_value equal: {withBias.WValue.Weight.Equals(withoutBias.WV
 //
 // Nudge one weight up and down by $h$, run the whole forward pass each time, and divide the change of the loss by the change of the weight. The library's backward pass (`AttentionNotebooks.Training`, which the training notebook builds on) computes the same gradient analytically; the central difference agrees with it up to the $O(h^2)$ error of the estimate and float32 rounding:
 
-Show.Cell(13);
+cell(13);
 var x = SampleData.Inputs();
 var sa = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(789));
 double Loss() => sa.Forward(x).Context.Enumerate().Sum(z => (double)z * z);      // L = Σ z², a stand-in loss

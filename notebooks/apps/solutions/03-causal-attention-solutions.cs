@@ -5,7 +5,15 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
-Show.Cell(1);
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
+cell(1);
 
 // # Solutions · 3 · Causal attention
 //
@@ -13,7 +21,7 @@ Show.Cell(1);
 
 // ## 1. Evaluation mode
 
-Show.Cell(4);
+cell(4);
 var batch = SampleData.Batch(1);
 var noDropout = new CausalAttention(3, 2, 6, dropout: 0f, generator: new TorchGenerator(123));
 var withDropout = new CausalAttention(3, 2, 6, dropout: 0.5f, generator: new TorchGenerator(123));
@@ -29,7 +37,7 @@ Console.WriteLine($"evaluation equals the dropout-0 module: {evaluation.Equals(r
 
 // ## 2. A shorter sequence
 
-Show.Cell(7);
+cell(7);
 var ca = new CausalAttention(3, 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123));
 var six = ca.Forward(SampleData.Inputs()).Context;
 var four = ca.Forward(SampleData.Inputs().SubMatrix(0, 4, 0, 3)).Context;
@@ -42,7 +50,7 @@ catch (ArgumentException e) { Console.WriteLine(e.Message); }
 
 // ## 3. Dropout statistics
 
-Show.Cell(10);
+cell(10);
 var ones = Matrix<float>.Build.Dense(100, 100, 1f);
 for (ulong seed = 0; seed < 10; seed++)
 {
@@ -57,7 +65,7 @@ for (ulong seed = 0; seed < 10; seed++)
 //
 // Query $i$ may see key $j$ when $j \le i$ (causal) and $j < L$ (a real token); everything else is hidden:
 
-Show.Cell(13);
+cell(13);
 Matrix<float> PaddingMask(int tokens, int length)
 {
     var mask = Matrix<float>.Build.Dense(tokens, tokens);

@@ -7,6 +7,14 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 04-multi-head-attention-solutions.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -16,7 +24,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"04-multi-head-attention-solutions.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # Solutions · 4 · Multi-head attention
 //
@@ -26,7 +34,7 @@ Show.Cell(1);
 //
 // The wrapper's output width is `numHeads × dOut`. Keeping two heads, each head must produce one feature: `dOut: 1`.
 
-Show.Cell(4);
+cell(4);
 var wrapper = new MultiHeadAttentionWrapper(dIn: 3, dOut: 1, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
 var result = wrapper.Forward(SampleData.Batch(2));
 Console.WriteLine($"output per sequence: {Shape.Of(result.Context[0])}");
@@ -36,7 +44,7 @@ show(4, result.Context[0]);
 //
 // The smallest GPT-2 has 12 heads, 768 input and output features and a context of 1,024 tokens, so `MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12)` (each head then has $768 / 12 = 64$ features). A wrapper with the same output width needs 12 heads of 64 features each.
 
-Show.Cell(6);
+cell(6);
 var gpt2 = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12);
 var gpt2WithBiases = new MultiHeadAttention(dIn: 768, dOut: 768, contextLength: 1024, dropout: 0f, numHeads: 12, qkvBias: true);
 var gpt2Wrapper = new MultiHeadAttentionWrapper(dIn: 768, dOut: 64, contextLength: 1024, dropout: 0f, numHeads: 12);
@@ -51,7 +59,7 @@ Console.WriteLine($"difference:                          {gpt2.ParameterCount - 
 
 // ## 3. Heads and weights
 
-Show.Cell(9);
+cell(9);
 var batch = SampleData.Batch(1);
 var twoHeads = new MultiHeadAttention(3, 2, 6, 0f, numHeads: 2, generator: new TorchGenerator(123));
 var oneHead = new MultiHeadAttention(3, 2, 6, 0f, numHeads: 1, generator: new TorchGenerator(123));
@@ -71,7 +79,7 @@ Console.WriteLine($"softmax((scores of head 0 + scores of head 1) / √2) equals
 
 // ## 4. A KV cache: one token at a time
 
-Show.Cell(12);
+cell(12);
 var mha = new MultiHeadAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
 var x = SampleData.Inputs();
 var full = mha.Forward([x]).Context[0];                                 // (6, 2): every position at once

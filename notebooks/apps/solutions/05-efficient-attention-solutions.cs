@@ -6,7 +6,15 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Efficient;
 
-Show.Cell(1);
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
+cell(1);
 
 // # Solutions · 5 · Efficient attention
 //
@@ -16,7 +24,7 @@ Show.Cell(1);
 //
 // The online softmax from the notebook, with the tile size as a parameter:
 
-Show.Cell(4);
+cell(4);
 var inputs = SampleData.Inputs();
 var sa = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(232));
 var s = sa.WKey.Forward(inputs) * sa.WQuery.Forward(inputs).Row(1) / MathF.Sqrt(2);   // (6)
@@ -58,7 +66,7 @@ foreach (int tile in new[] { 1, 2, 3, 6 })
 
 // ## 2. Non-causal
 
-Show.Cell(7);
+cell(7);
 const int T = 512, H = 12, D = 64;
 var rng = new TorchGenerator(11);
 float[] q = rng.Rand(1, H * T * D).Row(0).ToArray(), k = rng.Rand(1, H * T * D).Row(0).ToArray(), v = rng.Rand(1, H * T * D).Row(0).ToArray();
@@ -93,7 +101,7 @@ Console.WriteLine($"causal {causalMs:0.00} ms, non-causal {fullMs:0.00} ms: {ful
 //
 // Five matrices, 20 MiB, plus the $T \times d$ transpose of `kh` (0.25 MiB). The product with $V$ adds another 4 MiB, because MathNet's managed multiply copies its $T \times T$ operand into its own working layout, and 0.25 MiB for the result: about 25 MiB, as the notebook measured. Step by step:
 
-Show.Cell(10);
+cell(10);
 // check: skip-output (allocation counts include runtime bookkeeping)
 var gen = new TorchGenerator(3);
 var qn = gen.Rand(1024, 64); var kn = gen.Rand(1024, 64); var vn = gen.Rand(1024, 64);
@@ -113,7 +121,7 @@ Console.WriteLine($"·V:         {(GC.GetTotalAllocatedBytes(true) - before) / 1
 
 // ## 4. Tiled attention for every query
 
-Show.Cell(12);
+cell(12);
 var tiledInputs = SampleData.Inputs();
 var tiledModule = new SelfAttention(3, 2, qkvBias: false, new TorchGenerator(232));
 var Q = tiledModule.WQuery.Forward(tiledInputs);                       // (6, 2)

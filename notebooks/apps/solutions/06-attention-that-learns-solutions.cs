@@ -6,6 +6,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Training;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 06-attention-that-learns-solutions.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -15,7 +23,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"06-attention-that-learns-solutions.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # Solutions · 6 · Attention that learns
 //
@@ -25,7 +33,7 @@ Show.Cell(1);
 //
 // `AttentionClassifier` always divides the scores by $\sqrt{d_k}$. Multiplying $W_{query}$ by $\sqrt{d_k} = 4$ multiplies every query, and so every score, by 4: the initial scores are exactly $Q K^\top$ without the division. (Only the start is the same as an unscaled model: afterwards AdamW's steps on the larger $W_{query}$ are relatively smaller.)
 
-Show.Cell(4);
+cell(4);
 const int vocab = 16, dim = 16, tokens = 12;
 var (probe, _) = LookBackTask.Batch(new TorchGenerator(1), 64, tokens, vocab, offset: 1);
 
@@ -60,7 +68,7 @@ foreach (bool unscaled in new[] { false, true })
 //
 // The same model as in the notebook, ordered pairs of 8 symbols, 16 features, but `numHeads: 1`:
 
-Show.Cell(7);
+cell(7);
 const int symbols = 8;
 var (pairProbe, pairTargets) = TwoOffsetTask.Batch(new TorchGenerator(1), 64, tokens, symbols);
 foreach (int heads in new[] { 2, 1 })
@@ -85,7 +93,7 @@ foreach (int heads in new[] { 2, 1 })
 //
 // Train the lookup model of the notebook again, then ask it for a key that none of the four entries holds:
 
-Show.Cell(10);
+cell(10);
 const int keyCount = 8, valueCount = 8, pairs = 4;
 string Label(int token) => token < keyCount * valueCount ? $"k{token / valueCount}→v{token % valueCount}" : $"k{token - keyCount * valueCount}?";
 var lookup = AttentionClassifier.WithCausalAttention(LookupTask.VocabSize(keyCount, valueCount), valueCount, 32, pairs + 1, positions: false, new TorchGenerator(123));

@@ -29,27 +29,4 @@ public sealed class ShowTests
         Assert.Equal("word", Show.Text("word"));
         Assert.Equal("<null>", Show.Text(null));
     }
-
-    [Fact]
-    public void Cell_markers_are_printed_only_when_the_variable_is_set()
-    {
-        var previousOut = Console.Out;
-        var previousValue = Environment.GetEnvironmentVariable(Show.MarkersVariable);
-        using var writer = new StringWriter();
-        try
-        {
-            Console.SetOut(writer);
-            Environment.SetEnvironmentVariable(Show.MarkersVariable, null);
-            Show.Cell(4);
-            Environment.SetEnvironmentVariable(Show.MarkersVariable, "1");
-            Show.Cell(7);
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Environment.SetEnvironmentVariable(Show.MarkersVariable, previousValue);
-        }
-
-        Assert.Equal("##app-cell 7" + Environment.NewLine, writer.ToString());
-    }
 }
