@@ -1,14 +1,13 @@
-using System.Globalization;
-
 namespace NotebookRunner.Core;
 
 /// <summary>
-/// The runner's commands (run, check, build) as a library: the console app and the tests call this. Everything it
-/// has to say goes to the given writer; bad input gives a one-line error, never a stack trace.
+/// The runner's commands (run, check, build, export) as a library: the console app and the tests call this. What it
+/// has to say goes to the given writer, in the words of <see cref="ConsoleReport"/>; bad input gives a one-line error,
+/// never a stack trace.
 /// </summary>
 public sealed class CourseRunner
 {
-    private const int MaxErrorLines = 25;
+    private readonly ConsoleReport _report;
     private readonly TextWriter _out;
     private readonly RepositoryLayout? _layout;
 
@@ -21,6 +20,7 @@ public sealed class CourseRunner
         ArgumentNullException.ThrowIfNull(output);
         _out = output;
         _layout = layout;
+        _report = new ConsoleReport(output, layout);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed class CourseRunner
         }
         catch (RunnerUsageException ex)
         {
-            _out.WriteLine($"error: {ex.Message} (see --help)");
+            _report.Error($"{ex.Message} (see --help)");
             return new CourseReport(ExitCodes.BadInput, []);
         }
 
@@ -62,18 +62,21 @@ public sealed class CourseRunner
         ArgumentNullException.ThrowIfNull(options);
         if (options.Command == RunnerCommand.Help)
         {
-            _out.WriteLine(RunnerOptions.Usage);
+            _report.Usage();
             return new CourseReport(ExitCodes.Success, []);
         }
 
-        if (_layout is null && (options.BuildLibrary || options.Paths.Count == 0 || (options.OutputDirectory is null && !options.InPlace)))
+        if (_layout is null && (options.Command == RunnerCommand.Export || options.BuildLibrary || options.Paths.Count == 0
+                                || (options.OutputDirectory is null && !options.InPlace)))
         {
-            _out.WriteLine($"error: not inside the course repository (no {RepositoryLayout.MarkerPath} above {Environment.CurrentDirectory}); run from the repository");
+            _report.Error($"not inside the course repository (no {RepositoryLayout.MarkerPath} above {Environment.CurrentDirectory}); run from the repository");
             return new CourseReport(ExitCodes.BadInput, []);
         }
 
         if (options.Command == RunnerCommand.Build)
             return new CourseReport(await BuildAsync().ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.BuildFailed, []);
+        if (options.Command == RunnerCommand.Export)
+            return Export();
 
         var notebooks = LoadNotebooks(options.Paths);
         if (notebooks is null)
@@ -99,26 +102,32 @@ public sealed class CourseRunner
             }
         }
 
-        WriteSummary(reports, options);
+        _report.Summary(reports, options);
         var exitCode = reports.All(r => r.Outcome == NotebookOutcome.Passed) ? ExitCodes.Success : ExitCodes.NotebookFailed;
         return new CourseReport(exitCode, reports);
     }
 
     private async Task<bool> BuildAsync()
     {
-        var layout = _layout!;
-        var result = await LibraryBuilder.BuildAsync(layout).ConfigureAwait(false);
-        var target = Path.GetRelativePath(layout.Root, layout.LibraryOutputDirectory).Replace('\\', '/');
-        if (result.Succeeded)
-        {
-            _out.WriteLine($"built  lib/ -> {target}/  {Seconds(result.Duration)} s");
-            return true;
-        }
+        var result = await LibraryBuilder.BuildAsync(_layout!).ConfigureAwait(false);
+        _report.LibraryBuilt(result);
+        return result.Succeeded;
+    }
 
-        _out.WriteLine($"FAILED building the course library into {target}/ (dotnet build {RepositoryLayout.MarkerPath}):");
-        foreach (var line in result.Output.Split('\n'))
-            _out.WriteLine($"    {line.TrimEnd()}");
-        return false;
+    // Every notebook of notebooks/ as a file-based app in notebooks/apps/ (AppExporter names each app it writes).
+    private CourseReport Export()
+    {
+        try
+        {
+            var written = AppExporter.WriteAll(_layout!, _out);
+            _report.Exported(written);
+            return new CourseReport(ExitCodes.Success, []);
+        }
+        catch (NotebookInputException ex)
+        {
+            _report.Error(ex.Message);
+            return new CourseReport(ExitCodes.BadInput, []);
+        }
     }
 
     private List<NotebookDocument>? LoadNotebooks(IReadOnlyList<string> paths)
@@ -129,7 +138,7 @@ public sealed class CourseRunner
             files.AddRange(_layout!.DefaultNotebooks());
             if (files.Count == 0)
             {
-                _out.WriteLine($"error: no notebooks in {_layout.NotebooksDirectory}");
+                _report.Error($"no notebooks in {_layout.NotebooksDirectory}");
                 return null;
             }
         }
@@ -141,7 +150,7 @@ public sealed class CourseRunner
                 var inFolder = RepositoryLayout.NotebooksIn(path).ToArray();
                 if (inFolder.Length == 0)
                 {
-                    _out.WriteLine($"error: {path}: a folder with no .ipynb files");
+                    _report.Error($"{path}: a folder with no .ipynb files");
                     return null;
                 }
 
@@ -163,12 +172,12 @@ public sealed class CourseRunner
             }
             catch (NotebookInputException ex)
             {
-                _out.WriteLine($"error: {ex.Message}");
+                _report.Error(ex.Message);
                 failed = true;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _out.WriteLine($"error: {file}: cannot be read ({ex.Message})");
+                _report.Error($"{file}: cannot be read ({ex.Message})");
                 failed = true;
             }
         }
@@ -191,7 +200,7 @@ public sealed class CourseRunner
         {
             if (CannotWriteTo(folder) is { } reason)
             {
-                _out.WriteLine($"error: executed notebooks cannot be written to {folder} ({reason}); nothing was run");
+                _report.Error($"executed notebooks cannot be written to {folder} ({reason}); nothing was run");
                 return false;
             }
         }
@@ -252,17 +261,14 @@ public sealed class CourseRunner
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             writeError = ex.Message;
-            _out.WriteLine($"FAILED {name}: the executed notebook could not be written to {executedPath} ({ex.Message})");
+            _report.NotWritten(name, executedPath, ex.Message);
         }
 
         var outcome = !execution.Succeeded || writeError is not null ? NotebookOutcome.Failed
             : drifted.Count > 0 ? NotebookOutcome.Drifted
             : NotebookOutcome.Passed;
         if (outcome == NotebookOutcome.Drifted)
-        {
-            var shownPath = _layout is null ? notebook.Path : Path.GetRelativePath(_layout.Root, notebook.Path).Replace('\\', '/');
-            _out.WriteLine($"    to accept the new outputs: dotnet run --project tools/NotebookRunner -- run --in-place {shownPath}");
-        }
+            _report.HowToAccept(notebook.Path);
 
         return new NotebookReport(name, execution, outcome, drifted, executedPath)
         {
@@ -271,106 +277,31 @@ public sealed class CourseRunner
         };
     }
 
+    // Says how the cell went; under check, a drifted cell (its figures' digests, then its text outputs) is recorded.
     private void ReportCell(string name, CellExecution cell, RunnerOptions options, List<int> drifted)
     {
-        var header = $"{name} cell {cell.Cell.Number}";
-        switch (cell.Status)
+        if (cell.Status is CellStatus.Failed or CellStatus.TimedOut or CellStatus.KernelDied)
         {
-            case CellStatus.Failed:
-            case CellStatus.TimedOut:
-            case CellStatus.KernelDied:
-                _out.WriteLine($"FAILED {header}: {cell.Cell.FirstLine}");
-                foreach (var line in ErrorLines(cell.Error ?? string.Empty))
-                    _out.WriteLine($"    {line}");
-                return;
-        }
-
-        if (options.Command == RunnerCommand.Check && FigureDigests.Mismatches(cell.Cell.Outputs) is { Count: > 0 } figures)
-        {
-            drifted.Add(cell.Cell.Number);
-            _out.WriteLine($"DRIFT {header}: {cell.Cell.FirstLine}");
-            _out.WriteLine("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):");
-            foreach (var line in figures)
-                _out.WriteLine($"      {line}");
+            _report.CellFailed(name, cell);
             return;
         }
 
-        if (options.Command == RunnerCommand.Check && !cell.Cell.SkipsOutputCheck)
+        var check = options.Command == RunnerCommand.Check;
+        if (check && FigureDigests.Mismatches(cell.Cell.Outputs) is { Count: > 0 } figures)
         {
-            var diff = OutputComparer.Diff(cell.Cell.Outputs, cell.Outputs);
-            if (diff.Count > 0)
-            {
-                drifted.Add(cell.Cell.Number);
-                _out.WriteLine($"DRIFT {header}: {cell.Cell.FirstLine}");
-                _out.WriteLine("    text outputs differ from the committed ones (- committed, + now):");
-                foreach (var line in diff)
-                    _out.WriteLine($"    {line}");
-                return;
-            }
+            drifted.Add(cell.Cell.Number);
+            _report.FigureDrifted(name, cell, figures);
+            return;
         }
 
-        var skip = options.Command == RunnerCommand.Check && cell.Cell.SkipsOutputCheck ? "  (output not compared)" : string.Empty;
-        _out.WriteLine($"ok  {name}  cell {cell.Cell.Number}  {Seconds(cell.Duration)} s  {cell.Cell.FirstLine}{skip}");
-    }
-
-    // The compiler diagnostics or the exception, without the scripting engine's own stack frames.
-    private static IEnumerable<string> ErrorLines(string error)
-    {
-        var lines = error.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n')
-            .Where(l => !l.TrimStart().StartsWith("--- End of stack trace", StringComparison.Ordinal))
-            .Where(l => !l.TrimStart().StartsWith("at Microsoft.CodeAnalysis.", StringComparison.Ordinal))
-            .Where(l => !l.TrimStart().StartsWith("at Microsoft.DotNet.Interactive.", StringComparison.Ordinal))
-            .Where(l => l.Trim().Length > 0)
-            .ToList();
-        return lines.Count <= MaxErrorLines ? lines : lines.Take(MaxErrorLines).Append($"... ({lines.Count - MaxErrorLines} more lines)");
-    }
-
-    private void WriteSummary(IReadOnlyList<NotebookReport> reports, RunnerOptions options)
-    {
-        var rows = reports.Select(r => (
-            Name: r.DisplayName,
-            Cells: $"{r.Execution.Cells.Count}/{r.Execution.Notebook.CodeCells.Count()}",
-            Seconds: Seconds(r.Execution.Duration),
-            Result: r.Outcome switch
-            {
-                NotebookOutcome.Passed => "ok",
-                NotebookOutcome.Drifted => $"DRIFT in cell{(r.DriftedCells.Count > 1 ? "s" : "")} {string.Join(", ", r.DriftedCells)}",
-                _ when r.Execution.FailedCell is null => "FAILED: not written",
-                _ => $"FAILED in cell {r.Execution.FailedCell.Cell.Number}{r.Execution.FailedCell.Status switch
-                {
-                    CellStatus.TimedOut => " (timed out)",
-                    CellStatus.KernelDied => " (kernel died)",
-                    _ => "",
-                }}",
-            })).ToList();
-
-        int nameWidth = Math.Max("notebook".Length, rows.Max(r => r.Name.Length));
-        int cellsWidth = Math.Max("cells".Length, rows.Max(r => r.Cells.Length));
-        int secondsWidth = Math.Max("seconds".Length, rows.Max(r => r.Seconds.Length));
-        _out.WriteLine();
-        _out.WriteLine($"{"notebook".PadRight(nameWidth)}  {"cells".PadLeft(cellsWidth)}  {"seconds".PadLeft(secondsWidth)}  result");
-        foreach (var row in rows)
-            _out.WriteLine($"{row.Name.PadRight(nameWidth)}  {row.Cells.PadLeft(cellsWidth)}  {row.Seconds.PadLeft(secondsWidth)}  {row.Result}");
-
-        int passed = reports.Count(r => r.Outcome == NotebookOutcome.Passed);
-        int notPassed = reports.Count - passed;
-        var total = Seconds(TimeSpan.FromTicks(reports.Sum(r => r.Execution.Duration.Ticks)));
-        _out.WriteLine($"{reports.Count} notebook{(reports.Count == 1 ? "" : "s")} in {total} s: {passed} ok, {notPassed} {(options.Command == RunnerCommand.Check ? "failed or drifted" : "failed")}");
-        if (!options.InPlace)
+        if (check && !cell.Cell.SkipsOutputCheck && OutputComparer.Diff(cell.Cell.Outputs, cell.Outputs) is { Count: > 0 } diff)
         {
-            var folder = options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory;
-            _out.WriteLine($"executed notebooks: {Shown(folder)}/");
+            drifted.Add(cell.Cell.Number);
+            _report.TextDrifted(name, cell, diff);
+            return;
         }
 
-        foreach (var kept in reports.Where(r => r.KeptCommittedFile))
-            _out.WriteLine($"not written back: {Shown(kept.Execution.Notebook.Path)} failed, so it is unchanged; its executed copy is {Shown(kept.ExecutedPath)}");
-    }
-
-    // A path relative to the repository when it is inside it.
-    private string Shown(string path)
-    {
-        var relative = _layout is null ? null : Path.GetRelativePath(_layout.Root, path).Replace('\\', '/');
-        return relative is null || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+        _report.CellPassed(name, cell, notCompared: check && cell.Cell.SkipsOutputCheck);
     }
 
     private static void WriteIfChanged(string path, string text)
@@ -380,7 +311,4 @@ public sealed class CourseRunner
             return;
         AtomicFile.WriteAllText(path, text);
     }
-
-    private static string Seconds(TimeSpan duration) =>
-        duration.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -14,6 +14,9 @@ public enum RunnerCommand
     /// <summary>Only build the course library into artifacts/lib/.</summary>
     Build,
 
+    /// <summary>Write every notebook of notebooks/ as a .NET file-based app in notebooks/apps/ (takes no arguments).</summary>
+    Export,
+
     /// <summary>Print the usage text.</summary>
     Help,
 }
@@ -78,7 +81,7 @@ public sealed class RunnerOptions
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Count == 0)
-            throw new RunnerUsageException("no command given (run, check or build)");
+            throw new RunnerUsageException("no command given (run, check, build or export)");
         if (args[0] is "-h" or "--help" or "help")
             return new RunnerOptions { Command = RunnerCommand.Help };
 
@@ -87,8 +90,17 @@ public sealed class RunnerOptions
             "run" => RunnerCommand.Run,
             "check" => RunnerCommand.Check,
             "build" => RunnerCommand.Build,
-            var other => throw new RunnerUsageException($"unknown command '{other}' (expected run, check or build)"),
+            "export" => RunnerCommand.Export,
+            var other => throw new RunnerUsageException($"unknown command '{other}' (expected run, check, build or export)"),
         };
+
+        // export writes every notebook's app, always all of them: no paths, no options (not even --help).
+        if (command == RunnerCommand.Export)
+        {
+            return args.Count == 1
+                ? new RunnerOptions { Command = command, BuildLibrary = false }
+                : throw new RunnerUsageException($"export takes no arguments (got {string.Join(' ', args.Skip(1))})");
+        }
 
         var paths = new List<string>();
         bool inPlace = false, build = true, processPerNotebook = false;

@@ -14,26 +14,6 @@ var output = Console.Out;
 try
 {
     var layout = RepositoryLayout.TryFind(Environment.CurrentDirectory, AppContext.BaseDirectory);
-    // `export`: every notebook as a .NET file-based app in notebooks/apps/ (see AppExporter).
-    if (args is ["export", .. var rest])
-    {
-        if (rest.Length > 0)
-        {
-            output.WriteLine($"error: export takes no arguments (got {string.Join(' ', rest)})");
-            return ExitCodes.BadInput;
-        }
-
-        if (layout is null)
-        {
-            output.WriteLine($"error: export must run inside the Attention Notebooks repository (no {RepositoryLayout.MarkerPath} above {Environment.CurrentDirectory})");
-            return ExitCodes.BadInput;
-        }
-
-        var written = AppExporter.WriteAll(layout, output);
-        output.WriteLine($"export: {written} app(s) written, the others were current");
-        return 0;
-    }
-
     var report = await new CourseRunner(output, layout).RunAsync(args).ConfigureAwait(false);
     return report.ExitCode;
 }
