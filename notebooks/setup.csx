@@ -32,7 +32,7 @@
     // under tools/NotebookRunner, which builds the library right before it runs notebooks: files that others edit
     // meanwhile must not put a warning into committed outputs.)
     var sep = System.IO.Path.DirectorySeparatorChar;
-    var underRunner = System.AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
+    var underRunner = System.Environment.GetEnvironmentVariable("ATTENTION_NOTEBOOKS_RUNNER") == "1";
     var changedSince = !underRunner && assemblies.Any(assembly =>
     {
         var project = System.IO.Path.Combine(root.FullName, "lib", System.IO.Path.GetFileNameWithoutExtension(assembly));

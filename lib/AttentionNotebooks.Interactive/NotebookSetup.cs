@@ -44,9 +44,15 @@ public static class NotebookSetup
     private static bool s_plotlySent;
 
     /// <summary>
+    /// The environment variable tools/NotebookRunner sets to <c>1</c> for the kernel processes it starts (the runner
+    /// writes the committed outputs, so there charts stay SVG and text only); VS Code and Jupyter do not set it.
+    /// </summary>
+    public const string RunnerVariable = "ATTENTION_NOTEBOOKS_RUNNER";
+
+    /// <summary>
     /// Registers the course's formatters and preferred MIME types with .NET Interactive (see the remarks for what each
-    /// type displays as). Charts are live unless the kernel runs under tools/NotebookRunner (its NotebookRunner.Core
-    /// assembly is loaded, as notebooks/setup.csx detects), where the committed outputs stay SVG and text only.
+    /// type displays as). Charts are live unless the kernel runs under tools/NotebookRunner (the environment variable
+    /// <see cref="RunnerVariable"/> is <c>1</c>), where the committed outputs stay SVG and text only.
     /// Safe to call more than once: it registers again only if the formatters were removed (e.g. by <c>Formatter.ResetToDefault()</c>).
     /// </summary>
     public static void Initialize() => Initialize(liveCharts: !UnderNotebookRunner());
@@ -82,9 +88,8 @@ public static class NotebookSetup
         }
     }
 
-    /// <summary>True if tools/NotebookRunner hosts this kernel (its NotebookRunner.Core assembly is loaded).</summary>
-    private static bool UnderNotebookRunner() =>
-        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
+    /// <summary>True if tools/NotebookRunner started this kernel (it sets <see cref="RunnerVariable"/> to <c>1</c>).</summary>
+    private static bool UnderNotebookRunner() => Environment.GetEnvironmentVariable(RunnerVariable) == "1";
 
     /// <summary>The live HTML of a figure; the first chart after <see cref="Initialize(bool)"/> carries plotly.js.</summary>
     private static string FigureHtml(Figure figure) => LiveHtml.Render(figure, includePlotly: TakePlotly());

@@ -93,16 +93,30 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
-    public void The_setup_decides_live_charts_by_whether_the_notebook_runner_is_loaded()
+    public void The_setup_decides_live_charts_by_whether_the_notebook_runner_set_its_environment_variable()
     {
-        bool runnerLoaded = AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == "NotebookRunner.Core");
-        Assert.False(runnerLoaded);   // this test host is a live kernel, not tools/NotebookRunner
-        NotebookSetup.Initialize();
-        Assert.Equal(["text/html", "image/svg+xml", "text/plain"],
-            Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
-        NotebookSetup.Initialize(liveCharts: false);
-        Assert.Equal(["image/svg+xml", "text/plain"],
-            Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+        var previous = Environment.GetEnvironmentVariable(NotebookSetup.RunnerVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(NotebookSetup.RunnerVariable, null);   // VS Code, Jupyter: live charts
+            NotebookSetup.Initialize();
+            Assert.Equal(["text/html", "image/svg+xml", "text/plain"],
+                Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+
+            Environment.SetEnvironmentVariable(NotebookSetup.RunnerVariable, "1");    // tools/NotebookRunner: static
+            NotebookSetup.Initialize();
+            Assert.Equal(["image/svg+xml", "text/plain"],
+                Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+
+            Environment.SetEnvironmentVariable(NotebookSetup.RunnerVariable, null);
+            NotebookSetup.Initialize(liveCharts: false);
+            Assert.Equal(["image/svg+xml", "text/plain"],
+                Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NotebookSetup.RunnerVariable, previous);
+        }
     }
 
     [Fact]

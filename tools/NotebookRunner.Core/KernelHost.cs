@@ -17,6 +17,13 @@ public static class KernelHost
     /// <summary>The first command-line argument that selects the kernel host mode.</summary>
     public const string Mode = "__kernel-host";
 
+    /// <summary>
+    /// The environment variable the runner sets to <c>1</c> for every kernel host process it starts: it tells the
+    /// course library (<c>AttentionNotebooks.Interactive.NotebookSetup.RunnerVariable</c>, the same name) and
+    /// notebooks/setup.csx that the outputs will be committed, so charts stay static SVG and text.
+    /// </summary>
+    public const string RunnerVariable = "ATTENTION_NOTEBOOKS_RUNNER";
+
     /// <summary>Runs the kernel host until the runner closes the connection.</summary>
     /// <param name="socketPath">The Unix domain socket the runner listens on.</param>
     /// <returns>The process exit code (the host normally ends by killing itself when the runner hangs up).</returns>

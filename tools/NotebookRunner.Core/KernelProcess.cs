@@ -65,6 +65,7 @@ internal sealed class KernelProcess : IDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            start.Environment[KernelHost.RunnerVariable] = "1";
             foreach (var argument in host.Arguments)
                 start.ArgumentList.Add(argument);
             start.ArgumentList.Add(KernelHost.Mode);
