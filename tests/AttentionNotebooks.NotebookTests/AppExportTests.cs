@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace AttentionNotebooks.NotebookTests;
@@ -6,7 +5,8 @@ namespace AttentionNotebooks.NotebookTests;
 /// <summary>
 /// The notebooks as .NET file-based apps (notebooks/apps/, written by `export`): the committed apps are what a fresh
 /// export writes, and each app prints the text outputs committed in its notebook (cells marked
-/// "// check: skip-output" excepted), compared cell by cell.
+/// "// check: skip-output" excepted), compared cell by cell. The apps are built and run while the notebooks are
+/// checked (<see cref="CourseChecks"/>, <see cref="AppRuns"/>).
 /// </summary>
 public sealed class AppExportTests
 {
@@ -53,11 +53,7 @@ public sealed class AppExportTests
         var notebook = NotebookDocument.Load(notebookPath);
         var app = AppExporter.AppPath(TestRepository.Layout, notebookPath);
 
-        var svgPattern = Path.GetFileNameWithoutExtension(app) + ".cell*.svg";
-        foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(app)!, svgPattern))
-            File.Delete(stale);
-
-        var (exitCode, stdout, stderr) = await RunAppAsync(app);
+        var (_, exitCode, stdout, stderr) = await CourseChecks.AppAsync(notebookName);
 
         Assert.True(exitCode == 0, $"dotnet run {app} exited with {exitCode}:\n{stderr}\n{stdout}");
         var printed = SplitByCell(stdout);
@@ -82,6 +78,20 @@ public sealed class AppExportTests
 
         Assert.True(failures.Length == 0, $"The app {app} does not print what its notebook shows:\n{failures}");
         Assert.Equal(notebook.CodeCells.Count(), printed.Count);
+    }
+
+    [Fact]
+    public async Task Without_the_markers_variable_an_app_prints_exactly_its_cells_text_and_no_marker()
+    {
+        const string notebookName = "01-simplified-self-attention.ipynb";
+        var marked = await CourseChecks.AppAsync(notebookName);
+
+        var (_, exitCode, stdout, stderr) = await AppRuns.RunWithoutMarkersAsync(TestRepository.CourseNotebook(notebookName));
+
+        Assert.True(exitCode == 0, $"{marked.App} exited with {exitCode}:\n{stderr}\n{stdout}");
+        var unmarked = string.Concat(marked.Stdout.Split('\n').Where(l => !l.StartsWith(AppExporter.MarkerPrefix, StringComparison.Ordinal)).Select(l => l + "\n"));
+        Assert.Equal(unmarked.TrimEnd('\n'), stdout.TrimEnd('\n'));
+        Assert.DoesNotContain(AppExporter.MarkerPrefix, stdout, StringComparison.Ordinal);
     }
 
     /// <summary>A cell's committed text outputs as the app prints them: streams as they are, each text/plain
@@ -131,38 +141,5 @@ public sealed class AppExportTests
         if (current is { } last)
             cells[last] = text.ToString().TrimEnd('\n') + "\n";
         return cells;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAppAsync(string app)
-    {
-        var start = new ProcessStartInfo(LibraryBuilder.DotnetExecutable())
-        {
-            WorkingDirectory = TestRepository.Layout.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("run");
-        start.ArgumentList.Add(app);
-        start.Environment[AppExporter.MarkersVariable] = "1";
-        // `dotnet test` passes MSBuild settings meant for its own build.
-        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
-            start.Environment.Remove(name);
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet run {app}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet run {app} took more than 5 minutes");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -6,21 +6,17 @@ namespace AttentionNotebooks.NotebookTests;
 /// The course's notebooks as tests: one case per notebook under notebooks/ and notebooks/solutions/. All of them are
 /// checked by one `check` run (each notebook in a fresh kernel, compared with its committed text outputs), as the
 /// course command runs them, so the kernel host process is started once rather than once per notebook; each case
-/// reports its own notebook. The executed copies go to artifacts/notebooks/, which CI uploads.
+/// reports its own notebook. The executed copies go to artifacts/notebooks/, which CI uploads. The check runs while
+/// the apps are built and run (<see cref="CourseChecks"/>).
 /// </summary>
 public sealed class CourseNotebookTests
 {
-    private static readonly Lazy<Task<Transcript>> CheckOfEveryNotebook = new(async () =>
-    {
-        await TestRepository.EnsureLibraryBuiltAsync();
-        return await TestRepository.RunAsync("check", "--no-build");
-    });
 
     [Theory]
     [MemberData(nameof(TestRepository.CourseNotebooks), MemberType = typeof(TestRepository))]
     public async Task The_notebook_runs_and_its_text_outputs_match_the_committed_ones(string notebook)
     {
-        var run = await CheckOfEveryNotebook.Value;
+        var run = await CourseChecks.NotebooksAsync();
 
         var report = run.Report.Notebooks.SingleOrDefault(n => n.DisplayName == notebook);
         Assert.True(report is not null, $"check did not run {notebook}:\n{run.Text}");

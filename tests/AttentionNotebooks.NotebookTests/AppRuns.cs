@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace AttentionNotebooks.NotebookTests;
+
+/// <summary>What one app printed: its exit code, stdout (with the cell markers) and stderr.</summary>
+internal sealed record AppRun(string App, int ExitCode, string Stdout, string Stderr);
+
+/// <summary>
+/// Builds and runs every exported app (notebooks/apps/) the way a reader does — <c>dotnet build</c> of the app,
+/// which builds the course library it references, then <c>dotnet run --no-build</c> of it — with the cell markers
+/// on. The builds go one at a time (each also checks the shared library projects, which two builds must not write
+/// at once), and so do the runs (the notebook check runs beside them: two cores are busy, not more); each app runs
+/// once its build is done, while the next one builds. Apps of notebooks with
+/// machine-dependent timings (a <c>// check: skip-output</c> cell, notebook 05) build in Release, as README.md tells
+/// readers to run them: their timing loops run tens of times slower in Debug and print the same text.
+/// </summary>
+internal static class AppRuns
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    private static readonly SemaphoreSlim OneRunAtATime = new(1, 1);
+
+    /// <summary>Builds and runs every app of <paramref name="notebooks"/> (paths of course notebooks), the longest
+    /// first; the result maps each notebook's path to its app's run.</summary>
+    public static async Task<IReadOnlyDictionary<string, AppRun>> RunAllAsync(IReadOnlyList<string> notebooks)
+    {
+        var runs = new List<Task<(string Notebook, AppRun Run)>>();
+        foreach (var notebook in notebooks.OrderByDescending(n => Path.GetFileName(n), StringComparer.Ordinal))
+        {
+            var app = AppExporter.AppPath(TestRepository.Layout, notebook);
+            var configuration = Configuration(notebook);
+            foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(app)!, Path.GetFileNameWithoutExtension(app) + ".cell*.svg"))
+                File.Delete(stale);
+
+            var build = await DotnetAsync(["build", app, "-c", configuration, "--nologo", "-v", "quiet"], markers: false);
+            runs.Add(build.ExitCode != 0
+                ? Task.FromResult((notebook, build with { Stdout = $"dotnet build {app} failed:\n{build.Stdout}" }))
+                : RunAsync(notebook, app, configuration));
+        }
+
+        return (await Task.WhenAll(runs)).ToDictionary(r => r.Notebook, r => r.Run);
+
+        static async Task<(string, AppRun)> RunAsync(string notebook, string app, string configuration)
+        {
+            await OneRunAtATime.WaitAsync();
+            try
+            {
+                return (notebook, await DotnetAsync(["run", "--no-build", "-c", configuration, app], markers: true));
+            }
+            finally
+            {
+                OneRunAtATime.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs an app that <see cref="RunAllAsync"/> has built, without the cell markers.</summary>
+    public static Task<AppRun> RunWithoutMarkersAsync(string notebook) =>
+        DotnetAsync(["run", "--no-build", "-c", Configuration(notebook), AppExporter.AppPath(TestRepository.Layout, notebook)], markers: false);
+
+    private static string Configuration(string notebook) =>
+        NotebookDocument.Load(notebook).CodeCells.Any(c => c.SkipsOutputCheck) ? "Release" : "Debug";
+
+    private static async Task<AppRun> DotnetAsync(string[] arguments, bool markers)
+    {
+        var app = arguments[^1];
+        var start = new ProcessStartInfo(LibraryBuilder.DotnetExecutable())
+        {
+            WorkingDirectory = TestRepository.Layout.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        if (markers)
+            start.Environment[AppExporter.MarkersVariable] = "1";
+        else
+            start.Environment.Remove(AppExporter.MarkersVariable);
+
+        // `dotnet test` passes MSBuild settings meant for its own build.
+        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" })
+            start.Environment.Remove(name);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {string.Join(' ', arguments)}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return new AppRun(app, -1, await stdout, $"dotnet {string.Join(' ', arguments)} took more than {Timeout.TotalMinutes} minutes\n{await stderr}");
+        }
+
+        return new AppRun(app, process.ExitCode, await stdout, await stderr);
+    }
+}
