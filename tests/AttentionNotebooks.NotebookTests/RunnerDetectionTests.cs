@@ -28,26 +28,17 @@ public sealed class RunnerDetectionTests
         await TestRepository.EnsureLibraryBuiltAsync();
 
         // Inside the repository (so that setup.csx finds artifacts/lib/), like a course notebook.
-        var folder = Path.Combine(TestRepository.Layout.Root, "artifacts", "test-notebooks", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            File.Copy(Path.Combine(TestRepository.Layout.NotebooksDirectory, "setup.csx"), Path.Combine(folder, "setup.csx"));
-            var notebook = Path.Combine(folder, "chart.ipynb");
-            File.WriteAllText(notebook, Notebook(
-                CourseNotebookTests.SetupCellFromReadme(),
-                "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")"));
+        using var folder = TestRepository.NotebookFolderInRepository();
+        var notebook = folder.File("chart.ipynb");
+        File.WriteAllText(notebook, Notebook(
+            CourseNotebookTests.SetupCellFromReadme(),
+            "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")"));
 
-            var run = await TestRepository.RunAsync("run", "--no-build", "--output", Path.Combine(folder, "out"), notebook);
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", folder.File("out"), notebook);
 
-            Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-            var chart = Outputs(Path.Combine(folder, "out", "chart.ipynb"), 1).Single()!;
-            Assert.Equal(["image/svg+xml", "text/plain"], chart["data"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var chart = Outputs(folder.File("out/chart.ipynb"), 1).Single()!;
+        Assert.Equal(["image/svg+xml", "text/plain"], chart["data"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
     private static JsonArray Outputs(string executed, int cell) =>

@@ -53,6 +53,15 @@ internal static class TestRepository
 
     /// <summary>A temporary folder for executed notebooks, deleted at the end of the test.</summary>
     public static TemporaryFolder TemporaryFolder() => new();
+
+    /// <summary>A temporary folder inside the repository (artifacts/test-notebooks/), holding a copy of
+    /// notebooks/setup.csx, so that a notebook written there loads the course library as a course notebook does.</summary>
+    public static TemporaryFolder NotebookFolderInRepository()
+    {
+        var folder = new TemporaryFolder(System.IO.Path.Combine(Layout.Root, "artifacts", "test-notebooks"));
+        File.Copy(System.IO.Path.Combine(Layout.NotebooksDirectory, "setup.csx"), folder.File("setup.csx"));
+        return folder;
+    }
 }
 
 internal sealed record Transcript(CourseReport Report, string Text)
@@ -65,8 +74,13 @@ internal sealed record Transcript(CourseReport Report, string Text)
 internal sealed class TemporaryFolder : IDisposable
 {
     public TemporaryFolder()
+        : this(System.IO.Path.GetTempPath())
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "notebook-tests-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public TemporaryFolder(string parent)
+    {
+        Path = System.IO.Path.Combine(parent, "notebook-tests-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
