@@ -49,13 +49,13 @@ public sealed class CausalAttention
         Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
-        var (query, key, value) = Projections.Draw(dIn, dOut, qkvBias, generator);
+        var (query, key, value) = QkvLayers.Draw(dIn, dOut, qkvBias, generator);
         return new Parts(query, key, value, contextLength, new Dropout(dropout, generator));
     }
 
     private static Parts Wrap(Linear wQuery, Linear wKey, Linear wValue, int contextLength, float dropout, TorchGenerator? generator)
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
+        QkvLayers.CheckSame(wQuery, wKey, wValue);
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
         return new Parts(wQuery, wKey, wValue, contextLength, new Dropout(dropout, generator));
@@ -112,11 +112,7 @@ public sealed class CausalAttention
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
-        var context = new Matrix<float>[batch.Count];
-        var weights = new Matrix<float>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"));
-        return new BatchAttentionResult(context, weights);
+        return Result(Attend(batch, lengths: null));
     }
 
     /// <summary>
@@ -140,11 +136,7 @@ public sealed class CausalAttention
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
-        var context = new Matrix<float>[batch.Count];
-        var weights = new Matrix<float>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths[b]);
-        return new BatchAttentionResult(context, weights);
+        return Result(Attend(batch, lengths));
     }
 
     /// <summary>Computes causal attention over one sequence.</summary>
@@ -154,28 +146,33 @@ public sealed class CausalAttention
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Batch([inputs], DIn, ContextLength, nameof(inputs), "W_query", DOut);
-        var (context, weights) = Attend(new Site(nameof(inputs), inputs, ""));
-        return new AttentionResult(context, weights);
+        var step = Attend(new Origin(nameof(inputs), inputs, ""));
+        return new AttentionResult(step.Context, step.Dropped);
     }
+
+    /// <summary>Every sequence of a validated batch, sequence b's first lengths[b] tokens real (all of them without lengths).</summary>
+    internal AttentionStep[] Attend(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths)
+    {
+        var steps = new AttentionStep[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            steps[b] = Attend(new Origin($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths?[b] ?? int.MaxValue);
+        return steps;
+    }
+
+    private static BatchAttentionResult Result(AttentionStep[] steps) =>
+        new(steps.Select(s => s.Context).ToArray(), steps.Select(s => s.Dropped).ToArray());
 
     /// <summary>
     /// Attention over one validated sequence (also each head of <see cref="MultiHeadAttentionWrapper"/>), whose first
     /// <paramref name="length"/> tokens are real (all of them by default).
     /// </summary>
-    internal (Matrix<float> Context, Matrix<float> Weights) Attend(in Site site, int length = int.MaxValue)
+    internal AttentionStep Attend(in Origin origin, int length = int.MaxValue)
     {
-        var x = site.Inputs;                                        // (T, dIn)
+        var x = origin.Inputs;                                      // (T, dIn)
         var queries = WQuery.Apply(x);                              // (T, dOut)
         var keys = WKey.Apply(x);                                   // (T, dOut)
         var values = WValue.Apply(x);                               // (T, dOut)
-        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
-        var scores = queries * keys.Transpose();                    // (T, T)
-        Overflow.InScores(scores, queries, keys, site, causal: true, length);
-        AttentionMask.HideInPlace(scores, causal: true, length);    // (T, T)  −∞ above the diagonal and at padding keys
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)  0 where hidden
-        weights = Dropout.Forward(weights);                         // (T, T)
-        var context = weights * values;                             // (T, dOut)
-        Overflow.InContext(context, values, site);
-        return (context, weights);
+        Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
+        return Attention.ScaledDotProduct(queries, keys, values, causal: true, length, Dropout, origin, origin);
     }
 }

@@ -38,7 +38,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
     /// <param name="causal">Whether token t only attends to tokens 0 … t (true for GPT-style models and the teaching module).</param>
     public FusedMultiHeadAttention(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout = 0f, bool causal = true)
     {
-        Projections.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
+        QkvLayers.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
         Check.Positive(contextLength, nameof(contextLength));
         if (dropout != 0f)
             throw new NotSupportedException($"dropout is {dropout} but FusedMultiHeadAttention has no dropout, neither in inference nor in its training step: pass 0 (or compare with MultiHeadAttention in evaluation mode).");

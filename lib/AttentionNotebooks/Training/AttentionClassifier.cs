@@ -91,7 +91,7 @@ public sealed class AttentionClassifier
     /// <param name="generator">The seeded generator for every weight.</param>
     public static AttentionClassifier WithCausalAttention(int vocabSize, int classes, int embeddingDim, int contextLength, bool positions, TorchGenerator generator)
     {
-        Check(vocabSize, classes, embeddingDim, contextLength, generator);
+        CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
         return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, null, positions, generator);
     }
 
@@ -108,19 +108,17 @@ public sealed class AttentionClassifier
     /// <param name="generator">The seeded generator for every weight.</param>
     public static AttentionClassifier WithMultiHeadAttention(int vocabSize, int classes, int embeddingDim, int contextLength, int numHeads, bool positions, TorchGenerator generator)
     {
-        Check(vocabSize, classes, embeddingDim, contextLength, generator);
-        Guard.Positive(numHeads, nameof(numHeads));
-        if (embeddingDim % numHeads != 0)
-            throw new ArgumentException($"embeddingDim ({embeddingDim}) must be divisible by numHeads ({numHeads}).", nameof(numHeads));
+        CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
+        Check.Heads(embeddingDim, nameof(embeddingDim), numHeads);
         return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, numHeads, positions, generator);
     }
 
-    private static void Check(int vocabSize, int classes, int embeddingDim, int contextLength, TorchGenerator generator)
+    private static void CheckSizes(int vocabSize, int classes, int embeddingDim, int contextLength, TorchGenerator generator)
     {
-        Guard.Positive(vocabSize, nameof(vocabSize));
-        Guard.Positive(classes, nameof(classes));
-        Guard.Positive(embeddingDim, nameof(embeddingDim));
-        Guard.Positive(contextLength, nameof(contextLength));
+        Check.Positive(vocabSize, nameof(vocabSize));
+        Check.Positive(classes, nameof(classes));
+        Check.Positive(embeddingDim, nameof(embeddingDim));
+        Check.Positive(contextLength, nameof(contextLength));
         ArgumentNullException.ThrowIfNull(generator);
     }
 
@@ -167,7 +165,7 @@ public sealed class AttentionClassifier
             throw new ArgumentException("tokens is empty: a batch needs at least one sequence.", nameof(tokens));
         for (int b = 0; b < tokens.Count; b++)
         {
-            Guard.Ids(tokens[b], VocabSize, $"tokens[{b}]", $"the {VocabSize}-token embedding");
+            Check.Ids(tokens[b], VocabSize, $"tokens[{b}]", $"the {VocabSize}-token embedding");
             if (tokens[b].Count != tokens[0].Count)
                 throw new ArgumentException($"tokens[{b}] has {tokens[b].Count} ids but tokens[0] has {tokens[0].Count}: every sequence in a batch must have the same length.", nameof(tokens));
         }
@@ -202,9 +200,9 @@ public sealed class AttentionClassifier
     /// <param name="logitsGradient">One (tokens, classes) matrix per sequence.</param>
     public void Backward(IReadOnlyList<Matrix<float>> logitsGradient)
     {
-        var cache = _cache ?? throw Guard.BackwardBeforeForward(nameof(AttentionClassifier));
+        var cache = _cache ?? throw Check.BackwardBeforeForward(nameof(AttentionClassifier));
         int tokens = cache.Tokens[0].Length;
-        Guard.GradientBatch(logitsGradient, cache.Tokens.Length, tokens, Classes, nameof(logitsGradient), "logits");
+        Check.GradientBatch(logitsGradient, cache.Tokens.Length, tokens, Classes, nameof(logitsGradient), "logits");
         _cache = null;
         var dz = new Matrix<float>[cache.Tokens.Length];
         for (int b = 0; b < dz.Length; b++)

@@ -1,7 +1,7 @@
 using AttentionNotebooks.Training;
 using CsCheck;
 
-namespace AttentionNotebooks.Tests.Training;
+namespace AttentionNotebooks.Tests;
 
 public sealed class DropoutMaskTests
 {

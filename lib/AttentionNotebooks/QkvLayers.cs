@@ -1,7 +1,7 @@
 namespace AttentionNotebooks;
 
-/// <summary>Checks shared by the modules that are built from existing <see cref="Linear"/> layers.</summary>
-internal static class Projections
+/// <summary>The query, key and value <see cref="Linear"/> layers of the modules: drawn as the book draws them, or checked when given.</summary>
+internal static class QkvLayers
 {
     /// <summary>
     /// Draws query, key and value layers dIn → dOut in that order from <paramref name="generator"/>, as the book's

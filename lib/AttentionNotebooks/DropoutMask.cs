@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace AttentionNotebooks.Training;
+namespace AttentionNotebooks;
 
 /// <summary>
 /// The keep/drop decisions of one dropout forward pass, kept for its backward pass: Y = X ⊙ M / (1 − p) with M the
@@ -10,7 +10,7 @@ public sealed class DropoutMask
 {
     private readonly bool[,] _kept;
 
-    private DropoutMask(bool[,] kept, float p)
+    internal DropoutMask(bool[,] kept, float p)
     {
         _kept = kept;
         P = p;
@@ -34,22 +34,15 @@ public sealed class DropoutMask
 
     /// <summary>
     /// Draws the mask <paramref name="dropout"/>'s next <see cref="Dropout.Forward"/> of a (rows, cols) matrix would use,
-    /// from the same generator in the same order (one draw per element, row-major, kept when the draw is ≥ p); null, and
-    /// no draws, when dropout is off (evaluation mode or p = 0), exactly when <see cref="Dropout.Forward"/> draws nothing.
+    /// from the same generator in the same order (it is that draw); null, and no draws, when dropout is off (evaluation
+    /// mode or p = 0), exactly when <see cref="Dropout.Forward"/> draws nothing.
     /// </summary>
     public static DropoutMask? Draw(Dropout dropout, int rows, int cols)
     {
         ArgumentNullException.ThrowIfNull(dropout);
-        Guard.Positive(rows, nameof(rows));
-        Guard.Positive(cols, nameof(cols));
-        if (!dropout.Training || dropout.P == 0f)
-            return null;
-        var kept = new bool[rows, cols];
-        var generator = dropout.Generator;
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++)
-                kept[i, j] = generator.NextFloat() >= dropout.P;
-        return new DropoutMask(kept, dropout.P);
+        Check.Positive(rows, nameof(rows));
+        Check.Positive(cols, nameof(cols));
+        return dropout.Draw(rows, cols);
     }
 
     /// <summary>A mask with the given decisions (true = kept).</summary>
