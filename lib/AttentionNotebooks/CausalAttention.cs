@@ -112,6 +112,7 @@ public sealed class CausalAttention
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, nameof(batch));
         return Result(Attend(batch, lengths: null));
     }
 
@@ -135,6 +136,7 @@ public sealed class CausalAttention
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
         return Result(Attend(batch, lengths));
     }
@@ -146,6 +148,7 @@ public sealed class CausalAttention
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Batch([inputs], DIn, ContextLength, nameof(inputs), "W_query", DOut);
+        CheckMemory([inputs], nameof(inputs));
         var step = Attend(new Origin(nameof(inputs), inputs, ""));
         return new AttentionResult(step.Context, step.Dropped);
     }
@@ -158,6 +161,10 @@ public sealed class CausalAttention
             steps[b] = Attend(new Origin($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths?[b] ?? int.MaxValue);
         return steps;
     }
+
+    /// <summary>The (T, T) weights before and after dropout of every sequence, and the scores being normalised, fit in memory.</summary>
+    internal static void CheckMemory(IReadOnlyList<Matrix<float>> batch, string name) =>
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count + 2, name);
 
     private static BatchAttentionResult Result(AttentionStep[] steps) =>
         new(steps.Select(s => s.Context).ToArray(), steps.Select(s => s.Dropped).ToArray());

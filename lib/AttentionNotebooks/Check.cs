@@ -41,6 +41,38 @@ internal static class Check
                 $"({MaxMatrixElements} elements: MathNet stores a dense matrix in one array, and .NET arrays hold at most Array.MaxLength elements).");
     }
 
+    /// <summary>
+    /// Says up front when the (queries, keys) float32 matrices of scores and weights that one forward pass holds at once
+    /// will not fit in what this process may still allocate — the garbage collector's limit (the machine's memory, or a
+    /// container's or <c>DOTNET_GCHeapHardLimit</c>'s limit) minus what is in use — instead of failing midway with a bare
+    /// <see cref="OutOfMemoryException"/>. The estimate is a lower bound: the check passing does not promise the memory.
+    /// </summary>
+    /// <param name="queries">Query tokens (rows of each matrix).</param>
+    /// <param name="keys">Key tokens (columns).</param>
+    /// <param name="matrices">How many such matrices are alive at the peak (kept weights of every sequence and head, and the scores being normalised).</param>
+    /// <param name="name">The caller's name for the input.</param>
+    /// <exception cref="InsufficientMemoryException">The matrices need more than the process can get.</exception>
+    public static void AttentionMemory(long queries, long keys, long matrices, string name)
+    {
+        var info = GC.GetGCMemoryInfo();
+        AttentionMemory(queries, keys, matrices, name, info.TotalAvailableMemoryBytes, GC.GetTotalMemory(false));
+    }
+
+    /// <summary><see cref="AttentionMemory(long, long, long, string)"/> against a given limit and use (bytes).</summary>
+    internal static void AttentionMemory(long queries, long keys, long matrices, string name, long limitBytes, long inUseBytes)
+    {
+        double each = 4.0 * queries * keys, needed = each * matrices, available = limitBytes - inUseBytes;
+        if (needed <= available)
+            return;
+        throw new InsufficientMemoryException(
+            $"{name}: attention over {queries} queries and {keys} keys needs about {Gigabytes(needed)} for {matrices} matrices of {queries} x {keys} float32 " +
+            $"scores and weights ({Gigabytes(each)} each) held at once, but this process can allocate about {Gigabytes(Math.Max(0, available))} more " +
+            $"(the garbage collector's limit is {Gigabytes(limitBytes)}, {Gigabytes(inUseBytes)} in use). Use shorter sequences, fewer sequences per call, " +
+            $"or AttentionNotebooks.Efficient.FlashAttention, which never stores a tokens x tokens matrix.");
+    }
+
+    private static string Gigabytes(double bytes) => (bytes / 1e9).ToString(bytes < 1e8 ? "0.###" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " GB";
+
     /// <summary>The sizes of a projection dIn → dOut: both positive, and its (dOut, dIn) weight fits in a matrix.</summary>
     public static void Projection(int dIn, string dInName, int dOut, string dOutName)
     {

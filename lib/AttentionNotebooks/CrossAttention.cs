@@ -119,6 +119,7 @@ public sealed class CrossAttention
         Check.MatrixSize(queryInputs.RowCount, "queryInputs tokens", keyValueInputs.RowCount, "keyValueInputs tokens", "the attention scores", nameof(keyValueInputs));
         Check.MatrixSize(queryInputs.RowCount, "queryInputs tokens", DOut, "dOut", "the queries and context vectors", nameof(queryInputs));
         Check.MatrixSize(keyValueInputs.RowCount, "keyValueInputs tokens", DOut, "dOut", "the keys and values", nameof(keyValueInputs));
+        Check.AttentionMemory(queryInputs.RowCount, keyValueInputs.RowCount, 3, nameof(queryInputs));   // scores, scaled scores, weights
     }
 
     private AttentionResult Attend(Matrix<float> xq, Matrix<float> xkv, int keyLength)

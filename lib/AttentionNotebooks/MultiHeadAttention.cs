@@ -124,6 +124,7 @@ public sealed class MultiHeadAttention
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, batch, nameof(batch));
         return Result(Attend(batch, lengths: null));
     }
 
@@ -144,6 +145,7 @@ public sealed class MultiHeadAttention
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, batch, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
         return Result(Attend(batch, lengths));
     }
@@ -168,6 +170,7 @@ public sealed class MultiHeadAttention
             throw new ArgumentException($"keysAndValues has {keysAndValues.Count} sequences but queries has {queries.Count}: each query sequence attends to one key/value sequence.", nameof(keysAndValues));
         if (keyLengths is not null)
             Check.Lengths(keyLengths, keysAndValues, nameof(keyLengths), nameof(keysAndValues));
+        CheckMemory(queries, keysAndValues, nameof(queries));
         var steps = new MultiHeadStep[queries.Count];
         for (int b = 0; b < queries.Count; b++)
             steps[b] = Attend(queries[b], keysAndValues[b], $"queries[{b}]", $"keysAndValues[{b}]", causal: false, keyLengths?[b] ?? int.MaxValue);
@@ -182,6 +185,10 @@ public sealed class MultiHeadAttention
             steps[b] = Attend(batch[b], batch[b], $"batch[{b}]", $"batch[{b}]", causal: true, lengths?[b] ?? int.MaxValue);
         return steps;
     }
+
+    /// <summary>The (Tq, Tk) weights before and after dropout of every sequence and head, and the scores being normalised, fit in memory.</summary>
+    internal void CheckMemory(IReadOnlyList<Matrix<float>> queries, IReadOnlyList<Matrix<float>> keys, string name) =>
+        Check.AttentionMemory(queries[0].RowCount, keys[0].RowCount, 2L * queries.Count * NumHeads + 2, name);
 
     private static MultiHeadAttentionResult Result(MultiHeadStep[] steps) =>
         new(steps.Select(s => s.Output).ToArray(), steps.Select(s => (IReadOnlyList<Matrix<float>>)s.Heads.Select(h => h.Dropped).ToArray()).ToArray());

@@ -88,6 +88,7 @@ public sealed class MultiHeadAttentionWrapper
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count * Heads.Count + 2, nameof(batch));
         return Attend(batch, lengths: null);
     }
 
@@ -104,6 +105,7 @@ public sealed class MultiHeadAttentionWrapper
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count * Heads.Count + 2, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
         return Attend(batch, lengths);
     }

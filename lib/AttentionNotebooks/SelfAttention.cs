@@ -65,6 +65,7 @@ public sealed class SelfAttention
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
+        Check.AttentionMemory(inputs.RowCount, inputs.RowCount, 3, nameof(inputs));     // scores, scaled scores, weights
         var origin = new Origin(nameof(inputs), inputs, "");
         var queries = WQuery.Apply(inputs);                         // (T, dOut)
         var keys = WKey.Apply(inputs);                              // (T, dOut)

@@ -68,6 +68,7 @@ public sealed class SelfAttentionWithMatrices
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
+        Check.AttentionMemory(inputs.RowCount, inputs.RowCount, 3, nameof(inputs));     // scores, scaled scores, weights
         var origin = new Origin(nameof(inputs), inputs, "");
         var queries = inputs * WQuery;                              // (T, dOut)
         var keys = inputs * WKey;                                   // (T, dOut)

@@ -44,6 +44,7 @@ public sealed class AttentionClassifier
     private readonly CausalAttentionTrainer? _causal;
     private readonly MultiHeadAttentionTrainer? _multiHead;
     private readonly TrainedLinear _readOut;
+    private readonly OneCallAtATime _calls = new(nameof(AttentionClassifier));
     private Cache? _cache;
 
     private AttentionClassifier(int vocabSize, int classes, int embeddingDim, int contextLength, int? numHeads, bool positions, TorchGenerator generator)
@@ -160,6 +161,7 @@ public sealed class AttentionClassifier
     /// <param name="tokens">Equally long sequences of token ids in [0, vocab), at most the context length.</param>
     public ClassifierOutput Forward(IReadOnlyList<IReadOnlyList<int>> tokens)
     {
+        using var call = _calls.Enter(nameof(Forward));
         ArgumentNullException.ThrowIfNull(tokens);
         if (tokens.Count == 0)
             throw new ArgumentException("tokens is empty: a batch needs at least one sequence.", nameof(tokens));
@@ -200,6 +202,7 @@ public sealed class AttentionClassifier
     /// <param name="logitsGradient">One (tokens, classes) matrix per sequence.</param>
     public void Backward(IReadOnlyList<Matrix<float>> logitsGradient)
     {
+        using var call = _calls.Enter(nameof(Backward));
         var cache = _cache ?? throw Check.BackwardBeforeForward(nameof(AttentionClassifier));
         int tokens = cache.Tokens[0].Length;
         Check.GradientBatch(logitsGradient, cache.Tokens.Length, tokens, Classes, nameof(logitsGradient), "logits");
@@ -222,6 +225,7 @@ public sealed class AttentionClassifier
     /// <param name="targets">The batch's target classes, <see cref="CrossEntropy.IgnoreIndex"/> where there is none.</param>
     public float Loss(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<IReadOnlyList<int>> targets)
     {
+        using var call = _calls.Enter(nameof(Loss));
         var loss = CrossEntropy.Mean(Forward(inputs).Logits, targets).Loss;
         _cache = null;
         return loss;
@@ -233,17 +237,31 @@ public sealed class AttentionClassifier
     /// </summary>
     /// <param name="inputs">The batch's token ids.</param>
     /// <param name="targets">The batch's target classes, <see cref="CrossEntropy.IgnoreIndex"/> where there is none.</param>
-    /// <param name="optimizer">An optimiser over <see cref="Parameters"/>.</param>
+    /// <param name="optimizer">An optimiser over <see cref="Parameters"/> (or some of them); one that holds another model's parameter is refused, since its step would leave this model unchanged.</param>
     /// <returns>The loss before the update.</returns>
     public float TrainStep(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<IReadOnlyList<int>> targets, AdamW optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
+        CheckOwnParameters(optimizer, nameof(optimizer));
+        using var call = _calls.Enter(nameof(TrainStep));
         optimizer.ZeroGrad();
         var output = Forward(inputs);
         var loss = CrossEntropy.Mean(output.Logits, targets);
         Backward(loss.LogitsGradient);
         optimizer.Step();
         return loss.Loss;
+    }
+
+    /// <summary>Every parameter the optimiser updates belongs to this model (a subset is fine: the others stay frozen).</summary>
+    private void CheckOwnParameters(AdamW optimizer, string name)
+    {
+        var own = new HashSet<Parameter>(Parameters, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < optimizer.Parameters.Count; i++)
+            if (!own.Contains(optimizer.Parameters[i]))
+                throw new ArgumentException(
+                    $"{name}.Parameters[{i}] ({optimizer.Parameters[i].Name}) is not a parameter of this model: the optimiser was built over another model's " +
+                    $"parameters, so its step would leave this model unchanged while this model's gradients pile up. Build it over this model's Parameters " +
+                    $"({string.Join(", ", Parameters.Select(p => p.Name))}).", name);
     }
 
     private sealed record Cache(int[][] Tokens, IReadOnlyList<Matrix<float>> Context);

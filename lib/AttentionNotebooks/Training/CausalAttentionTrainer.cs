@@ -12,12 +12,16 @@ namespace AttentionNotebooks.Training;
 /// Per sequence, with the input X (T, dIn): Q = X·W_qᵀ (+ b_q), K, V likewise; A = softmax(mask(Q·Kᵀ)/√dOut);
 /// Z = D(A)·V. Backwards: (dQ, dK, dV) from <see cref="AttentionBackward"/>, then each projection's
 /// <see cref="LinearBackward"/>, and dX = dQ·W_q + dK·W_k + dV·W_v because X feeds all three.
+/// <para>A trainer serves one call at a time, as a PyTorch module does: Backward differentiates the latest Forward,
+/// whichever thread ran it, and a call that starts while another thread is inside one throws an
+/// <see cref="InvalidOperationException"/> (for parallel training, one module and trainer per thread).</para>
 /// </remarks>
 public sealed class CausalAttentionTrainer
 {
     private readonly TrainedLinear _query;
     private readonly TrainedLinear _key;
     private readonly TrainedLinear _value;
+    private readonly OneCallAtATime _calls = new(nameof(CausalAttentionTrainer));
     private IReadOnlyList<Matrix<float>>? _inputs;
     private AttentionStep[]? _steps;
 
@@ -57,7 +61,9 @@ public sealed class CausalAttentionTrainer
     /// <returns>Per sequence: context vectors (tokens, dOut) and attention weights after dropout (tokens, tokens).</returns>
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
+        using var call = _calls.Enter(nameof(Forward));
         Check.Batch(batch, Module.DIn, Module.ContextLength, nameof(batch), "W_query", Module.DOut);
+        CausalAttention.CheckMemory(batch, nameof(batch));
         var steps = Module.Attend(batch, lengths: null);
         (_inputs, _steps) = (batch.ToArray(), steps);
         return new BatchAttentionResult(steps.Select(s => s.Context).ToArray(), steps.Select(s => s.Dropped).ToArray());
@@ -71,6 +77,7 @@ public sealed class CausalAttentionTrainer
     /// <returns>dL/dX: one (tokens, dIn) matrix per sequence.</returns>
     public Matrix<float>[] Backward(IReadOnlyList<Matrix<float>> contextGradient)
     {
+        using var call = _calls.Enter(nameof(Backward));
         var steps = _steps ?? throw Check.BackwardBeforeForward(nameof(CausalAttentionTrainer));
         var inputs = _inputs!;
         int tokens = inputs[0].RowCount;

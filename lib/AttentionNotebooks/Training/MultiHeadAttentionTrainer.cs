@@ -11,6 +11,9 @@ namespace AttentionNotebooks.Training;
 /// Backwards through output = Z·W_oᵀ + b_o: dZ = dOutput·W_o. Head h owns columns h·headDim … of Q, K, V and Z, so
 /// its (dQ_h, dK_h, dV_h) from <see cref="AttentionBackward"/> fill the same columns of dQ, dK, dV; then each
 /// projection's <see cref="LinearBackward"/>, and dX = dQ·W_q + dK·W_k + dV·W_v.
+/// <para>A trainer serves one call at a time, as a PyTorch module does: Backward differentiates the latest Forward,
+/// whichever thread ran it, and a call that starts while another thread is inside one throws an
+/// <see cref="InvalidOperationException"/> (for parallel training, one module and trainer per thread).</para>
 /// </remarks>
 public sealed class MultiHeadAttentionTrainer
 {
@@ -18,6 +21,7 @@ public sealed class MultiHeadAttentionTrainer
     private readonly TrainedLinear _key;
     private readonly TrainedLinear _value;
     private readonly TrainedLinear _outProj;
+    private readonly OneCallAtATime _calls = new(nameof(MultiHeadAttentionTrainer));
     private IReadOnlyList<Matrix<float>>? _inputs;
     private MultiHeadStep[]? _steps;
 
@@ -58,7 +62,9 @@ public sealed class MultiHeadAttentionTrainer
     /// <returns>Per sequence: (tokens, dOut) outputs, and each head's (tokens, tokens) weights after dropout.</returns>
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
+        using var call = _calls.Enter(nameof(Forward));
         Check.Batch(batch, Module.DIn, Module.ContextLength, nameof(batch), "W_query", Module.DOut);
+        Module.CheckMemory(batch, batch, nameof(batch));
         var steps = Module.Attend(batch, lengths: null);
         (_inputs, _steps) = (batch.ToArray(), steps);
         return new MultiHeadAttentionResult(
@@ -74,6 +80,7 @@ public sealed class MultiHeadAttentionTrainer
     /// <returns>dL/dX: one (tokens, dIn) matrix per sequence.</returns>
     public Matrix<float>[] Backward(IReadOnlyList<Matrix<float>> outputGradient)
     {
+        using var call = _calls.Enter(nameof(Backward));
         var steps = _steps ?? throw Check.BackwardBeforeForward(nameof(MultiHeadAttentionTrainer));
         var inputs = _inputs!;
         int tokens = inputs[0].RowCount, headDim = Module.HeadDim;
