@@ -16,11 +16,11 @@ public static class PlotlyScript
 
     private const string ResourceName = "AttentionNotebooks.Interactive.plotly.min.js";
 
-    private static readonly Lazy<string> s_source = new(Load);
+    private static readonly Lazy<string> LazySource = new(Load);
 
     /// <summary>The text of <c>plotly.min.js</c>, read once from the embedded resource.</summary>
     /// <exception cref="InvalidOperationException">The resource is missing or its SHA-256 is not <see cref="Sha256"/>.</exception>
-    public static string Source => s_source.Value;
+    public static string Source => LazySource.Value;
 
     private static string Load()
     {
