@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace AttentionNotebooks.Efficient;
 
 /// <summary>
@@ -192,25 +190,11 @@ public static class FlashAttention
             throw new ArgumentOutOfRangeException(paramName, tokens, $"tokens is {tokens} and headDim {headDim}: the backward's per-thread scratch of {scratch} floats (padded copies of Q, dO and dQ for one slice) must fit in one array of at most {Array.MaxLength} floats.");
     }
 
-    /// <summary>Dispatches the backward to the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
-    internal static unsafe void RunBackward(in BackwardArguments arguments, FlashAttentionOptions options)
+    /// <summary>Runs the backward on the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
+    internal static void RunBackward(in BackwardArguments arguments, FlashAttentionOptions options)
     {
-        int threads = options.MaxDegreeOfParallelism;
-        switch (SimdSelection.Resolve(options.Simd))
-        {
-            case SimdPath.Vector512:
-                FlashBackward<Simd512, Vector512<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector256:
-                FlashBackward<Simd256, Vector256<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector128:
-                FlashBackward<Simd128, Vector128<float>>.Run(in arguments, threads);
-                break;
-            default:
-                FlashBackward<SimdScalar, float>.Run(in arguments, threads);
-                break;
-        }
+        var call = new BackwardCall(arguments, options.MaxDegreeOfParallelism);
+        SimdDispatch.Run(options.Simd, ref call);
     }
 
     private static void CheckGradientOverlaps(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
@@ -229,25 +213,27 @@ public static class FlashAttention
     /// <summary>The instruction set the forward (and PackedLinear) uses with <paramref name="requested"/> on this processor.</summary>
     public static SimdPath ResolvedPath(SimdPath requested = SimdPath.Auto) => SimdSelection.Resolve(requested);
 
-    /// <summary>Dispatches to the kernel compiled for the resolved vector width.</summary>
+    /// <summary>Runs the forward on the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
     internal static void Run(in AttentionArguments arguments, FlashAttentionOptions options)
     {
-        int threads = options.MaxDegreeOfParallelism;
-        switch (SimdSelection.Resolve(options.Simd))
-        {
-            case SimdPath.Vector512:
-                FlashKernel<Simd512, Vector512<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector256:
-                FlashKernel<Simd256, Vector256<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector128:
-                FlashKernel<Simd128, Vector128<float>>.Run(in arguments, threads);
-                break;
-            default:
-                FlashKernel<SimdScalar, float>.Run(in arguments, threads);
-                break;
-        }
+        var call = new ForwardCall(arguments, options.MaxDegreeOfParallelism);
+        SimdDispatch.Run(options.Simd, ref call);
+    }
+
+    /// <summary>One forward call: <see cref="FlashKernel{TSimd, TVec}"/> at the dispatched width.</summary>
+    private readonly struct ForwardCall(AttentionArguments arguments, int threads) : ISimdKernel
+    {
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : unmanaged => FlashKernel<TSimd, TVec>.Run(in arguments, threads);
+    }
+
+    /// <summary>One backward call: <see cref="FlashBackward{TSimd, TVec}"/> at the dispatched width.</summary>
+    private readonly struct BackwardCall(BackwardArguments arguments, int threads) : ISimdKernel
+    {
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : unmanaged => FlashBackward<TSimd, TVec>.Run(in arguments, threads);
     }
 
     /// <summary>

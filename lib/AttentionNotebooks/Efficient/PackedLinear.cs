@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace AttentionNotebooks.Efficient;
 
@@ -166,22 +165,16 @@ public sealed unsafe class PackedLinear
     /// <summary>Runs the kernel compiled for the resolved vector width.</summary>
     private static void Dispatch(in GemmArguments arguments, FlashAttentionOptions options)
     {
-        int threads = options.MaxDegreeOfParallelism;
-        switch (SimdSelection.Resolve(options.Simd))
-        {
-            case SimdPath.Vector512:
-                GemmKernel<Simd512, Vector512<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector256:
-                GemmKernel<Simd256, Vector256<float>>.Run(in arguments, threads);
-                break;
-            case SimdPath.Vector128:
-                GemmKernel<Simd128, Vector128<float>>.Run(in arguments, threads);
-                break;
-            default:
-                GemmKernel<SimdScalar, float>.Run(in arguments, threads);
-                break;
-        }
+        var call = new GemmCall(arguments, options.MaxDegreeOfParallelism);
+        SimdDispatch.Run(options.Simd, ref call);
+    }
+
+    /// <summary>One call of <see cref="GemmKernel{TSimd, TVec}"/> at the dispatched width.</summary>
+    private readonly struct GemmCall(GemmArguments arguments, int threads) : ISimdKernel
+    {
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : unmanaged => GemmKernel<TSimd, TVec>.Run(in arguments, threads);
     }
 
     /// <summary>

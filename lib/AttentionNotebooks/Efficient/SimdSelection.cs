@@ -27,12 +27,21 @@ internal static class SimdSelection
         };
     }
 
-    /// <summary>Floats per register of a resolved path.</summary>
-    public static int Width(SimdPath resolved) => resolved switch
+    /// <summary>Floats per register on the path <paramref name="requested"/> resolves to (1 for <see cref="SimdPath.Scalar"/>).</summary>
+    public static int Width(SimdPath requested)
     {
-        SimdPath.Vector512 => Vector512<float>.Count,
-        SimdPath.Vector256 => Vector256<float>.Count,
-        SimdPath.Vector128 => Vector128<float>.Count,
-        _ => 1,
-    };
+        var width = new RegisterWidth();
+        SimdDispatch.Run(requested, ref width);
+        return width.Floats;
+    }
+
+    /// <summary>Reads the dispatched path's register width.</summary>
+    private struct RegisterWidth : ISimdKernel
+    {
+        public int Floats;
+
+        public void Run<TSimd, TVec>()
+            where TSimd : struct, ISimd<TVec>
+            where TVec : unmanaged => Floats = TSimd.Width;
+    }
 }
