@@ -96,7 +96,7 @@ public static class FlashAttention
             throw new ArgumentException("logSumExp overlaps query, key, value or output: it needs its own buffer.", nameof(logSumExp));
 
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
-        float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
+        float scale = options.ScaleFor(headDim);
         fixed (float* q = query, k = key, v = value, o = output, lse = logSumExp)
         {
             var arguments = new AttentionArguments
@@ -121,7 +121,7 @@ public static class FlashAttention
     /// D_i = Σ_j P_ij·dP_ij = dO_i · O_i, dQ = scale·dS·K and dK = scale·dSᵀ·Q (FlashAttention-2's backward). For each
     /// block of 64 keys, each tile of 64 query rows that sees it recomputes its weights from the saved log-sum-exp,
     /// P_ij = exp(scale·q_i·k_j − logSumExp_i), so the weights exist only one 64 × 64 tile at a time; the five products
-    /// (S, dP, dV, dK, dQ) run in the forward's kind of register tiles on the path <see cref="FlashAttentionOptions.Simd"/> selects.
+    /// (S, dP, dV, dK, dQ) run in the forward's kind of register tiles on the path <see cref="KernelOptions.Simd"/> selects.
     /// </para>
     /// <para>
     /// Work items are whole (batch, head) slices, one thread each, so the result is bit-identical for any number of
@@ -167,7 +167,7 @@ public static class FlashAttention
         CheckBackwardScratch(tokens, headDim, options, nameof(tokens));
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
 
-        float scale = options.Scale ?? 1f / MathF.Sqrt(headDim);
+        float scale = options.ScaleFor(headDim);
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
         fixed (float* q = query, k = key, v = value, o = output, dO = outputGradient, lse = logSumExp, dQ = queryGradient, dK = keyGradient, dV = valueGradient)
         {
@@ -183,7 +183,7 @@ public static class FlashAttention
     }
 
     /// <summary>Throws unless the backward's per-thread scratch for <paramref name="tokens"/> × <paramref name="headDim"/> fits in one array (checked before the pool threads run).</summary>
-    internal static void CheckBackwardScratch(int tokens, int headDim, FlashAttentionOptions options, string paramName)
+    internal static void CheckBackwardScratch(int tokens, int headDim, KernelOptions options, string paramName)
     {
         long scratch = FlashBackwardLayout.ScratchFloats(tokens, headDim, SimdSelection.Width(SimdSelection.Resolve(options.Simd)));
         if (scratch + ThreadScratch.AlignmentFloats > Array.MaxLength)
@@ -191,7 +191,7 @@ public static class FlashAttention
     }
 
     /// <summary>Runs the backward on the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
-    internal static void RunBackward(in BackwardArguments arguments, FlashAttentionOptions options)
+    internal static void RunBackward(in BackwardArguments arguments, KernelOptions options)
     {
         var call = new BackwardCall(arguments, options.MaxDegreeOfParallelism);
         SimdDispatch.Run(options.Simd, ref call);
@@ -214,7 +214,7 @@ public static class FlashAttention
     public static SimdPath ResolvedPath(SimdPath requested = SimdPath.Auto) => SimdSelection.Resolve(requested);
 
     /// <summary>Runs the forward on the kernel compiled for the resolved vector width (unchecked: the caller owns the buffers).</summary>
-    internal static void Run(in AttentionArguments arguments, FlashAttentionOptions options)
+    internal static void Run(in AttentionArguments arguments, KernelOptions options)
     {
         var call = new ForwardCall(arguments, options.MaxDegreeOfParallelism);
         SimdDispatch.Run(options.Simd, ref call);

@@ -130,11 +130,11 @@ public sealed unsafe class PackedLinear
     /// <param name="input">(rows, InFeatures), row-major.</param>
     /// <param name="output">Receives (rows, OutFeatures), row-major; must not overlap <paramref name="input"/>.</param>
     /// <param name="rows">Number of rows (tokens), ≥ 1.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null (its Scale is not used).</param>
-    public void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, FlashAttentionOptions? options = null)
+    /// <param name="options">Threads and instruction set; <see cref="KernelOptions.Default"/> if null.</param>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int rows, KernelOptions? options = null)
     {
         Check.Positive(rows, nameof(rows));
-        options ??= FlashAttentionOptions.Default;
+        options ??= KernelOptions.Default;
         options.Validate();
         if (input.Length != (long)rows * InFeatures)
             throw new ArgumentException($"input has {input.Length} floats but ({rows}, {InFeatures}) needs {(long)rows * InFeatures}.", nameof(input));
@@ -147,7 +147,7 @@ public sealed unsafe class PackedLinear
     }
 
     /// <summary>The unchecked call used by <see cref="FusedMultiHeadAttention"/> on buffers it owns.</summary>
-    internal void Run(float* input, float* output, int rows, FlashAttentionOptions options)
+    internal void Run(float* input, float* output, int rows, KernelOptions options)
     {
         var arguments = new GemmArguments
         {
@@ -163,7 +163,7 @@ public sealed unsafe class PackedLinear
     }
 
     /// <summary>Runs the kernel compiled for the resolved vector width.</summary>
-    private static void Dispatch(in GemmArguments arguments, FlashAttentionOptions options)
+    private static void Dispatch(in GemmArguments arguments, KernelOptions options)
     {
         var call = new GemmCall(arguments, options.MaxDegreeOfParallelism);
         SimdDispatch.Run(options.Simd, ref call);
@@ -193,12 +193,12 @@ public sealed unsafe class PackedLinear
     /// <param name="weightGradient">(OutFeatures, InFeatures) row-major; dW is added to it.</param>
     /// <param name="biasGradient">(OutFeatures); db is added to it. Empty for a layer without bias.</param>
     /// <param name="rows">Number of rows (tokens), ≥ 1.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null (its Scale is not used).</param>
+    /// <param name="options">Threads and instruction set; <see cref="KernelOptions.Default"/> if null.</param>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, Span<float> weightGradient,
-        Span<float> biasGradient, int rows, FlashAttentionOptions? options = null)
+        Span<float> biasGradient, int rows, KernelOptions? options = null)
     {
         Check.Positive(rows, nameof(rows));
-        options ??= FlashAttentionOptions.Default;
+        options ??= KernelOptions.Default;
         options.Validate();
         long inputs = (long)rows * InFeatures, outputs = (long)rows * OutFeatures, weights = (long)OutFeatures * InFeatures;
         if (input.Length != inputs)
@@ -233,7 +233,7 @@ public sealed unsafe class PackedLinear
     }
 
     /// <summary>The unchecked backward used by <see cref="FusedMultiHeadAttention"/>; <paramref name="inputGradient"/> and <paramref name="biasGradient"/> may be null (skipped).</summary>
-    internal void RunBackward(float* input, float* outputGradient, float* inputGradient, float* weightGradient, float* biasGradient, int rows, FlashAttentionOptions options)
+    internal void RunBackward(float* input, float* outputGradient, float* inputGradient, float* weightGradient, float* biasGradient, int rows, KernelOptions options)
     {
         int inFeatures = InFeatures, outFeatures = OutFeatures;
 
