@@ -40,12 +40,7 @@ public static partial class FlashAttention
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
     {
-        Check.Positive(batch, nameof(batch));
-        Check.Positive(heads, nameof(heads));
-        Check.Positive(tokens, nameof(tokens));
-        Check.Positive(headDim, nameof(headDim));
-        options ??= FlashAttentionOptions.Default;
-        options.Validate();
+        options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
         Int128 needed = (Int128)batch * heads * tokens * headDim;
         CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
         CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));

@@ -76,12 +76,7 @@ public static partial class FlashAttention
     private static unsafe void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
         Span<float> logSumExp, bool saveLogSumExp, int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options)
     {
-        Check.Positive(batch, nameof(batch));
-        Check.Positive(heads, nameof(heads));
-        Check.Positive(tokens, nameof(tokens));
-        Check.Positive(headDim, nameof(headDim));
-        options ??= FlashAttentionOptions.Default;
-        options.Validate();
+        options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
         Int128 needed = (Int128)batch * heads * tokens * headDim;   // exact: four ints cannot overflow 128 bits
         CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
         CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
@@ -109,6 +104,18 @@ public static partial class FlashAttention
             };
             Run(in arguments, options);
         }
+    }
+
+    /// <summary>Checks that no size is 0 and that the options are valid; returns them, or the defaults for null.</summary>
+    private static FlashAttentionOptions CheckSizesAndOptions(int batch, int heads, int tokens, int headDim, FlashAttentionOptions? options)
+    {
+        Check.Positive(batch, nameof(batch));
+        Check.Positive(heads, nameof(heads));
+        Check.Positive(tokens, nameof(tokens));
+        Check.Positive(headDim, nameof(headDim));
+        options ??= FlashAttentionOptions.Default;
+        options.Validate();
+        return options;
     }
 
     /// <summary>The instruction set the forward (and PackedLinear) uses with <paramref name="requested"/> on this processor.</summary>

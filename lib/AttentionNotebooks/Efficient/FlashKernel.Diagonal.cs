@@ -4,8 +4,6 @@ namespace AttentionNotebooks.Efficient;
 
 /// <summary>The second product on the causal diagonal: only the lanes whose query sees the key.</summary>
 internal static unsafe partial class FlashKernel<TSimd, TVec>
-    where TSimd : struct, ISimd<TVec>
-    where TVec : unmanaged
 {
     /// <summary>
     /// ot[d, j] += Σ_i v[i, d] · p[i, j] over the diagonal keys i = 1 … <paramref name="keys"/> (key firstQuery + i, row i of

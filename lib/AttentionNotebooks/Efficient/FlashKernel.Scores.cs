@@ -4,8 +4,6 @@ namespace AttentionNotebooks.Efficient;
 
 /// <summary>The kernel's first product, Sᵀ = K_chunk · Q_tileᵀ: the scores of a chunk of keys against the tile's queries.</summary>
 internal static unsafe partial class FlashKernel<TSimd, TVec>
-    where TSimd : struct, ISimd<TVec>
-    where TVec : unmanaged
 {
     /// <summary>s[r, j] = Σ_d k[r, d] · qt[d, j] for the chunk's keys r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -4,8 +4,6 @@ namespace AttentionNotebooks.Efficient;
 
 /// <summary>The kernel's online softmax over one chunk of scores.</summary>
 internal static unsafe partial class FlashKernel<TSimd, TVec>
-    where TSimd : struct, ISimd<TVec>
-    where TVec : unmanaged
 {
     /// <summary>
     /// Online softmax over one chunk of scores, in place: masks keys after each lane's query (when

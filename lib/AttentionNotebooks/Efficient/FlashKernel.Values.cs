@@ -4,8 +4,6 @@ namespace AttentionNotebooks.Efficient;
 
 /// <summary>The kernel's second product, Oᵀ = α·Oᵀ + Vᵀ_chunk · Pᵀ, for keys every query of the tile sees.</summary>
 internal static unsafe partial class FlashKernel<TSimd, TVec>
-    where TSimd : struct, ISimd<TVec>
-    where TVec : unmanaged
 {
     /// <summary>ot[d, j] = alpha[j] · ot[d, j] + Σ_r v[r, d] · p[r, j] over the chunk's keys r.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
