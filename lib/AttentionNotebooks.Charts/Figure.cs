@@ -115,7 +115,7 @@ public sealed class Figure
     public override string ToString()
     {
         string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
-        string title = Title is null ? "" : $" \"{Svg.ChartText.Display(Title, Svg.ChartText.TitleLength)}\"";
+        string title = Title is null ? "" : $" \"{Layout.ChartText.Display(Title, Layout.ChartText.TitleLength)}\"";
         return $"{Kind} of {_model.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
     }
 
