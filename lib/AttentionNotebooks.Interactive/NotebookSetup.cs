@@ -24,8 +24,9 @@ namespace AttentionNotebooks.Interactive;
 /// <description><c>image/svg+xml</c>: the static SVG, which GitHub, VS Code and Jupyter all show; <c>text/plain</c>:
 /// its one-line description with a digest of the SVG. In a live session only (not under tools/NotebookRunner, which
 /// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, the SVG plus a script that replaces it
-/// with the interactive Plotly chart, drawn by the plotly.js embedded in this assembly (sent with the first chart after
-/// <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts and prefers HTML over SVG.</description></item>
+/// with the interactive Plotly chart, drawn by the plotly.js embedded in the charts library (<see cref="PlotlyScript"/>,
+/// sent with the first chart after <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts
+/// and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
 /// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else loads plotly.js from its CDN;
 /// in a live session the first chart after setup carries the embedded plotly.js, so no CDN is needed), with an element id

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using AttentionNotebooks;
 using AttentionNotebooks.Charts;
-using AttentionNotebooks.Interactive;
+using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
 
 string outDir = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("artifacts", "live-charts"));

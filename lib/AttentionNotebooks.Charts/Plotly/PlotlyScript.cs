@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 
-namespace AttentionNotebooks.Interactive;
+namespace AttentionNotebooks.Charts.Plotly;
 
 /// <summary>
 /// The plotly.js that live charts use: plotly.js-dist-min 2.35.3 from npm, embedded in this assembly (see
-/// <c>Vendor/plotly.js-dist-min/README.md</c>), so a live chart needs no CDN.
+/// <c>Plotly/Vendor/plotly.js-dist-min/README.md</c>), so a live chart needs no CDN.
 /// </summary>
 public static class PlotlyScript
 {
@@ -14,7 +14,7 @@ public static class PlotlyScript
     /// <summary>SHA-256 (lower-case hex) of the vendored <c>plotly.min.js</c>; <see cref="Source"/> checks it.</summary>
     public const string Sha256 = "fc84e3cfa55d23d3654c562ea5deb3c274eb6972a6adf66941d1a821e34825e4";
 
-    private const string ResourceName = "AttentionNotebooks.Interactive.plotly.min.js";
+    private const string ResourceName = "AttentionNotebooks.Charts.plotly.min.js";
 
     private static readonly Lazy<string> s_source = new(Load);
 

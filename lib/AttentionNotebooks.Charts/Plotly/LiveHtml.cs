@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using AttentionNotebooks.Charts;
 
-namespace AttentionNotebooks.Interactive;
+namespace AttentionNotebooks.Charts.Plotly;
 
 /// <summary>
 /// The HTML a <see cref="Figure"/> shows as in a live session: a container holding the static SVG and an empty plot
@@ -27,7 +26,7 @@ public static class LiveHtml
         ArgumentNullException.ThrowIfNull(figure);
         var chart = figure.ToPlotly();
         string id = chart.Id;
-        string plotting = Charts.Plotly.PlotlyHtml.Script(chart, "      ");
+        string plotting = PlotlyHtml.Script(chart, "      ");
         // newPlot returns a promise: the SVG is hidden only once it resolves, and comes back if it rejects.
         const string newPlot = "Plotly.newPlot(";
         int call = plotting.IndexOf(newPlot, StringComparison.Ordinal);
