@@ -8,9 +8,9 @@ namespace AttentionNotebooks.Charts;
 
 /// <summary>
 /// A chart made by <see cref="Plot"/>: render it as a standalone static SVG (<see cref="ToSvg"/>, what GitHub and
-/// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>, which needs plotly.js
-/// from its CDN to draw). Named Figure so that it never clashes with <c>XPlot.Plotly.Chart</c> in a notebook that
-/// imports both namespaces. Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
+/// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>; <see cref="ToHtml"/>
+/// draws it with the plotly.js embedded in this library). Named Figure so that it never clashes with
+/// <c>XPlot.Plotly.Chart</c> in a notebook that imports both namespaces. Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
 /// </summary>
 /// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
 public sealed class Figure
@@ -103,8 +103,15 @@ public sealed class Figure
         return chart;
     }
 
-    /// <summary>The interactive chart as an HTML fragment that loads plotly.js when needed (see <see cref="PlotlyHtml"/>).</summary>
-    public string ToHtml() => PlotlyHtml.Render(ToPlotly());
+    /// <summary>
+    /// The interactive chart as a self-contained HTML fragment that works offline: a
+    /// <c>&lt;div id="an-plotly-…"&gt;</c> of the chart's size and one <c>&lt;script&gt;</c> holding the chart's data
+    /// and the embedded plotly.js 2.35.3 (<see cref="PlotlyScript"/>, about 4.6 MB; no CDN address), which draws the
+    /// chart when the fragment is put into a page, e.g. saved as an <c>.html</c> file. A page that already has
+    /// <c>window.Plotly</c> draws with it and does not run the bundle again. Deterministic (see
+    /// <see cref="PlotlyHtml.Render"/>).
+    /// </summary>
+    public string ToHtml() => PlotlyHtml.Render(ToPlotly(), includePlotly: true);
 
     /// <summary>
     /// One line describing the chart, used as its text output in notebooks: kind, data, title, size and a digest of

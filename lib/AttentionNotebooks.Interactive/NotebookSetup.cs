@@ -28,9 +28,9 @@ namespace AttentionNotebooks.Interactive;
 /// sent with the first chart after <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts
 /// and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
-/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else loads plotly.js from its CDN;
-/// in a live session the first chart after setup carries the embedded plotly.js, so no CDN is needed), with an element id
-/// derived from the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
+/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else waits for the embedded
+/// plotly.js, which in a live session the first chart after setup carries; no CDN), with an element id derived from
+/// the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
 /// </list>
 /// </remarks>
 public static class NotebookSetup
@@ -92,7 +92,7 @@ public static class NotebookSetup
 
     /// <summary>
     /// A Plotly chart's HTML; in a live session the first chart after <see cref="Initialize(bool)"/> carries the
-    /// embedded plotly.js, so the chart needs no CDN (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists).
+    /// embedded plotly.js (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists, else waits for it).
     /// </summary>
     private static string PlotlyChartHtml(PlotlyChart chart)
     {
