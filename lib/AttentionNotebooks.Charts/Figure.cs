@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using AttentionNotebooks.Charts.Plotly;
 using XPlot.Plotly;
@@ -98,8 +97,7 @@ public sealed class Figure
         var chart = XPlot.Plotly.Chart.Plot(traces, layout);
         chart.WithSize(Width, Height);
         chart.WithId("plotly-placeholder");
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chart.GetPlottingJS())))[..10];
-        chart.WithId("an-plotly-" + hash);
+        chart.WithId(PlotlyId.For(chart.GetPlottingJS()));
         return chart;
     }
 
@@ -121,9 +119,8 @@ public sealed class Figure
     /// </summary>
     public override string ToString()
     {
-        string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
         string title = Title is null ? "" : $" \"{Layout.ChartText.Display(Title, Layout.ChartText.TitleLength)}\"";
-        return $"{Kind} of {_model.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
+        return $"{Kind} of {_model.Describe()}{title} {FigureDigest.Text(Width, Height, ToSvg())}";
     }
 
     private static string ReplaceAttribute(string head, string name, string value)

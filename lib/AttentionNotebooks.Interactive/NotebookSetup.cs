@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AttentionNotebooks.Charts;
 using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
@@ -147,7 +145,7 @@ public static class NotebookSetup
         if (!Guid.TryParse(chart.Id, out _))
             return null;
         string content = chart.GetPlottingJS().Replace(chart.Id, "", StringComparison.Ordinal);
-        return "an-plotly-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..10];
+        return PlotlyId.For(content);
     }
 
     private static string DescribePlotly(PlotlyChart chart)
