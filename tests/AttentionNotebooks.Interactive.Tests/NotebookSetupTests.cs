@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using AttentionNotebooks.Charts;
+using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionNotebooks.Interactive.Tests;
@@ -103,15 +104,6 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         NotebookSetup.Initialize(liveCharts: false);
         Assert.Equal(["image/svg+xml", "text/plain"],
             Microsoft.DotNet.Interactive.Formatting.Formatter.GetPreferredMimeTypesFor(typeof(Figure)).ToArray());
-    }
-
-    [Fact]
-    public void The_embedded_plotly_js_is_the_vendored_2_35_3_bundle()
-    {
-        string source = PlotlyScript.Source;
-        Assert.StartsWith("/**\n* plotly.js v2.35.3\n", source);
-        Assert.Equal(PlotlyScript.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source))));
-        Assert.DoesNotContain("</script", source, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

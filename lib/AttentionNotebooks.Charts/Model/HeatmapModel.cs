@@ -1,4 +1,5 @@
 using System.Globalization;
+using AttentionNotebooks.Charts.Layout;
 using AttentionNotebooks.Charts.Svg;
 using MathNet.Numerics.LinearAlgebra;
 
