@@ -102,6 +102,18 @@ public sealed class Figure
     }
 
     /// <summary>
+    /// What <see cref="Plotly.LiveHtml"/> draws: the id <see cref="ToPlotly"/> gives the chart, and the traces and the
+    /// layout as plotly.js JSON, written from the chart's description (never read back out of a script).
+    /// </summary>
+    internal (string Id, string Data, string Layout) PlotlyParts()
+    {
+        var (traces, layout) = PlotlyRenderer.Render(_model, Title);
+        layout.width = Width;
+        layout.height = Height;
+        return (ToPlotly().Id, PlotlyData.Traces(traces), PlotlyData.Layout(layout));
+    }
+
+    /// <summary>
     /// The interactive chart as a self-contained HTML fragment that works offline: a
     /// <c>&lt;div id="an-plotly-…"&gt;</c> of the chart's size and one <c>&lt;script&gt;</c> holding the chart's data
     /// and the embedded plotly.js 2.35.3 (<see cref="PlotlyScript"/>, about 4.6 MB; no CDN address), which draws the

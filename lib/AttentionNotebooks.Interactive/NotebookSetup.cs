@@ -133,7 +133,7 @@ public static class NotebookSetup
         new(typeof(Figure), Plain, Show.Text),
         new(typeof(Figure), Html, o => FigureHtml((Figure)o)),
         new(typeof(PlotlyChart), Html, o => PlotlyChartHtml((PlotlyChart)o)),
-        new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),
+        new(typeof(PlotlyChart), Plain, o => PlotlyData.Describe((PlotlyChart)o)),
     ];
 
     /// <summary>
@@ -146,15 +146,5 @@ public static class NotebookSetup
             return null;
         string content = chart.GetPlottingJS().Replace(chart.Id, "", StringComparison.Ordinal);
         return PlotlyId.For(content);
-    }
-
-    private static string DescribePlotly(PlotlyChart chart)
-    {
-        // The traces' types only: layout keys such as an axis's "type":"log" are not traces.
-        var types = chart.GetPlottingJS() is var js && System.Text.RegularExpressions.Regex.Match(js, @"var data = (\[.*?\]);\s*var layout", System.Text.RegularExpressions.RegexOptions.Singleline) is { Success: true } data
-            ? System.Text.Json.JsonDocument.Parse(data.Groups[1].Value).RootElement.EnumerateArray()
-                .Select(trace => trace.TryGetProperty("type", out var type) ? type.GetString() ?? "?" : "?").ToArray()
-            : [];
-        return $"Plotly chart ({(types.Length == 0 ? "no traces" : string.Join(", ", types))}), {chart.Width}x{chart.Height}";
     }
 }

@@ -170,4 +170,23 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         Assert.Equal(MatrixText.Format(Matrix<float>.Build.Dense(2, 2, 1f)),
             Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(Matrix<float>.Build.Dense(2, 2, 1f), Plain));
     }
+
+    [Fact]
+    public async Task A_live_figure_whose_title_reads_like_the_plotting_script_draws_and_the_next_one_still_does()
+    {
+        const string hostile = "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"How Plotly.newPlot(div, data) works\")";
+        var first = await Display(hostile, liveCharts: true);
+        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        Assert.Contains("How Plotly.newPlot(div, data) works", first[Html]);
+        var second = (await kernel.Run($"display({Heatmap});")).Single();
+        Assert.Contains("drawing = Plotly.newPlot('an-plotly-", second[Html]);
+        Assert.DoesNotContain("plotly.js v", second[Html]);
+    }
+
+    [Fact]
+    public async Task A_trace_named_like_the_script_is_described_by_its_type()
+    {
+        var output = await Display("Plot.Line(new[] { new Series(\"x]; var layout\", new double[] { 0, 1 }, new double[] { 1, 2 }) }).ToPlotly()");
+        Assert.Matches(@"^Plotly chart \(scatter\), \d+x\d+$", output[Plain]);
+    }
 }

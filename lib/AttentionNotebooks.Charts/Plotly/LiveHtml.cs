@@ -21,15 +21,12 @@ public static class LiveHtml
     public static string Render(Figure figure, bool includePlotly = false)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var chart = figure.ToPlotly();
-        string id = chart.Id;
-        string plotting = PlotlyHtml.Script(chart, "      ");
-        // newPlot returns a promise: the SVG is hidden only once it resolves, and comes back if it rejects.
-        const string newPlot = "Plotly.newPlot(";
-        int call = plotting.IndexOf(newPlot, StringComparison.Ordinal);
-        if (call < 0 || plotting.IndexOf(newPlot, call + 1, StringComparison.Ordinal) >= 0)
-            throw new InvalidOperationException($"XPlot's plotting script for {id} does not hold exactly one {newPlot}…) call; the live chart cannot follow its promise.");
-        plotting = plotting[..call] + "drawing = " + plotting[call..];
+        var (id, data, layout) = figure.PlotlyParts();
+        // Written here from the chart's JSON, not taken out of XPlot's script: newPlot returns a promise, and the SVG is
+        // hidden only once it resolves (it comes back if it rejects). Every "<" in the JSON is written as \u003c, so
+        // a label such as </script> cannot end the script element.
+        string plotting =
+            $"var data = {ScriptSafe(data)};\n      var layout = {ScriptSafe(layout)};\n      drawing = Plotly.newPlot('{id}', data, layout);";
         var html = new StringBuilder();
         if (includePlotly)
             html.Append(PlotlyLoader()).Append('\n');
@@ -72,4 +69,6 @@ public static class LiveHtml
     /// the embedded plotly.js unless the page already has it, then dispatches <see cref="PlotlyScript.ReadyEvent"/>.
     /// </summary>
     public static string PlotlyLoader() => "<script type=\"text/javascript\">\n" + PlotlyScript.Loader() + "</script>";
+
+    private static string ScriptSafe(string json) => json.Replace("<", "\\u003c", StringComparison.Ordinal);
 }
