@@ -36,6 +36,12 @@ public static partial class FlashAttention
     /// <param name="headDim">Features per head, ≥ 1.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t (as in the forward).</param>
     /// <param name="options">Threads, instruction set and scale (as in the forward); <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="ArgumentException">
+    /// An input holds NaN or ±∞ (named with its batch, head, token and feature): dO and the log-sum-exp are checked before
+    /// the kernel runs; Q, K, V and O, which the forward checked, only if a gradient came out non-finite (the gradients
+    /// then hold what was computed).
+    /// </exception>
+    /// <exception cref="OverflowException">A gradient computed from finite inputs is not finite.</exception>
     public static unsafe void Backward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
@@ -53,6 +59,8 @@ public static partial class FlashAttention
         CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
         CheckBackwardScratch(tokens, headDim, options, nameof(tokens));
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
+        CheckFiniteTensor(outputGradient, heads, tokens, headDim, nameof(outputGradient));
+        CheckFiniteRows(logSumExp, heads, tokens, nameof(logSumExp));
 
         float scale = options.ScaleFor(headDim);
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
@@ -67,6 +75,16 @@ public static partial class FlashAttention
             };
             RunBackward(in arguments, options);
         }
+        if (FirstNonFinite(queryGradient) < 0 && FirstNonFinite(keyGradient) < 0 && FirstNonFinite(valueGradient) < 0)
+            return;
+        // Only now (rarely) read the inputs the forward produced: a non-finite one is the caller's; else the backward overflowed.
+        CheckFiniteTensor(query, heads, tokens, headDim, nameof(query));
+        CheckFiniteTensor(key, heads, tokens, headDim, nameof(key));
+        CheckFiniteTensor(value, heads, tokens, headDim, nameof(value));
+        CheckFiniteTensor(output, heads, tokens, headDim, nameof(output));
+        CheckGradientFinite(queryGradient, heads, tokens, headDim, nameof(queryGradient));
+        CheckGradientFinite(keyGradient, heads, tokens, headDim, nameof(keyGradient));
+        CheckGradientFinite(valueGradient, heads, tokens, headDim, nameof(valueGradient));
     }
 
     /// <summary>Throws unless the backward's per-thread scratch for <paramref name="tokens"/> × <paramref name="headDim"/> fits in one array (checked before the pool threads run).</summary>

@@ -28,7 +28,9 @@ namespace AttentionNotebooks.Efficient;
 /// or NaN makes the whole row NaN, one whose score is −∞ just gets weight 0. Without the mask every row attends to
 /// token j, so every row is affected that way. A non-finite query affects its own row only. (libtorch 2.10's CPU
 /// <c>scaled_dot_product_attention</c> differs under the mask: with +∞ in value 40, or NaN in value 5, of 70 causal
-/// tokens it makes all 70 rows non-finite.)
+/// tokens it makes all 70 rows non-finite.) A row that reads only finite numbers and still comes out non-finite —
+/// a score scale·q·k beyond float32's range, as with queries and keys near 10²⁰ — is an <see cref="OverflowException"/>
+/// that names the row, as the teaching modules name an overflow.
 /// </para>
 /// </remarks>
 public static partial class FlashAttention
@@ -49,6 +51,7 @@ public static partial class FlashAttention
     /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t.</param>
     /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="OverflowException">A row whose query, keys and values are finite came out non-finite (a score overflowed float32); <paramref name="output"/> then holds the rows as computed.</exception>
     public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
         Forward(query, key, value, output, [], saveLogSumExp: false, batch, heads, tokens, headDim, causal, options);
@@ -69,6 +72,7 @@ public static partial class FlashAttention
     /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
     /// <param name="causal">Whether query t only sees keys 0 … t.</param>
     /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="OverflowException">As the other overload.</exception>
     public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output, Span<float> logSumExp,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
         Forward(query, key, value, output, logSumExp, saveLogSumExp: true, batch, heads, tokens, headDim, causal, options);
@@ -104,6 +108,7 @@ public static partial class FlashAttention
             };
             Run(in arguments, options);
         }
+        CheckOutputFinite(query, key, value, output, batch, heads, tokens, headDim, causal);
     }
 
     /// <summary>Checks that no size is 0 and that the options are valid; returns them, or the defaults for null.</summary>
