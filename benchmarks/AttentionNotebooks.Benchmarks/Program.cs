@@ -15,6 +15,7 @@ using TorchSharp;
 //   verify                               every fast rung computes the same numbers as libtorch
 //   peak                                 the fused multiply-add peak per vector width on one thread (the ceiling of every GFLOP/s)
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
+//   checks [shape] [rounds]              what the fused kernels' finite checks cost against the kernels they guard
 string command = args.Length > 0 ? args[0] : "ladder";
 string[] rest = args.Skip(1).ToArray();
 PrintMachine();
@@ -46,8 +47,11 @@ switch (command)
         foreach (var shape in rest.Length > 0 ? [AttentionShape.Parse(rest[0])] : AttentionShape.TrainingShapes)
             AttentionNotebooks.Benchmarks.TrainingCompare.Run(shape, rest.Length > 1 ? int.Parse(rest[1]) : 200);
         break;
+    case "checks":
+        FiniteChecks.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 7);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory or verify.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory, verify, peak or checks.");
         return 1;
 }
 return 0;

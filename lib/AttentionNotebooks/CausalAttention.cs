@@ -49,13 +49,13 @@ public sealed class CausalAttention
         Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
-        var (query, key, value) = Projections.Draw(dIn, dOut, qkvBias, generator);
+        var (query, key, value) = QkvLayers.Draw(dIn, dOut, qkvBias, generator);
         return new Parts(query, key, value, contextLength, new Dropout(dropout, generator));
     }
 
     private static Parts Wrap(Linear wQuery, Linear wKey, Linear wValue, int contextLength, float dropout, TorchGenerator? generator)
     {
-        Projections.CheckSame(wQuery, wKey, wValue);
+        QkvLayers.CheckSame(wQuery, wKey, wValue);
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
         return new Parts(wQuery, wKey, wValue, contextLength, new Dropout(dropout, generator));
@@ -112,11 +112,8 @@ public sealed class CausalAttention
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
-        var context = new Matrix<float>[batch.Count];
-        var weights = new Matrix<float>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"));
-        return new BatchAttentionResult(context, weights);
+        CheckMemory(batch, nameof(batch));
+        return Result(Attend(batch, lengths: null));
     }
 
     /// <summary>
@@ -139,12 +136,9 @@ public sealed class CausalAttention
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
-        var context = new Matrix<float>[batch.Count];
-        var weights = new Matrix<float>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (context[b], weights[b]) = Attend(new Site($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths[b]);
-        return new BatchAttentionResult(context, weights);
+        return Result(Attend(batch, lengths));
     }
 
     /// <summary>Computes causal attention over one sequence.</summary>
@@ -154,28 +148,38 @@ public sealed class CausalAttention
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Batch([inputs], DIn, ContextLength, nameof(inputs), "W_query", DOut);
-        var (context, weights) = Attend(new Site(nameof(inputs), inputs, ""));
-        return new AttentionResult(context, weights);
+        CheckMemory([inputs], nameof(inputs));
+        var step = Attend(new Origin(nameof(inputs), inputs, ""));
+        return new AttentionResult(step.Context, step.Dropped);
     }
+
+    /// <summary>Every sequence of a validated batch, sequence b's first lengths[b] tokens real (all of them without lengths).</summary>
+    internal AttentionStep[] Attend(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths)
+    {
+        var steps = new AttentionStep[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            steps[b] = Attend(new Origin($"batch[{b}]", batch[b], $" of batch[{b}]"), lengths?[b] ?? int.MaxValue);
+        return steps;
+    }
+
+    /// <summary>The (T, T) weights before and after dropout of every sequence, and the scores being normalised, fit in memory.</summary>
+    internal static void CheckMemory(IReadOnlyList<Matrix<float>> batch, string name) =>
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count + 2, name);
+
+    private static BatchAttentionResult Result(AttentionStep[] steps) =>
+        new(steps.Select(s => s.Context).ToArray(), steps.Select(s => s.Dropped).ToArray());
 
     /// <summary>
     /// Attention over one validated sequence (also each head of <see cref="MultiHeadAttentionWrapper"/>), whose first
     /// <paramref name="length"/> tokens are real (all of them by default).
     /// </summary>
-    internal (Matrix<float> Context, Matrix<float> Weights) Attend(in Site site, int length = int.MaxValue)
+    internal AttentionStep Attend(in Origin origin, int length = int.MaxValue)
     {
-        var x = site.Inputs;                                        // (T, dIn)
+        var x = origin.Inputs;                                      // (T, dIn)
         var queries = WQuery.Apply(x);                              // (T, dOut)
         var keys = WKey.Apply(x);                                   // (T, dOut)
         var values = WValue.Apply(x);                               // (T, dOut)
-        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
-        var scores = queries * keys.Transpose();                    // (T, T)
-        Overflow.InScores(scores, queries, keys, site, causal: true, length);
-        AttentionMask.HideInPlace(scores, causal: true, length);    // (T, T)  −∞ above the diagonal and at padding keys
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)  0 where hidden
-        weights = Dropout.Forward(weights);                         // (T, T)
-        var context = weights * values;                             // (T, dOut)
-        Overflow.InContext(context, values, site);
-        return (context, weights);
+        Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
+        return Attention.ScaledDotProduct(queries, keys, values, causal: true, length, Dropout, origin, origin);
     }
 }

@@ -3,8 +3,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks;
 
 /// <summary>
-/// Guard clauses shared by every public entry point. Each failure says which argument is wrong and names the
-/// offending values, e.g. <c>inputs are 6x4 but W_query expects 3 input features</c>.
+/// Guard clauses shared by every public entry point of the library, the training code's included: each is checked
+/// once, at the boundary, with the caller's parameter names, and each failure says which argument is wrong and names
+/// the offending values, e.g. <c>inputs are 6x4 but W_query expects 3 input features</c> or
+/// <c>outputGradient is 6x3 but the forward pass produced 6x2 outputs</c>.
 /// </summary>
 internal static class Check
 {
@@ -38,6 +40,38 @@ internal static class Check
                 $"{what} would be {rowsName} ({rows}) x {columnsName} ({columns}) = {elements} elements, which exceeds the largest matrix " +
                 $"({MaxMatrixElements} elements: MathNet stores a dense matrix in one array, and .NET arrays hold at most Array.MaxLength elements).");
     }
+
+    /// <summary>
+    /// Says up front when the (queries, keys) float32 matrices of scores and weights that one forward pass holds at once
+    /// will not fit in what this process may still allocate — the garbage collector's limit (the machine's memory, or a
+    /// container's or <c>DOTNET_GCHeapHardLimit</c>'s limit) minus what is in use — instead of failing midway with a bare
+    /// <see cref="OutOfMemoryException"/>. The estimate is a lower bound: the check passing does not promise the memory.
+    /// </summary>
+    /// <param name="queries">Query tokens (rows of each matrix).</param>
+    /// <param name="keys">Key tokens (columns).</param>
+    /// <param name="matrices">How many such matrices are alive at the peak (kept weights of every sequence and head, and the scores being normalised).</param>
+    /// <param name="name">The caller's name for the input.</param>
+    /// <exception cref="InsufficientMemoryException">The matrices need more than the process can get.</exception>
+    public static void AttentionMemory(long queries, long keys, long matrices, string name)
+    {
+        var info = GC.GetGCMemoryInfo();
+        AttentionMemory(queries, keys, matrices, name, info.TotalAvailableMemoryBytes, GC.GetTotalMemory(false));
+    }
+
+    /// <summary><see cref="AttentionMemory(long, long, long, string)"/> against a given limit and use (bytes).</summary>
+    internal static void AttentionMemory(long queries, long keys, long matrices, string name, long limitBytes, long inUseBytes)
+    {
+        double each = 4.0 * queries * keys, needed = each * matrices, available = limitBytes - inUseBytes;
+        if (needed <= available)
+            return;
+        throw new InsufficientMemoryException(
+            $"{name}: attention over {queries} queries and {keys} keys needs about {Gigabytes(needed)} for {matrices} matrices of {queries} x {keys} float32 " +
+            $"scores and weights ({Gigabytes(each)} each) held at once, but this process can allocate about {Gigabytes(Math.Max(0, available))} more " +
+            $"(the garbage collector's limit is {Gigabytes(limitBytes)}, {Gigabytes(inUseBytes)} in use). Use shorter sequences, fewer sequences per call, " +
+            $"or AttentionNotebooks.Efficient.FlashAttention, which never stores a tokens x tokens matrix.");
+    }
+
+    private static string Gigabytes(double bytes) => (bytes / 1e9).ToString(bytes < 1e8 ? "0.###" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " GB";
 
     /// <summary>The sizes of a projection dIn → dOut: both positive, and its (dOut, dIn) weight fits in a matrix.</summary>
     public static void Projection(int dIn, string dInName, int dOut, string dOutName)
@@ -85,21 +119,75 @@ internal static class Check
     }
 
     /// <summary>A (tokens, features) matrix with at least one token and only finite values.</summary>
-    public static void Sequence(Matrix<float>? inputs, string name)
+    public static void Sequence(Matrix<float>? inputs, string name) =>
+        NonEmptyFinite(inputs, name, ": attention needs at least one token with at least one feature", "input");
+
+    /// <summary>A non-empty matrix of finite values.</summary>
+    public static void Finite(Matrix<float>? matrix, string name) => NonEmptyFinite(matrix, name, "", "value");
+
+    private static void NonEmptyFinite(Matrix<float>? matrix, string name, string emptyReason, string element)
     {
-        ArgumentNullException.ThrowIfNull(inputs, name);
-        if (inputs.RowCount == 0 || inputs.ColumnCount == 0)
-            throw new ArgumentException($"{name} is empty ({Shape.Of(inputs)}): attention needs at least one token with at least one feature.", name);
-        for (int j = 0; j < inputs.ColumnCount; j++)
+        ArgumentNullException.ThrowIfNull(matrix, name);
+        if (matrix.RowCount == 0 || matrix.ColumnCount == 0)
+            throw new ArgumentException($"{name} is empty ({Shape.Of(matrix)}){emptyReason}.", name);
+        for (int j = 0; j < matrix.ColumnCount; j++)
         {
-            for (int i = 0; i < inputs.RowCount; i++)
+            for (int i = 0; i < matrix.RowCount; i++)
             {
-                float v = inputs[i, j];
+                float v = matrix[i, j];
                 if (!float.IsFinite(v))
-                    throw new ArgumentException($"{name} contains {v} at row {i}, column {j}: every input must be a finite number.", name);
+                    throw new ArgumentException($"{name} contains {v} at row {i}, column {j}: every {element} must be a finite number.", name);
             }
         }
     }
+
+    /// <summary>A finite matrix of exactly <paramref name="rows"/> x <paramref name="columns"/>; the message reads "{name} is AxB but {why} RxC".</summary>
+    public static void Shaped(Matrix<float>? matrix, int rows, int columns, string name, string why)
+    {
+        ShapeIs(matrix, rows, columns, name, why);
+        Finite(matrix, name);
+    }
+
+    /// <summary>A finite matrix with <paramref name="columns"/> columns and at least one row.</summary>
+    public static void Columns(Matrix<float>? matrix, int columns, string name, string why)
+    {
+        Finite(matrix, name);
+        if (matrix!.ColumnCount != columns)
+            throw new ArgumentException($"{name} is {Shape.Of(matrix)} but {why} {columns} columns.", name);
+    }
+
+    /// <summary>A finite matrix with <paramref name="rows"/> rows.</summary>
+    public static void Rows(Matrix<float>? matrix, int rows, string name, string why)
+    {
+        Finite(matrix, name);
+        if (matrix!.RowCount != rows)
+            throw new ArgumentException($"{name} is {Shape.Of(matrix)} but {why} {rows} rows.", name);
+    }
+
+    /// <summary>An upstream gradient batch shaped exactly like the outputs of the forward pass it follows.</summary>
+    public static void GradientBatch(IReadOnlyList<Matrix<float>>? gradient, int batch, int rows, int columns, string name, string what)
+    {
+        ArgumentNullException.ThrowIfNull(gradient, name);
+        if (gradient.Count != batch)
+            throw new ArgumentException($"{name} has {gradient.Count} sequences but the forward pass had {batch} ({what} {batch}x{rows}x{columns}).", name);
+        for (int b = 0; b < batch; b++)
+            Shaped(gradient[b], rows, columns, $"{name}[{b}]", $"the forward pass produced {what} of");
+    }
+
+    /// <summary>Token ids: a non-empty sequence, each id in [0, count).</summary>
+    public static void Ids(IReadOnlyList<int>? ids, int count, string name, string table)
+    {
+        ArgumentNullException.ThrowIfNull(ids, name);
+        if (ids.Count == 0)
+            throw new ArgumentException($"{name} is empty: at least one id is needed.", name);
+        for (int t = 0; t < ids.Count; t++)
+            if (ids[t] < 0 || ids[t] >= count)
+                throw new ArgumentOutOfRangeException(name, ids[t], $"{name}[{t}] is {ids[t]} but {table} has {count} rows (ids 0..{count - 1}).");
+    }
+
+    /// <summary>What a trainer throws when <c>Backward</c> comes without a <c>Forward</c> before it.</summary>
+    public static InvalidOperationException BackwardBeforeForward(string module) =>
+        new($"{module}.Backward was called without a Forward before it: run Forward first (each Forward allows one Backward).");
 
     /// <summary>A sequence whose feature count matches what a projection expects.</summary>
     public static void Sequence(Matrix<float>? inputs, int expectedFeatures, string name, string projection)
@@ -173,10 +261,13 @@ internal static class Check
     }
 
     /// <summary>A matrix that is exactly <paramref name="rows"/> x <paramref name="columns"/>.</summary>
-    public static void MatrixShape(Matrix<float>? matrix, int rows, int columns, string name, string why)
+    public static void MatrixShape(Matrix<float>? matrix, int rows, int columns, string name, string why) =>
+        ShapeIs(matrix, rows, columns, name, why + " needs");
+
+    private static void ShapeIs(Matrix<float>? matrix, int rows, int columns, string name, string why)
     {
         ArgumentNullException.ThrowIfNull(matrix, name);
         if (matrix.RowCount != rows || matrix.ColumnCount != columns)
-            throw new ArgumentException($"{name} is {Shape.Of(matrix)} but {why} needs {rows}x{columns}.", name);
+            throw new ArgumentException($"{name} is {Shape.Of(matrix)} but {why} {rows}x{columns}.", name);
     }
 }

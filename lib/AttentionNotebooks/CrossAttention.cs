@@ -119,24 +119,20 @@ public sealed class CrossAttention
         Check.MatrixSize(queryInputs.RowCount, "queryInputs tokens", keyValueInputs.RowCount, "keyValueInputs tokens", "the attention scores", nameof(keyValueInputs));
         Check.MatrixSize(queryInputs.RowCount, "queryInputs tokens", DOut, "dOut", "the queries and context vectors", nameof(queryInputs));
         Check.MatrixSize(keyValueInputs.RowCount, "keyValueInputs tokens", DOut, "dOut", "the keys and values", nameof(keyValueInputs));
+        Check.AttentionMemory(queryInputs.RowCount, keyValueInputs.RowCount, 3, nameof(queryInputs));   // scores, scaled scores, weights
     }
 
     private AttentionResult Attend(Matrix<float> xq, Matrix<float> xkv, int keyLength)
     {
-        var querySite = new Site("queryInputs", xq, "");
-        var keySite = new Site("keyValueInputs", xkv, "");
+        var queryOrigin = new Origin("queryInputs", xq, "");
+        var keyOrigin = new Origin("keyValueInputs", xkv, "");
         var queries = WQuery.Apply(xq);                                     // (Tq, dOut)
         var keys = WKey.Apply(xkv);                                         // (Tk, dOut)
         var values = WValue.Apply(xkv);                                     // (Tk, dOut)
         Overflow.InProjection(queries, "queries", xq, "queryInputs", WQuery, "W_query", "");
         Overflow.InProjection(keys, "keys", xkv, "keyValueInputs", WKey, "W_key", "");
         Overflow.InProjection(values, "values", xkv, "keyValueInputs", WValue, "W_value", "");
-        var scores = queries * keys.Transpose();                            // (Tq, Tk)
-        Overflow.InScores(scores, queries, keys, querySite, causal: false, keyLength);
-        AttentionMask.HideInPlace(scores, causal: false, keyLength);        // (Tq, Tk)  −∞ at padding keys
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));            // (Tq, Tk)  each row sums to 1
-        var context = weights * values;                                     // (Tq, dOut)
-        Overflow.InContext(context, values, keySite);
-        return new AttentionResult(context, weights);
+        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, keyLength, dropout: null, queryOrigin, keyOrigin);
+        return new AttentionResult(step.Context, step.Weights);             // (Tq, dOut), (Tq, Tk)
     }
 }

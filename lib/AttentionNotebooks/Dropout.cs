@@ -25,9 +25,6 @@ public sealed class Dropout
         _generator = generator ?? new TorchGenerator();
     }
 
-    /// <summary>The generator the keep/drop decisions are drawn from (read by the training code, which draws the same mask).</summary>
-    internal TorchGenerator Generator => _generator;
-
     /// <summary>A drop probability in [0, 1), named as the caller names it (<c>p</c>, or a module's <c>dropout</c>).</summary>
     internal static void CheckProbability(float p, string name)
     {
@@ -47,16 +44,24 @@ public sealed class Dropout
     public Matrix<float> Forward(Matrix<float> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var outputs = inputs.Clone();
+        return Draw(inputs.RowCount, inputs.ColumnCount)?.Apply(inputs) ?? inputs.Clone();
+    }
+
+    /// <summary>
+    /// The keep/drop decisions of one forward pass over a (rows, cols) matrix — the one draw every dropout of the
+    /// library makes: one float per element from the generator, row-major, kept when the draw is ≥ p. Null, and no
+    /// draws, when dropout is off (evaluation mode or p = 0).
+    /// </summary>
+    internal DropoutMask? Draw(int rows, int cols)
+    {
         if (!Training || P == 0f)
-            return outputs;
-        float scale = 1f / (1f - P);
-        int columns = outputs.ColumnCount;
-        var draws = new float[(long)outputs.RowCount * columns];   // row-major, drawn in one call (one block of a shared generator's sequence)
+            return null;
+        var draws = new float[(long)rows * cols];                  // row-major, drawn in one call (one block of a shared generator's sequence)
         _generator.FillFloats(draws);
-        for (int i = 0; i < outputs.RowCount; i++)
-            for (int j = 0; j < columns; j++)
-                outputs[i, j] = draws[(long)i * columns + j] >= P ? outputs[i, j] * scale : 0f;
-        return outputs;
+        var kept = new bool[rows, cols];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                kept[i, j] = draws[(long)i * cols + j] >= P;
+        return new DropoutMask(kept, P);
     }
 }

@@ -58,14 +58,14 @@ public sealed class MultiHeadAttention
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
         Check.Heads(dOut, nameof(dOut), numHeads);
-        var (query, key, value) = Projections.Draw(dIn, dOut, qkvBias, generator);
+        var (query, key, value) = QkvLayers.Draw(dIn, dOut, qkvBias, generator);
         var outProj = new Linear(dOut, dOut, bias: true, generator);
         return new Parts(query, key, value, outProj, contextLength, numHeads, new Dropout(dropout, generator));
     }
 
     private static Parts Wrap(Linear wQuery, Linear wKey, Linear wValue, Linear outProj, int contextLength, int numHeads, float dropout, TorchGenerator? generator)
     {
-        Projections.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
+        QkvLayers.CheckOutput(wQuery, wKey, wValue, outProj, numHeads);
         Check.ContextLength(contextLength, nameof(contextLength));
         Dropout.CheckProbability(dropout, nameof(dropout));
         return new Parts(wQuery, wKey, wValue, outProj, contextLength, numHeads, new Dropout(dropout, generator));
@@ -124,11 +124,8 @@ public sealed class MultiHeadAttention
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
-        var outputs = new Matrix<float>[batch.Count];
-        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (outputs[b], weights[b]) = Attend(batch[b], $"batch[{b}]");
-        return new MultiHeadAttentionResult(outputs, weights);
+        CheckMemory(batch, batch, nameof(batch));
+        return Result(Attend(batch, lengths: null));
     }
 
     /// <summary>
@@ -148,12 +145,9 @@ public sealed class MultiHeadAttention
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        CheckMemory(batch, batch, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
-        var outputs = new Matrix<float>[batch.Count];
-        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-            (outputs[b], weights[b]) = Attend(batch[b], $"batch[{b}]", lengths[b]);
-        return new MultiHeadAttentionResult(outputs, weights);
+        return Result(Attend(batch, lengths));
     }
 
     /// <summary>
@@ -176,49 +170,56 @@ public sealed class MultiHeadAttention
             throw new ArgumentException($"keysAndValues has {keysAndValues.Count} sequences but queries has {queries.Count}: each query sequence attends to one key/value sequence.", nameof(keysAndValues));
         if (keyLengths is not null)
             Check.Lengths(keyLengths, keysAndValues, nameof(keyLengths), nameof(keysAndValues));
-        var outputs = new Matrix<float>[queries.Count];
-        var weights = new IReadOnlyList<Matrix<float>>[queries.Count];
+        CheckMemory(queries, keysAndValues, nameof(queries));
+        var steps = new MultiHeadStep[queries.Count];
         for (int b = 0; b < queries.Count; b++)
-            (outputs[b], weights[b]) = Attend(queries[b], keysAndValues[b], $"queries[{b}]", $"keysAndValues[{b}]", causal: false, keyLengths?[b] ?? int.MaxValue);
-        return new MultiHeadAttentionResult(outputs, weights);
+            steps[b] = Attend(queries[b], keysAndValues[b], $"queries[{b}]", $"keysAndValues[{b}]", causal: false, keyLengths?[b] ?? int.MaxValue);
+        return Result(steps);
     }
 
-    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> x, string name, int length = int.MaxValue) =>
-        Attend(x, x, name, name, causal: true, length);
+    /// <summary>Causal self-attention over every sequence of a validated batch, sequence b's first lengths[b] tokens real (all without lengths).</summary>
+    internal MultiHeadStep[] Attend(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths)
+    {
+        var steps = new MultiHeadStep[batch.Count];
+        for (int b = 0; b < batch.Count; b++)
+            steps[b] = Attend(batch[b], batch[b], $"batch[{b}]", $"batch[{b}]", causal: true, lengths?[b] ?? int.MaxValue);
+        return steps;
+    }
+
+    /// <summary>The (Tq, Tk) weights before and after dropout of every sequence and head, and the scores being normalised, fit in memory.</summary>
+    internal void CheckMemory(IReadOnlyList<Matrix<float>> queries, IReadOnlyList<Matrix<float>> keys, string name) =>
+        Check.AttentionMemory(queries[0].RowCount, keys[0].RowCount, 2L * queries.Count * NumHeads + 2, name);
+
+    private static MultiHeadAttentionResult Result(MultiHeadStep[] steps) =>
+        new(steps.Select(s => s.Output).ToArray(), steps.Select(s => (IReadOnlyList<Matrix<float>>)s.Heads.Select(h => h.Dropped).ToArray()).ToArray());
 
     /// <summary>Queries from <paramref name="xq"/>, keys and values from <paramref name="xkv"/> (the same matrix for self-attention).</summary>
-    private (Matrix<float> Output, Matrix<float>[] Weights) Attend(Matrix<float> xq, Matrix<float> xkv, string name, string kvName, bool causal, int length)
+    private MultiHeadStep Attend(Matrix<float> xq, Matrix<float> xkv, string name, string kvName, bool causal, int length)
     {
         int tq = xq.RowCount, tk = xkv.RowCount, headDim = HeadDim;
-        var site = new Site(name, xq, $" of {name}");
+        var origin = new Origin(name, xq, $" of {name}");
         var queries = WQuery.Apply(xq);                                     // (Tq, dOut)
         var keys = WKey.Apply(xkv);                                         // (Tk, dOut)
         var values = WValue.Apply(xkv);                                     // (Tk, dOut)
         if (ReferenceEquals(xq, xkv))
-            Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
+            Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
         else
             CheckCrossProjections(queries, keys, values, xq, xkv, name, kvName);
         var context = Matrix<float>.Build.Dense(tq, DOut);                  // (Tq, dOut)
-        var weights = new Matrix<float>[NumHeads];
+        var heads = new AttentionStep[NumHeads];
         for (int h = 0; h < NumHeads; h++)
         {
             int first = h * headDim;
-            var head = site with { Where = $" of head {h} on {name}" };
+            var head = origin with { Where = $" of head {h} on {name}" };
             var q = queries.SubMatrix(0, tq, first, headDim);               // (Tq, headDim)  head h's columns
             var k = keys.SubMatrix(0, tk, first, headDim);                  // (Tk, headDim)
             var v = values.SubMatrix(0, tk, first, headDim);                // (Tk, headDim)
-            var scores = q * k.Transpose();                                 // (Tq, Tk)
-            Overflow.InScores(scores, q, k, head, causal, length);
-            AttentionMask.HideInPlace(scores, causal, length);              // (Tq, Tk)  −∞ above the diagonal (causal) and at padding keys
-            weights[h] = Softmax.Stable(scores / MathF.Sqrt(headDim));      // (Tq, Tk)
-            weights[h] = Dropout.Forward(weights[h]);                       // (Tq, Tk)
-            var z = weights[h] * v;                                         // (Tq, headDim)
-            Overflow.InContext(z, v, head);
-            context.SetSubMatrix(0, first, z);                              // (Tq, headDim) into (Tq, dOut)
+            heads[h] = Attention.ScaledDotProduct(q, k, v, causal, length, Dropout, head, head);
+            context.SetSubMatrix(0, first, heads[h].Context);               // (Tq, headDim) into (Tq, dOut)
         }
         var output = OutProj.Apply(context);                                // (Tq, dOut)
         Overflow.InProjection(output, "outputs", context, $"the context vectors of {name}", OutProj, "OutProj", $" of {name}");
-        return (output, weights);
+        return new MultiHeadStep(heads, context, output);
     }
 
     private void CheckCrossProjections(Matrix<float> queries, Matrix<float> keys, Matrix<float> values, Matrix<float> xq, Matrix<float> xkv, string name, string kvName)
@@ -228,3 +229,9 @@ public sealed class MultiHeadAttention
         Overflow.InProjection(values, "values", xkv, kvName, WValue, "W_value", $" of {kvName}");
     }
 }
+
+/// <summary>One sequence through <see cref="MultiHeadAttention"/>: what the trainer keeps for the backward pass.</summary>
+/// <param name="Heads">Per head: its Q, K, V column blocks, weights before and after dropout, dropout mask and (Tq, headDim) context.</param>
+/// <param name="Context">(Tq, dOut): the heads' context vectors side by side, what the output projection reads.</param>
+/// <param name="Output">(Tq, dOut): Context·W_oᵀ + b_o.</param>
+internal sealed record MultiHeadStep(AttentionStep[] Heads, Matrix<float> Context, Matrix<float> Output);

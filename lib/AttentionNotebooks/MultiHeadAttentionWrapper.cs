@@ -88,15 +88,8 @@ public sealed class MultiHeadAttentionWrapper
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
-        var perHead = Heads.Select((head, h) => AttendAll(head, h, batch)).ToArray();        // heads × (B, T, dOut)
-        var context = new Matrix<float>[batch.Count];
-        var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-        {
-            context[b] = perHead.Skip(1).Aggregate(perHead[0][b].Context, (z, r) => z.Append(r[b].Context));  // (T, heads·dOut)
-            weights[b] = perHead.Select(r => r[b].Weights).ToArray();                          // heads × (T, T)
-        }
-        return new MultiHeadAttentionResult(context, weights);
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count * Heads.Count + 2, nameof(batch));
+        return Attend(batch, lengths: null);
     }
 
     /// <summary>
@@ -112,19 +105,26 @@ public sealed class MultiHeadAttentionWrapper
     public MultiHeadAttentionResult Forward(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int> lengths)
     {
         Check.Batch(batch, DIn, ContextLength, nameof(batch), "W_query", DOut);
+        Check.AttentionMemory(batch[0].RowCount, batch[0].RowCount, 2L * batch.Count * Heads.Count + 2, nameof(batch));
         Check.Lengths(lengths, batch, nameof(lengths), nameof(batch));
-        var perHead = Heads.Select((head, h) => AttendAll(head, h, batch, lengths)).ToArray();   // heads × (B, T, dOut)
+        return Attend(batch, lengths);
+    }
+
+    /// <summary>Every head over a validated batch (head by head, as the book's list of heads runs), the heads' context vectors concatenated per sequence.</summary>
+    private MultiHeadAttentionResult Attend(IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths)
+    {
+        var perHead = Heads.Select((head, h) => AttendAll(head, h, batch, lengths)).ToArray();  // heads × B steps
         var context = new Matrix<float>[batch.Count];
         var weights = new IReadOnlyList<Matrix<float>>[batch.Count];
         for (int b = 0; b < batch.Count; b++)
         {
             context[b] = perHead.Skip(1).Aggregate(perHead[0][b].Context, (z, r) => z.Append(r[b].Context));  // (T, heads·dOut)
-            weights[b] = perHead.Select(r => r[b].Weights).ToArray();                          // heads × (T, T)
+            weights[b] = perHead.Select(r => r[b].Dropped).ToArray();                          // heads × (T, T)
         }
         return new MultiHeadAttentionResult(context, weights);
     }
 
     /// <summary>Head <paramref name="h"/> over every (already validated) sequence of the batch, in order, with its real length if given.</summary>
-    private static (Matrix<float> Context, Matrix<float> Weights)[] AttendAll(CausalAttention head, int h, IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths = null) =>
-        batch.Select((x, b) => head.Attend(new Site($"batch[{b}]", x, $" of head {h} on batch[{b}]"), lengths?[b] ?? int.MaxValue)).ToArray();
+    private static AttentionStep[] AttendAll(CausalAttention head, int h, IReadOnlyList<Matrix<float>> batch, IReadOnlyList<int>? lengths) =>
+        batch.Select((x, b) => head.Attend(new Origin($"batch[{b}]", x, $" of head {h} on batch[{b}]"), lengths?[b] ?? int.MaxValue)).ToArray();
 }

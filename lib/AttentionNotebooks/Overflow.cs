@@ -4,13 +4,6 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks;
 
 /// <summary>
-/// Where a mechanism's intermediate results come from, for the overflow messages: the caller's name of the sequence
-/// (<c>inputs</c>, <c>batch[1]</c>), the sequence itself, and where in the module the computation runs
-/// (<c>" of batch[1]"</c>, <c>" of head 0 on batch[1]"</c>, or empty).
-/// </summary>
-internal readonly record struct Site(string InputName, Matrix<float> Inputs, string Where);
-
-/// <summary>
 /// Checks that what a mechanism computed from finite inputs is still finite. float32 holds magnitudes up to about
 /// 3.4·10³⁸; a product of two values near 10²⁰ (a score q·k) already exceeds it and becomes ±∞, and ∞ − ∞ in a sum
 /// becomes NaN. Each failure throws an <see cref="OverflowException"/> that says what overflowed, where, and how large
@@ -38,18 +31,18 @@ internal static class Overflow
     }
 
     /// <summary>The three projections of one sequence are finite.</summary>
-    public static void InProjections(in Site site, (Linear Layer, Matrix<float> Outputs) query, (Linear Layer, Matrix<float> Outputs) key, (Linear Layer, Matrix<float> Outputs) value)
+    public static void InProjections(in Origin origin, (Linear Layer, Matrix<float> Outputs) query, (Linear Layer, Matrix<float> Outputs) key, (Linear Layer, Matrix<float> Outputs) value)
     {
-        InProjection(query.Outputs, "queries", site.Inputs, site.InputName, query.Layer, "W_query", site.Where);
-        InProjection(key.Outputs, "keys", site.Inputs, site.InputName, key.Layer, "W_key", site.Where);
-        InProjection(value.Outputs, "values", site.Inputs, site.InputName, value.Layer, "W_value", site.Where);
+        InProjection(query.Outputs, "queries", origin.Inputs, origin.InputName, query.Layer, "W_query", origin.Where);
+        InProjection(key.Outputs, "keys", origin.Inputs, origin.InputName, key.Layer, "W_key", origin.Where);
+        InProjection(value.Outputs, "values", origin.Inputs, origin.InputName, value.Layer, "W_value", origin.Where);
     }
 
     /// <summary>Plain matrix projections (Q = X·W_q) are finite.</summary>
-    public static void InProjection(Matrix<float> outputs, string what, in Site site, Matrix<float> weight, string weightName)
+    public static void InProjection(Matrix<float> outputs, string what, in Origin origin, Matrix<float> weight, string weightName)
     {
         if (FirstNonFinite(outputs, causal: false) is var (i, j))
-            throw Error(what, site.Where, outputs, i, j, $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))} and in {weightName} {Format(MaxAbs(weight))}");
+            throw Error(what, origin.Where, outputs, i, j, $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))} and in {weightName} {Format(MaxAbs(weight))}");
     }
 
     /// <summary>
@@ -57,25 +50,25 @@ internal static class Overflow
     /// diagonal, and only in the first <paramref name="keyLength"/> columns (the other positions are masked and never
     /// used).
     /// </summary>
-    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Site site, bool causal, int keyLength = int.MaxValue)
+    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Origin origin, bool causal, int keyLength = int.MaxValue)
     {
         if (FirstNonFinite(scores, causal, keyLength) is not var (i, j))
             return;
-        string cause = $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))}";
-        if (!ReferenceEquals(queries, site.Inputs))
+        string cause = $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))}";
+        if (!ReferenceEquals(queries, origin.Inputs))
             cause += $", in the queries {Format(MaxAbs(queries))} and in the keys {Format(MaxAbs(keys))}";
-        throw Error("attention scores", site.Where, scores, i, j, cause);
+        throw Error("attention scores", origin.Where, scores, i, j, cause);
     }
 
     /// <summary>The context vectors, weighted sums of the values, are finite.</summary>
-    public static void InContext(Matrix<float> context, Matrix<float> values, in Site site)
+    public static void InContext(Matrix<float> context, Matrix<float> values, in Origin origin)
     {
         if (FirstNonFinite(context, causal: false) is not var (i, j))
             return;
-        string cause = $"the largest |value| in {site.InputName} is {Format(MaxAbs(site.Inputs))}";
-        if (!ReferenceEquals(values, site.Inputs))
+        string cause = $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))}";
+        if (!ReferenceEquals(values, origin.Inputs))
             cause += $" and in the values {Format(MaxAbs(values))}";
-        throw Error("context vectors", site.Where, context, i, j, cause);
+        throw Error("context vectors", origin.Where, context, i, j, cause);
     }
 
     private static OverflowException Error(string what, string where, Matrix<float> result, int row, int column, string cause) =>

@@ -25,7 +25,7 @@ public sealed class SelfAttention
 
     /// <summary>A module with the given projections (used as they are, not copied).</summary>
     public SelfAttention(Linear wQuery, Linear wKey, Linear wValue)
-        : this(Projections.Checked(wQuery, wKey, wValue))
+        : this(QkvLayers.Checked(wQuery, wKey, wValue))
     {
     }
 
@@ -37,7 +37,7 @@ public sealed class SelfAttention
     private static (Linear, Linear, Linear) Build(int dIn, int dOut, bool qkvBias, TorchGenerator generator)
     {
         Check.Projection(dIn, nameof(dIn), dOut, nameof(dOut));
-        return Projections.Draw(dIn, dOut, qkvBias, generator);
+        return QkvLayers.Draw(dIn, dOut, qkvBias, generator);
     }
 
     /// <summary>Query projection, weight (dOut, dIn).</summary>
@@ -65,16 +65,13 @@ public sealed class SelfAttention
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
-        var site = new Site(nameof(inputs), inputs, "");
+        Check.AttentionMemory(inputs.RowCount, inputs.RowCount, 3, nameof(inputs));     // scores, scaled scores, weights
+        var origin = new Origin(nameof(inputs), inputs, "");
         var queries = WQuery.Apply(inputs);                         // (T, dOut)
         var keys = WKey.Apply(inputs);                              // (T, dOut)
         var values = WValue.Apply(inputs);                          // (T, dOut)
-        Overflow.InProjections(site, (WQuery, queries), (WKey, keys), (WValue, values));
-        var scores = queries * keys.Transpose();                    // (T, T)
-        Overflow.InScores(scores, queries, keys, site, causal: false);
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)
-        var context = weights * values;                             // (T, dOut)
-        Overflow.InContext(context, values, site);
-        return new AttentionResult(context, weights);
+        Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
+        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, int.MaxValue, dropout: null, origin, origin);
+        return new AttentionResult(step.Context, step.Weights);     // (T, dOut), (T, T)
     }
 }

@@ -68,18 +68,15 @@ public sealed class SelfAttentionWithMatrices
     public AttentionResult Forward(Matrix<float> inputs)
     {
         Check.Tokens(inputs, DIn, DOut, nameof(inputs), "W_query");
-        var site = new Site(nameof(inputs), inputs, "");
+        Check.AttentionMemory(inputs.RowCount, inputs.RowCount, 3, nameof(inputs));     // scores, scaled scores, weights
+        var origin = new Origin(nameof(inputs), inputs, "");
         var queries = inputs * WQuery;                              // (T, dOut)
         var keys = inputs * WKey;                                   // (T, dOut)
         var values = inputs * WValue;                               // (T, dOut)
-        Overflow.InProjection(queries, "queries", site, WQuery, "W_query");
-        Overflow.InProjection(keys, "keys", site, WKey, "W_key");
-        Overflow.InProjection(values, "values", site, WValue, "W_value");
-        var scores = queries * keys.Transpose();                    // (T, T)
-        Overflow.InScores(scores, queries, keys, site, causal: false);
-        var weights = Softmax.Stable(scores / MathF.Sqrt(DOut));    // (T, T)
-        var context = weights * values;                             // (T, dOut)
-        Overflow.InContext(context, values, site);
-        return new AttentionResult(context, weights);
+        Overflow.InProjection(queries, "queries", origin, WQuery, "W_query");
+        Overflow.InProjection(keys, "keys", origin, WKey, "W_key");
+        Overflow.InProjection(values, "values", origin, WValue, "W_value");
+        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, int.MaxValue, dropout: null, origin, origin);
+        return new AttentionResult(step.Context, step.Weights);     // (T, dOut), (T, T)
     }
 }

@@ -33,7 +33,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
             new float[(long)rows * 3 * DOut],                                  // (B·T, 3·dOut)
             new float[(long)rows * DOut],                                      // (B·T, dOut)
             new float[(long)batch * NumHeads * tokens],                        // (B, H, T)
-            ScaleFor(options!));
+            options!.ScaleFor(HeadDim));
         fixed (float* x = saved.Input, y = output, qkv = saved.Qkv, context = saved.Context, lse = saved.LogSumExp)
             Compute(x, y, qkv, context, lse, batch, tokens, options!);
         CheckFinite(output, input, tokens);
@@ -56,16 +56,18 @@ public sealed unsafe partial class FusedMultiHeadAttention
     /// <param name="outputGradient">dL/dy, (batch, tokens, dOut) row-major, for the forward's batch and tokens.</param>
     /// <param name="inputGradient">Receives dL/dx, (batch, tokens, dIn) row-major (overwritten); empty to skip it.</param>
     /// <param name="gradients">The parameters' gradients, for a module of this shape; added to.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null. The scale is the forward's (saved), whatever this Scale says.</param>
+    /// <param name="options">Threads and instruction set; <see cref="KernelOptions.Default"/> if null. The scale is the forward's (saved).</param>
+    /// <exception cref="ArgumentException">outputGradient holds NaN or ±∞ (named with its sequence, token and feature), or a buffer does not fit.</exception>
+    /// <exception cref="OverflowException">The input gradient computed from finite numbers is not finite.</exception>
     public void Backward(FusedMultiHeadAttentionActivations saved, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
-        FusedMultiHeadAttentionGradients gradients, FlashAttentionOptions? options = null)
+        FusedMultiHeadAttentionGradients gradients, KernelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(saved);
         ArgumentNullException.ThrowIfNull(gradients);
         if (!ReferenceEquals(saved.Module, this))
             throw new ArgumentException("saved comes from ForwardForTraining of another FusedMultiHeadAttention: the backward needs this module's own activations.", nameof(saved));
         gradients.CheckFits(this, nameof(gradients));
-        options ??= FlashAttentionOptions.Default;
+        options ??= KernelOptions.Default;
         options.Validate();
         int batch = saved.Batch, tokens = saved.Tokens, rows = batch * tokens, dIn = DIn, dOut = DOut, headDim = HeadDim;
         FlashAttention.CheckBackwardScratch(tokens, headDim, options, nameof(saved));
@@ -75,6 +77,11 @@ public sealed unsafe partial class FusedMultiHeadAttention
             throw new ArgumentException($"inputGradient has {inputGradient.Length} floats but the forward's (batch {batch}, tokens {tokens}, dIn {dIn}) needs {(long)rows * dIn} (or pass an empty span to skip it).", nameof(inputGradient));
         if (inputGradient.Overlaps(outputGradient) || gradients.Overlaps(inputGradient) || gradients.Overlaps(outputGradient))
             throw new ArgumentException("inputGradient, outputGradient and the parameters' gradients overlap: each needs its own buffer.", nameof(inputGradient));
+        int bad = FlashAttention.FirstNonFinite(outputGradient);
+        if (bad >= 0)
+            throw new ArgumentException(
+                $"outputGradient contains {outputGradient[bad]} at sequence {bad / (tokens * dOut)}, token {bad % (tokens * dOut) / dOut}, feature {bad % dOut}: " +
+                "the backward pass needs a finite gradient (a non-finite value would make every gradient it reaches NaN).", nameof(outputGradient));
 
         float[] contextGradient = ArrayPool<float>.Shared.Rent(rows * dOut);
         float[] qkvGradient = ArrayPool<float>.Shared.Rent(rows * 3 * dOut);
@@ -110,5 +117,10 @@ public sealed unsafe partial class FusedMultiHeadAttention
             ArrayPool<float>.Shared.Return(qkvGradient);
             ArrayPool<float>.Shared.Return(contextGradient);
         }
+        int overflow = FlashAttention.FirstNonFinite(inputGradient);
+        if (overflow >= 0)
+            throw new OverflowException(
+                $"inputGradient overflowed: sequence {overflow / (tokens * dIn)}, token {overflow % (tokens * dIn) / dIn}, feature {overflow % dIn} is {inputGradient[overflow]} " +
+                "although the saved activations and outputGradient are finite (float32 holds up to 3.4E+38).");
     }
 }

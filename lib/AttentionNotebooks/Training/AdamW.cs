@@ -27,10 +27,10 @@ public sealed class AdamW
 
     /// <summary>An optimiser over <paramref name="parameters"/> with PyTorch's defaults unless given.</summary>
     /// <param name="parameters">The parameters to update, in PyTorch's <c>parameters()</c> order; each at most once.</param>
-    /// <param name="lr">Learning rate, ≥ 0.</param>
+    /// <param name="lr">Learning rate, ≥ 0; lr / (1 − β₁) and 1 − lr·λ must fit in float32, or no update could be finite.</param>
     /// <param name="beta1">Decay of the first moment, in [0, 1).</param>
     /// <param name="beta2">Decay of the second moment, in [0, 1).</param>
-    /// <param name="eps">Added to the denominator, ≥ 0.</param>
+    /// <param name="eps">Added to the denominator, &gt; 0 in float32 (with 0, a weight whose gradient is 0 becomes 0/0 = NaN).</param>
     /// <param name="weightDecay">Decoupled weight decay λ, ≥ 0.</param>
     public AdamW(IReadOnlyList<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0.01)
     {
@@ -52,8 +52,17 @@ public sealed class AdamW
             throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"beta2 must be in [0, 1), but is {beta2}.");
         if (!(eps >= 0) || double.IsInfinity(eps))
             throw new ArgumentOutOfRangeException(nameof(eps), eps, $"eps must be finite and >= 0, but is {eps}.");
+        if ((float)eps == 0f)
+            throw new ArgumentOutOfRangeException(nameof(eps), eps,
+                $"eps is {eps}, which is 0 in float32: a weight whose gradient is 0 would be updated by 0 / (sqrt(0) + 0) = NaN. Use eps >= {float.Epsilon:R} (PyTorch's default is 1e-8).");
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, $"weightDecay must be finite and >= 0, but is {weightDecay}.");
+        if (!float.IsFinite((float)(lr / (1 - beta1))))
+            throw new ArgumentOutOfRangeException(nameof(lr), lr,
+                $"lr is {lr} and beta1 {beta1}: the first step's size lr / (1 - beta1) = {lr / (1 - beta1)} exceeds float32's range (3.4E+38), so every update would be infinite.");
+        if (!float.IsFinite((float)(1 - lr * weightDecay)))
+            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay,
+                $"lr is {lr} and weightDecay {weightDecay}: the decay factor 1 - lr * weightDecay = {1 - lr * weightDecay} exceeds float32's range (3.4E+38), so every decayed weight would be infinite.");
         _parameters = [.. parameters];
         _expAvg = _parameters.Select(p => new float[p.Count]).ToArray();
         _expAvgSq = _parameters.Select(p => new float[p.Count]).ToArray();

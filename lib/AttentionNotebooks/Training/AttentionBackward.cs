@@ -29,11 +29,11 @@ public static class AttentionBackward
         Matrix<float> queries, Matrix<float> keys, Matrix<float> values, Matrix<float> weights,
         Matrix<float> contextGradient, bool causal, DropoutMask? dropout = null)
     {
-        Guard.Finite(queries, nameof(queries));
-        Guard.Columns(keys, queries.ColumnCount, nameof(keys), $"queries are {Shape.Of(queries)}, so keys need");
-        Guard.Rows(values, keys.RowCount, nameof(values), $"keys are {Shape.Of(keys)}, so values need");
-        Guard.Shaped(weights, queries.RowCount, keys.RowCount, nameof(weights), $"queries are {Shape.Of(queries)} and keys {Shape.Of(keys)}, so the weights must be");
-        Guard.Shaped(contextGradient, queries.RowCount, values.ColumnCount, nameof(contextGradient), $"queries are {Shape.Of(queries)} and values {Shape.Of(values)}, so the context gradient must be");
+        Check.Finite(queries, nameof(queries));
+        Check.Columns(keys, queries.ColumnCount, nameof(keys), $"queries are {Shape.Of(queries)}, so keys need");
+        Check.Rows(values, keys.RowCount, nameof(values), $"keys are {Shape.Of(keys)}, so values need");
+        Check.Shaped(weights, queries.RowCount, keys.RowCount, nameof(weights), $"queries are {Shape.Of(queries)} and keys {Shape.Of(keys)}, so the weights must be");
+        Check.Shaped(contextGradient, queries.RowCount, values.ColumnCount, nameof(contextGradient), $"queries are {Shape.Of(queries)} and values {Shape.Of(values)}, so the context gradient must be");
         if (dropout is not null && (dropout.Rows != weights.RowCount || dropout.Columns != weights.ColumnCount))
             throw new ArgumentException($"the dropout mask is {dropout.Rows}x{dropout.Columns} but the weights are {Shape.Of(weights)}.", nameof(dropout));
         return Compute(queries, keys, values, weights, contextGradient, causal, dropout, 1f / MathF.Sqrt(queries.ColumnCount));

@@ -44,6 +44,7 @@ public sealed class AttentionClassifier
     private readonly CausalAttentionTrainer? _causal;
     private readonly MultiHeadAttentionTrainer? _multiHead;
     private readonly TrainedLinear _readOut;
+    private readonly OneCallAtATime _calls = new(nameof(AttentionClassifier));
     private Cache? _cache;
 
     private AttentionClassifier(int vocabSize, int classes, int embeddingDim, int contextLength, int? numHeads, bool positions, TorchGenerator generator)
@@ -91,7 +92,7 @@ public sealed class AttentionClassifier
     /// <param name="generator">The seeded generator for every weight.</param>
     public static AttentionClassifier WithCausalAttention(int vocabSize, int classes, int embeddingDim, int contextLength, bool positions, TorchGenerator generator)
     {
-        Check(vocabSize, classes, embeddingDim, contextLength, generator);
+        CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
         return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, null, positions, generator);
     }
 
@@ -108,19 +109,17 @@ public sealed class AttentionClassifier
     /// <param name="generator">The seeded generator for every weight.</param>
     public static AttentionClassifier WithMultiHeadAttention(int vocabSize, int classes, int embeddingDim, int contextLength, int numHeads, bool positions, TorchGenerator generator)
     {
-        Check(vocabSize, classes, embeddingDim, contextLength, generator);
-        Guard.Positive(numHeads, nameof(numHeads));
-        if (embeddingDim % numHeads != 0)
-            throw new ArgumentException($"embeddingDim ({embeddingDim}) must be divisible by numHeads ({numHeads}).", nameof(numHeads));
+        CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
+        Check.Heads(embeddingDim, nameof(embeddingDim), numHeads);
         return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, numHeads, positions, generator);
     }
 
-    private static void Check(int vocabSize, int classes, int embeddingDim, int contextLength, TorchGenerator generator)
+    private static void CheckSizes(int vocabSize, int classes, int embeddingDim, int contextLength, TorchGenerator generator)
     {
-        Guard.Positive(vocabSize, nameof(vocabSize));
-        Guard.Positive(classes, nameof(classes));
-        Guard.Positive(embeddingDim, nameof(embeddingDim));
-        Guard.Positive(contextLength, nameof(contextLength));
+        Check.Positive(vocabSize, nameof(vocabSize));
+        Check.Positive(classes, nameof(classes));
+        Check.Positive(embeddingDim, nameof(embeddingDim));
+        Check.Positive(contextLength, nameof(contextLength));
         ArgumentNullException.ThrowIfNull(generator);
     }
 
@@ -162,12 +161,13 @@ public sealed class AttentionClassifier
     /// <param name="tokens">Equally long sequences of token ids in [0, vocab), at most the context length.</param>
     public ClassifierOutput Forward(IReadOnlyList<IReadOnlyList<int>> tokens)
     {
+        using var call = _calls.Enter(nameof(Forward));
         ArgumentNullException.ThrowIfNull(tokens);
         if (tokens.Count == 0)
             throw new ArgumentException("tokens is empty: a batch needs at least one sequence.", nameof(tokens));
         for (int b = 0; b < tokens.Count; b++)
         {
-            Guard.Ids(tokens[b], VocabSize, $"tokens[{b}]", $"the {VocabSize}-token embedding");
+            Check.Ids(tokens[b], VocabSize, $"tokens[{b}]", $"the {VocabSize}-token embedding");
             if (tokens[b].Count != tokens[0].Count)
                 throw new ArgumentException($"tokens[{b}] has {tokens[b].Count} ids but tokens[0] has {tokens[0].Count}: every sequence in a batch must have the same length.", nameof(tokens));
         }
@@ -202,9 +202,10 @@ public sealed class AttentionClassifier
     /// <param name="logitsGradient">One (tokens, classes) matrix per sequence.</param>
     public void Backward(IReadOnlyList<Matrix<float>> logitsGradient)
     {
-        var cache = _cache ?? throw Guard.BackwardBeforeForward(nameof(AttentionClassifier));
+        using var call = _calls.Enter(nameof(Backward));
+        var cache = _cache ?? throw Check.BackwardBeforeForward(nameof(AttentionClassifier));
         int tokens = cache.Tokens[0].Length;
-        Guard.GradientBatch(logitsGradient, cache.Tokens.Length, tokens, Classes, nameof(logitsGradient), "logits");
+        Check.GradientBatch(logitsGradient, cache.Tokens.Length, tokens, Classes, nameof(logitsGradient), "logits");
         _cache = null;
         var dz = new Matrix<float>[cache.Tokens.Length];
         for (int b = 0; b < dz.Length; b++)
@@ -224,6 +225,7 @@ public sealed class AttentionClassifier
     /// <param name="targets">The batch's target classes, <see cref="CrossEntropy.IgnoreIndex"/> where there is none.</param>
     public float Loss(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<IReadOnlyList<int>> targets)
     {
+        using var call = _calls.Enter(nameof(Loss));
         var loss = CrossEntropy.Mean(Forward(inputs).Logits, targets).Loss;
         _cache = null;
         return loss;
@@ -235,17 +237,31 @@ public sealed class AttentionClassifier
     /// </summary>
     /// <param name="inputs">The batch's token ids.</param>
     /// <param name="targets">The batch's target classes, <see cref="CrossEntropy.IgnoreIndex"/> where there is none.</param>
-    /// <param name="optimizer">An optimiser over <see cref="Parameters"/>.</param>
+    /// <param name="optimizer">An optimiser over <see cref="Parameters"/> (or some of them); one that holds another model's parameter is refused, since its step would leave this model unchanged.</param>
     /// <returns>The loss before the update.</returns>
     public float TrainStep(IReadOnlyList<IReadOnlyList<int>> inputs, IReadOnlyList<IReadOnlyList<int>> targets, AdamW optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
+        CheckOwnParameters(optimizer, nameof(optimizer));
+        using var call = _calls.Enter(nameof(TrainStep));
         optimizer.ZeroGrad();
         var output = Forward(inputs);
         var loss = CrossEntropy.Mean(output.Logits, targets);
         Backward(loss.LogitsGradient);
         optimizer.Step();
         return loss.Loss;
+    }
+
+    /// <summary>Every parameter the optimiser updates belongs to this model (a subset is fine: the others stay frozen).</summary>
+    private void CheckOwnParameters(AdamW optimizer, string name)
+    {
+        var own = new HashSet<Parameter>(Parameters, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < optimizer.Parameters.Count; i++)
+            if (!own.Contains(optimizer.Parameters[i]))
+                throw new ArgumentException(
+                    $"{name}.Parameters[{i}] ({optimizer.Parameters[i].Name}) is not a parameter of this model: the optimiser was built over another model's " +
+                    $"parameters, so its step would leave this model unchanged while this model's gradients pile up. Build it over this model's Parameters " +
+                    $"({string.Join(", ", Parameters.Select(p => p.Name))}).", name);
     }
 
     private sealed record Cache(int[][] Tokens, IReadOnlyList<Matrix<float>> Context);

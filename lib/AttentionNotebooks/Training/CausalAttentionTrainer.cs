@@ -3,8 +3,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace AttentionNotebooks.Training;
 
 /// <summary>
-/// Trains a <see cref="CausalAttention"/> module: <see cref="Forward"/> computes what the module's own forward pass
-/// computes (the same operations, the same dropout draws) and keeps Q, K, V, the weights and the dropout mask;
+/// Trains a <see cref="CausalAttention"/> module: <see cref="Forward"/> runs the module's own forward pass (the same
+/// code, the same dropout draws) and keeps what it computed — Q, K, V, the weights and the dropout mask;
 /// <see cref="Backward"/> then adds the gradients of the three projections to <see cref="Parameters"/> and returns
 /// the gradient with respect to the input.
 /// </summary>
@@ -12,13 +12,18 @@ namespace AttentionNotebooks.Training;
 /// Per sequence, with the input X (T, dIn): Q = X·W_qᵀ (+ b_q), K, V likewise; A = softmax(mask(Q·Kᵀ)/√dOut);
 /// Z = D(A)·V. Backwards: (dQ, dK, dV) from <see cref="AttentionBackward"/>, then each projection's
 /// <see cref="LinearBackward"/>, and dX = dQ·W_q + dK·W_k + dV·W_v because X feeds all three.
+/// <para>A trainer serves one call at a time, as a PyTorch module does: Backward differentiates the latest Forward,
+/// whichever thread ran it, and a call that starts while another thread is inside one throws an
+/// <see cref="InvalidOperationException"/> (for parallel training, one module and trainer per thread).</para>
 /// </remarks>
 public sealed class CausalAttentionTrainer
 {
     private readonly TrainedLinear _query;
     private readonly TrainedLinear _key;
     private readonly TrainedLinear _value;
-    private Step[]? _steps;
+    private readonly OneCallAtATime _calls = new(nameof(CausalAttentionTrainer));
+    private IReadOnlyList<Matrix<float>>? _inputs;
+    private AttentionStep[]? _steps;
 
     /// <summary>A trainer for <paramref name="module"/>, whose weights it trains in place.</summary>
     /// <param name="module">The module.</param>
@@ -56,18 +61,12 @@ public sealed class CausalAttentionTrainer
     /// <returns>Per sequence: context vectors (tokens, dOut) and attention weights after dropout (tokens, tokens).</returns>
     public BatchAttentionResult Forward(IReadOnlyList<Matrix<float>> batch)
     {
-        Guard.Batch(batch, Module.DIn, Module.ContextLength, nameof(batch), "W_query");
-        var steps = new Step[batch.Count];
-        var context = new Matrix<float>[batch.Count];
-        var weights = new Matrix<float>[batch.Count];
-        for (int b = 0; b < batch.Count; b++)
-        {
-            steps[b] = Attend(batch[b]);
-            context[b] = steps[b].Context;
-            weights[b] = steps[b].Dropped;
-        }
-        _steps = steps;
-        return new BatchAttentionResult(context, weights);
+        using var call = _calls.Enter(nameof(Forward));
+        Check.Batch(batch, Module.DIn, Module.ContextLength, nameof(batch), "W_query", Module.DOut);
+        CausalAttention.CheckMemory(batch, nameof(batch));
+        var steps = Module.Attend(batch, lengths: null);
+        (_inputs, _steps) = (batch.ToArray(), steps);
+        return new BatchAttentionResult(steps.Select(s => s.Context).ToArray(), steps.Select(s => s.Dropped).ToArray());
     }
 
     /// <summary>
@@ -78,40 +77,23 @@ public sealed class CausalAttentionTrainer
     /// <returns>dL/dX: one (tokens, dIn) matrix per sequence.</returns>
     public Matrix<float>[] Backward(IReadOnlyList<Matrix<float>> contextGradient)
     {
-        var steps = _steps ?? throw Guard.BackwardBeforeForward(nameof(CausalAttentionTrainer));
-        int tokens = steps[0].Input.RowCount;
-        Guard.GradientBatch(contextGradient, steps.Length, tokens, Module.DOut, nameof(contextGradient), "context vectors");
-        _steps = null;
+        using var call = _calls.Enter(nameof(Backward));
+        var steps = _steps ?? throw Check.BackwardBeforeForward(nameof(CausalAttentionTrainer));
+        var inputs = _inputs!;
+        int tokens = inputs[0].RowCount;
+        Check.GradientBatch(contextGradient, steps.Length, tokens, Module.DOut, nameof(contextGradient), "context vectors");
+        (_inputs, _steps) = (null, null);
         var inputGradient = new Matrix<float>[steps.Length];
         float scale = 1f / MathF.Sqrt(Module.DOut);
         for (int b = 0; b < steps.Length; b++)
         {
             var s = steps[b];
-            var g = AttentionBackward.Compute(s.Queries, s.Keys, s.Values, s.Weights, contextGradient[b], causal: true, s.Mask, scale);
-            var dx = _query.Backward(s.Input, g.Queries);                       // (T, dIn)
-            dx += _key.Backward(s.Input, g.Keys);                               // (T, dIn)
-            dx += _value.Backward(s.Input, g.Values);                           // (T, dIn)
+            var g = AttentionBackward.Compute(s.Queries, s.Keys, s.Values, s.Weights, contextGradient[b], causal: true, s.DropoutMask, scale);
+            var dx = _query.Backward(inputs[b], g.Queries);                     // (T, dIn)
+            dx += _key.Backward(inputs[b], g.Keys);                             // (T, dIn)
+            dx += _value.Backward(inputs[b], g.Values);                         // (T, dIn)
             inputGradient[b] = dx;
         }
         return inputGradient;
     }
-
-    private Step Attend(Matrix<float> x)
-    {
-        int tokens = x.RowCount;
-        var queries = Module.WQuery.Forward(x);                                 // (T, dOut)
-        var keys = Module.WKey.Forward(x);                                      // (T, dOut)
-        var values = Module.WValue.Forward(x);                                  // (T, dOut)
-        var scores = queries * keys.Transpose();                                // (T, T)
-        var masked = CausalMask.MaskedFill(scores, Module.Mask);                // (T, T)  −∞ above the diagonal
-        var weights = Softmax.Stable(masked / MathF.Sqrt(Module.DOut));         // (T, T)
-        var mask = DropoutMask.Draw(Module.Dropout, tokens, tokens);            // kept elements, or null
-        var dropped = mask?.Apply(weights) ?? weights.Clone();                  // (T, T)
-        var context = dropped * values;                                         // (T, dOut)
-        return new Step(x, queries, keys, values, weights, mask, dropped, context);
-    }
-
-    private sealed record Step(
-        Matrix<float> Input, Matrix<float> Queries, Matrix<float> Keys, Matrix<float> Values,
-        Matrix<float> Weights, DropoutMask? Mask, Matrix<float> Dropped, Matrix<float> Context);
 }

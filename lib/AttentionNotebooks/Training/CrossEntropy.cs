@@ -32,11 +32,11 @@ public static class CrossEntropy
             throw new ArgumentException("logits is empty: a batch needs at least one sequence.", nameof(logits));
         if (targets.Count != logits.Count)
             throw new ArgumentException($"targets has {targets.Count} sequences but logits has {logits.Count}.", nameof(targets));
-        Guard.Finite(logits[0], "logits[0]");
+        Check.Finite(logits[0], "logits[0]");
         int tokens = logits[0].RowCount, classes = logits[0].ColumnCount, count = 0;
         for (int b = 0; b < logits.Count; b++)
         {
-            Guard.Shaped(logits[b], tokens, classes, $"logits[{b}]", "logits[0] is " + Shape.Of(logits[0]) + ", so every sequence must be");
+            Check.Shaped(logits[b], tokens, classes, $"logits[{b}]", "logits[0] is " + Shape.Of(logits[0]) + ", so every sequence must be");
             ArgumentNullException.ThrowIfNull(targets[b], $"targets[{b}]");
             if (targets[b].Count != tokens)
                 throw new ArgumentException($"targets[{b}] has {targets[b].Count} ids but logits[{b}] is {Shape.Of(logits[b])}: one target per token.", nameof(targets));

@@ -17,8 +17,8 @@ public sealed class Embedding
     /// <param name="generator">The seeded generator to draw from; a fresh one (PyTorch's start-up state) if null.</param>
     public Embedding(int numEmbeddings, int embeddingDim, TorchGenerator? generator = null)
     {
-        Guard.Positive(numEmbeddings, nameof(numEmbeddings));
-        Guard.Positive(embeddingDim, nameof(embeddingDim));
+        Check.Positive(numEmbeddings, nameof(numEmbeddings));
+        Check.Positive(embeddingDim, nameof(embeddingDim));
         generator ??= new TorchGenerator();
         Weight = generator.Randn(numEmbeddings, embeddingDim);
     }
@@ -27,7 +27,7 @@ public sealed class Embedding
     /// <param name="weight">(numEmbeddings, embeddingDim).</param>
     public Embedding(Matrix<float> weight)
     {
-        Guard.Finite(weight, nameof(weight));
+        Check.Finite(weight, nameof(weight));
         Weight = Matrix<float>.Build.DenseOfMatrix(weight);
     }
 
@@ -45,7 +45,7 @@ public sealed class Embedding
     /// <returns>(T, embeddingDim).</returns>
     public Matrix<float> Forward(IReadOnlyList<int> ids)
     {
-        Guard.Ids(ids, NumEmbeddings, nameof(ids), $"the {Shape.Of(Weight)} embedding table");
+        Check.Ids(ids, NumEmbeddings, nameof(ids), $"the {Shape.Of(Weight)} embedding table");
         var outputs = Matrix<float>.Build.Dense(ids.Count, EmbeddingDim);      // (T, dim)
         for (int t = 0; t < ids.Count; t++)
             outputs.SetRow(t, Weight.Row(ids[t]));                            // W[ids[t]]
@@ -61,8 +61,8 @@ public sealed class Embedding
     /// <returns>(numEmbeddings, embeddingDim).</returns>
     public Matrix<float> WeightGradient(IReadOnlyList<int> ids, Matrix<float> outputGradient)
     {
-        Guard.Ids(ids, NumEmbeddings, nameof(ids), $"the {Shape.Of(Weight)} embedding table");
-        Guard.Shaped(outputGradient, ids.Count, EmbeddingDim, nameof(outputGradient), $"{ids.Count} ids of {EmbeddingDim} features need");
+        Check.Ids(ids, NumEmbeddings, nameof(ids), $"the {Shape.Of(Weight)} embedding table");
+        Check.Shaped(outputGradient, ids.Count, EmbeddingDim, nameof(outputGradient), $"{ids.Count} ids of {EmbeddingDim} features need");
         var gradient = Matrix<float>.Build.Dense(NumEmbeddings, EmbeddingDim); // (V, dim)
         AccumulateInto(gradient, ids, outputGradient);
         return gradient;

@@ -21,8 +21,8 @@ public static class LinearBackward
     public static LinearGradients Compute(Linear layer, Matrix<float> inputs, Matrix<float> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        Guard.Columns(inputs, layer.InFeatures, nameof(inputs), "the layer's weight is " + Shape.Of(layer.Weight) + ", so it needs");
-        Guard.Shaped(outputGradient, inputs.RowCount, layer.OutFeatures, nameof(outputGradient), $"inputs are {Shape.Of(inputs)} and the layer has {layer.OutFeatures} outputs, so the output gradient must be");
+        Check.Columns(inputs, layer.InFeatures, nameof(inputs), "the layer's weight is " + Shape.Of(layer.Weight) + ", so it needs");
+        Check.Shaped(outputGradient, inputs.RowCount, layer.OutFeatures, nameof(outputGradient), $"inputs are {Shape.Of(inputs)} and the layer has {layer.OutFeatures} outputs, so the output gradient must be");
         return new LinearGradients(
             InputGradient(layer.Weight, outputGradient),
             WeightGradient(inputs, outputGradient),

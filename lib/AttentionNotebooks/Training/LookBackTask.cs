@@ -12,10 +12,10 @@ public static class LookBackTask
     public static (int[][] Inputs, int[][] Targets) Batch(TorchGenerator generator, int batchSize, int tokens, int vocabSize, int offset)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Guard.Positive(batchSize, nameof(batchSize));
-        Guard.Positive(tokens, nameof(tokens));
-        Guard.Positive(vocabSize, nameof(vocabSize));
-        Guard.Positive(offset, nameof(offset));
+        Check.Positive(batchSize, nameof(batchSize));
+        Check.Positive(tokens, nameof(tokens));
+        Check.Positive(vocabSize, nameof(vocabSize));
+        Check.Positive(offset, nameof(offset));
         if (offset >= tokens)
             throw new ArgumentOutOfRangeException(nameof(offset), offset, $"offset {offset} must be below tokens ({tokens}): otherwise no position has a target.");
         var inputs = generator.RandInt(vocabSize, batchSize, tokens);
@@ -31,7 +31,7 @@ public static class LookBackTask
         ArgumentNullException.ThrowIfNull(weights);
         if (weights.Count == 0)
             throw new ArgumentException("weights is empty.", nameof(weights));
-        Guard.Positive(offset, nameof(offset));
+        Check.Positive(offset, nameof(offset));
         double sum = 0;
         int count = 0;
         for (int b = 0; b < weights.Count; b++)

@@ -21,8 +21,8 @@ public static class LookupTask
     /// <param name="values">Distinct values, ≥ 1.</param>
     public static int VocabSize(int keys, int values)
     {
-        Guard.Positive(keys, nameof(keys));
-        Guard.Positive(values, nameof(values));
+        Check.Positive(keys, nameof(keys));
+        Check.Positive(values, nameof(values));
         long vocab = (long)keys * values + keys;
         if (vocab > int.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(values), values, $"keys ({keys}) x values ({values}) + keys overflows the vocabulary size.");
@@ -48,8 +48,8 @@ public static class LookupTask
     public static LookupBatch Batch(TorchGenerator generator, int batchSize, int pairs, int keys, int values)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Guard.Positive(batchSize, nameof(batchSize));
-        Guard.Positive(pairs, nameof(pairs));
+        Check.Positive(batchSize, nameof(batchSize));
+        Check.Positive(pairs, nameof(pairs));
         VocabSize(keys, values);
         if (pairs > keys)
             throw new ArgumentOutOfRangeException(nameof(pairs), pairs, $"pairs ({pairs}) must be at most keys ({keys}): the keys of a sequence are distinct.");

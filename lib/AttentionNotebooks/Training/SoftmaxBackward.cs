@@ -15,8 +15,8 @@ public static class SoftmaxBackward
     /// <returns>dS, (rows, n): the gradient with respect to the scores.</returns>
     public static Matrix<float> Rows(Matrix<float> weights, Matrix<float> weightsGradient)
     {
-        Guard.Finite(weights, nameof(weights));
-        Guard.Shaped(weightsGradient, weights.RowCount, weights.ColumnCount, nameof(weightsGradient), $"weights are {Shape.Of(weights)}, so their gradient must be");
+        Check.Finite(weights, nameof(weights));
+        Check.Shaped(weightsGradient, weights.RowCount, weights.ColumnCount, nameof(weightsGradient), $"weights are {Shape.Of(weights)}, so their gradient must be");
         return Compute(weights, weightsGradient);
     }
 

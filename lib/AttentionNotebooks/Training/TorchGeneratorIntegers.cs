@@ -15,9 +15,9 @@ public static class TorchGeneratorIntegers
     public static int[][] RandInt(this TorchGenerator generator, int high, int rows, int cols)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Guard.Positive(high, nameof(high));
-        Guard.Positive(rows, nameof(rows));
-        Guard.Positive(cols, nameof(cols));
+        Check.Positive(high, nameof(high));
+        Check.Positive(rows, nameof(rows));
+        Check.Positive(cols, nameof(cols));
         var result = new int[rows][];
         for (int i = 0; i < rows; i++)
         {

@@ -11,7 +11,7 @@ public static class TwoOffsetTask
     /// <param name="symbols">Vocabulary size, ≥ 1.</param>
     public static int Classes(int symbols)
     {
-        Guard.Positive(symbols, nameof(symbols));
+        Check.Positive(symbols, nameof(symbols));
         if (symbols > 46_340)
             throw new ArgumentOutOfRangeException(nameof(symbols), symbols, $"symbols ({symbols}) squared overflows the number of classes.");
         return symbols * symbols;
@@ -28,7 +28,7 @@ public static class TwoOffsetTask
     public static (int[][] Inputs, int[][] Targets) Batch(TorchGenerator generator, int batchSize, int tokens, int symbols)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        Guard.Positive(batchSize, nameof(batchSize));
+        Check.Positive(batchSize, nameof(batchSize));
         Classes(symbols);
         if (tokens < 3)
             throw new ArgumentOutOfRangeException(nameof(tokens), tokens, $"tokens must be at least 3 (positions 0 and 1 have no pair before them), but is {tokens}.");

@@ -117,4 +117,28 @@ public sealed class AdamWTests
         Assert.Contains("w contains NaN", Assert.Throws<InvalidOperationException>(optimizer.Step).Message, StringComparison.Ordinal);
         Assert.Equal(0, optimizer.StepCount);
     }
+
+    [Theory]
+    [InlineData(1e-3, 0.0, 0.01, "eps", "which is 0 in float32")]
+    [InlineData(1e-3, 1e-46, 0.01, "eps", "which is 0 in float32")]
+    [InlineData(1e39, 1e-8, 0.0, "lr", "exceeds float32's range")]
+    [InlineData(1e38, 1e-8, 0.0, "lr", "the first step's size lr / (1 - beta1) = 1")]
+    [InlineData(1e-3, 1e-8, 1e42, "weightDecay", "the decay factor 1 - lr * weightDecay")]
+    public void Hyper_parameters_whose_update_cannot_be_finite_are_refused_naming_the_values(double lr, double eps, double weightDecay, string parameter, string phrase)
+    {
+        var p = Parameter.Of("w", Vector<float>.Build.Dense(2));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([p], lr: lr, eps: eps, weightDecay: weightDecay));
+        Assert.Equal(parameter, e.ParamName);
+        Assert.Contains(phrase, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_smallest_accepted_eps_keeps_a_zero_gradient_weight_finite()
+    {
+        var value = Vector<float>.Build.DenseOfArray([0.5f, -0.25f]);
+        var p = Parameter.Of("w", value);
+        var optimizer = new AdamW([p], eps: float.Epsilon);
+        optimizer.Step();
+        Assert.All(value, v => Assert.True(float.IsFinite(v)));
+    }
 }

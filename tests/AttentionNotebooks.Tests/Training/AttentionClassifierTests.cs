@@ -204,4 +204,21 @@ public sealed class AttentionClassifierTests(ITestOutputHelper output)
         Assert.Contains("3x5", ex.Message, StringComparison.Ordinal);
         Assert.Contains("3x3", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_optimiser_over_another_models_parameters_is_refused_naming_both_before_anything_changes()
+    {
+        var a = AttentionClassifier.WithMultiHeadAttention(5, 3, 4, 6, 2, false, new TorchGenerator(1));
+        var b = AttentionClassifier.WithMultiHeadAttention(5, 3, 4, 6, 2, false, new TorchGenerator(2));
+        var before = a.Parameters.Select(p => p.ToRowMajorArray()).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => a.TrainStep([[1, 2, 3]], [[0, 1, 2]], new AdamW(b.Parameters)));
+        Assert.Equal("optimizer", e.ParamName);
+        Assert.StartsWith("optimizer.Parameters[0] (tok_emb.weight) is not a parameter of this model", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(tok_emb.weight, att.W_query.weight,", e.Message, StringComparison.Ordinal);
+        Assert.All(a.Parameters, p => Assert.All(p.GradientToRowMajorArray(), g => Assert.Equal(0f, g)));
+        Assert.Equal(before, a.Parameters.Select(p => p.ToRowMajorArray()).ToArray());
+
+        var subset = new AdamW(a.Parameters.Where(p => p.Name.StartsWith("att.", StringComparison.Ordinal)).ToArray());
+        Assert.True(float.IsFinite(a.TrainStep([[1, 2, 3]], [[0, 1, 2]], subset)));          // some of its own parameters: fine
+    }
 }
