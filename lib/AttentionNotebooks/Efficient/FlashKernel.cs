@@ -137,8 +137,9 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
     {
         int width = TSimd.Width, queryTile = QueryTile, headDim = a.HeadDim;
         float* q = a.Query + batch * a.QueryLayout.BatchStride + head * a.QueryLayout.HeadStride;
-        float* k = a.Key + batch * a.KeyLayout.BatchStride + head * a.KeyLayout.HeadStride;
-        float* v = a.Value + batch * a.ValueLayout.BatchStride + head * a.ValueLayout.HeadStride;
+        int kvHead = head / a.Group;                          // grouped-query attention: the group's shared keys and values, read in place
+        float* k = a.Key + batch * a.KeyLayout.BatchStride + kvHead * a.KeyLayout.HeadStride;
+        float* v = a.Value + batch * a.ValueLayout.BatchStride + kvHead * a.ValueLayout.HeadStride;
         float* o = a.Output + batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
 
         float* scratch = ThreadScratch.Get(ScratchFloats(headDim));

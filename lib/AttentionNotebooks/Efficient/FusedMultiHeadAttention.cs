@@ -214,6 +214,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
             Tokens = tokens,
             HeadDim = headDim,
             Causal = Causal,
+            Group = 1,
             ScaleLog2E = options.ScaleFor(headDim) * MathF.Log2(MathF.E),
             LogSumExp = logSumExp,
         };
