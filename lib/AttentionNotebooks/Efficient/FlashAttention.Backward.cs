@@ -77,6 +77,7 @@ public static partial class FlashAttention
     {
         options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
         CheckKeyValueHeads(heads, kvHeads);
+        options.CheckWindowIsCausal(causal, nameof(causal));
         Int128 needed = (Int128)batch * heads * tokens * headDim;
         Int128 neededKeys = (Int128)batch * kvHeads * tokens * headDim;
         string keyHeads = KeyHeadsName(heads, kvHeads);
@@ -104,7 +105,7 @@ public static partial class FlashAttention
                 Query = q, Key = k, Value = v, Output = o, OutputGradient = dO, LogSumExp = lse,
                 QueryGradient = dQ, KeyGradient = dK, ValueGradient = dV,
                 InputLayout = layout, KeyLayout = keyLayout, OutputLayout = layout,
-                Slices = batch * heads, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads, Scale = scale,
+                Slices = batch * heads, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads, Window = options.WindowFor(tokens), Scale = scale,
             };
             RunBackward(in arguments, options);
         }

@@ -11,7 +11,9 @@ namespace AttentionNotebooks.Efficient;
 /// Layout: every tensor is (batch, heads, tokens, headDim), contiguous, row-major — PyTorch's layout for
 /// <c>torch.nn.functional.scaled_dot_product_attention</c>, so element (b, h, t, d) is at
 /// ((b·heads + h)·tokens + t)·headDim + d. Queries, keys and values have the same number of tokens (self-attention).
-/// With <c>causal</c>, query t attends to keys 0 … t only.
+/// With <c>causal</c>, query t attends to keys 0 … t only; with a <see cref="FlashAttentionOptions.Window"/> of w as
+/// well, to keys max(0, t − w + 1) … t only (a sliding window: the work grows as tokens·w). Grouped-query attention
+/// (the overloads with kvHeads) shares each key/value head among heads / kvHeads consecutive query heads.
 /// </para>
 /// <para>
 /// The output must not overlap the inputs. Memory: besides
@@ -123,6 +125,7 @@ public static partial class FlashAttention
     {
         options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
         CheckKeyValueHeads(heads, kvHeads);
+        options.CheckWindowIsCausal(causal, nameof(causal));
         Int128 needed = (Int128)batch * heads * tokens * headDim;   // exact: four ints cannot overflow 128 bits
         Int128 neededKeys = (Int128)batch * kvHeads * tokens * headDim;
         CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
@@ -146,7 +149,7 @@ public static partial class FlashAttention
             {
                 Query = q, Key = k, Value = v, Output = o,
                 QueryLayout = layout, KeyLayout = keyLayout, ValueLayout = keyLayout, OutputLayout = layout,
-                Batch = batch, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads,
+                Batch = batch, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads, Window = options.WindowFor(tokens),
                 ScaleLog2E = scale * MathF.Log2(MathF.E),
                 LogSumExp = saveLogSumExp ? lse : null,
             };

@@ -15,7 +15,7 @@ namespace AttentionNotebooks.Efficient;
 /// </para>
 /// <list type="number">
 /// <item>S = Q_I · (c·K_J)ᵀ and dP = dO_I · V_Jᵀ (tile × block, keys along the registers);</item>
-/// <item>P = 2^(S − log₂e·L_I), zero where the mask hides a key; dS = P ∘ (dP − D_I);</item>
+/// <item>P = 2^(S − log₂e·L_I), zero where the mask (or the sliding window) hides a key; dS = P ∘ (dP − D_I);</item>
 /// <item>dV_J += Pᵀ · dO_I, dK_J += dSᵀ · Q_I (block × headDim, kept in scratch for the whole block; dK is scaled at the
 /// end) and dQ_I += dS · (scale·K_J) (tile × headDim, kept for the whole slice).</item>
 /// </list>
@@ -45,7 +45,9 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     {
         var job = t_job ??= new Job();
         job.Arguments = arguments;
-        double flops = (arguments.Causal ? 5.0 : 10.0) * arguments.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
+        double flops = arguments.Window > 0 && arguments.Window < arguments.Tokens
+            ? 10.0 * arguments.Slices * (double)arguments.Tokens * arguments.Window * arguments.HeadDim
+            : (arguments.Causal ? 5.0 : 10.0) * arguments.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
         job.Run(arguments.Slices / arguments.Group, ParallelJob.Threads(flops, degreeOfParallelism));
         job.Arguments = default;
     }
@@ -118,8 +120,10 @@ internal static unsafe class FlashBackward<TSimd, TVec>
             new Span<float>(dKp, KeyBlock * padded).Clear();
             new Span<float>(dVp, KeyBlock * padded).Clear();
 
-            // Under the mask, tiles that end before the block's first key see none of it.
-            for (int firstQuery = a.Causal ? firstKey / QueryTile * QueryTile : 0; firstQuery < rows; firstQuery += QueryTile)
+            // Under the mask, tiles that end before the block's first key see none of it; under a window of w keys, tiles
+            // that start at or after query firstKey + keys − 1 + w neither (the band: work ~ tokens·w).
+            int queryEnd = a.Window > 0 ? (int)Math.Min(rows, (long)firstKey + keys - 1 + a.Window) : rows;
+            for (int firstQuery = a.Causal ? firstKey / QueryTile * QueryTile : 0; firstQuery < queryEnd; firstQuery += QueryTile)
             {
                 int tileRows = Math.Min(QueryTile, rows - firstQuery);
                 float* qi = qp + (long)firstQuery * padded, dOi = dOp + (long)firstQuery * padded;
@@ -151,6 +155,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         {
             int i = firstQuery + r;
             int seen = i >= a.Tokens ? 0 : a.Causal ? Math.Clamp(i - firstKey + 1, 0, keys) : keys;   // keys firstKey … firstKey + seen − 1
+            int from = a.Window > 0 ? Math.Clamp(i - a.Window + 1 - firstKey, 0, keys) : 0;           // … of which the window keeps from … on
             TVec rowLse = TSimd.Broadcast(i < a.Tokens ? lse[i] * FlashBackwardLayout.Log2E : 0f);
             TVec di = TSimd.Broadcast(rowDot[i]);
             float* pr = p + r * KeyBlock, dSr = dS + r * KeyBlock;
@@ -159,6 +164,8 @@ internal static unsafe class FlashBackward<TSimd, TVec>
                 TVec weight = TSimd.Exp2(TSimd.Subtract(TSimd.Load(pr + j), rowLse));          // P_ij
                 if (seen - j < width)
                     weight = TSimd.KeepFirst(weight, seen - j);
+                if (from - j > 0)
+                    weight = TSimd.KeepFrom(weight, from - j);
                 TSimd.Store(pr + j, weight);
                 TSimd.Store(dSr + j, TSimd.Multiply(weight, TSimd.Subtract(TSimd.Load(dSr + j), di)));   // dS_ij = P_ij·(dP_ij − D_i)
             }
