@@ -227,11 +227,11 @@ public static partial class FlashAttention
     /// <summary>How a key or value length check names its head count: "heads" when every query head has its own.</summary>
     private static string KeyHeadsName(int heads, int kvHeads) => kvHeads == heads ? "heads" : "kvHeads";
 
-    private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name, string headsName = "heads")
+    private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name, string headsName = "heads", string tokensName = "tokens")
     {
         if (actual != needed)
             throw new ArgumentException(
-                $"{name} has {actual} floats but batch ({batch}) x {headsName} ({heads}) x tokens ({tokens}) x headDim ({headDim}) = {needed} floats are needed" +
+                $"{name} has {actual} floats but batch ({batch}) x {headsName} ({heads}) x {tokensName} ({tokens}) x headDim ({headDim}) = {needed} floats are needed" +
                 (needed > int.MaxValue ? $", more than a span can hold ({int.MaxValue})." : "."), name);
     }
 }

@@ -174,7 +174,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
 
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* x, float* y, int count)
+    internal static float Dot(float* x, float* y, int count)
     {
         int w = TSimd.Width, d = 0;
         TVec sum0 = TSimd.Zero, sum1 = TSimd.Zero;
