@@ -1,3 +1,6 @@
+using AttentionNotebooks.Efficient;
+using static AttentionNotebooks.Tests.Efficient.EfficientReference;
+
 namespace AttentionNotebooks.Tests.Efficient;
 
 /// <summary>
@@ -73,5 +76,45 @@ internal static class BandedGroupedReference
                 }
             }
         return (o, lse, dq, dk, dv);
+    }
+
+    /// <summary>The fused forward (saving the log-sum-exp) and backward: [O, log-sum-exp, dQ, dK, dV].</summary>
+    public static float[][] Fused(float[] q, float[] k, float[] v, float[] dO, int batch, int heads, int kvHeads, int tokens, int headDim, bool causal, FlashAttentionOptions options)
+    {
+        float[] o = new float[q.Length], lse = new float[batch * heads * tokens], dq = new float[q.Length], dk = new float[k.Length], dv = new float[v.Length];
+        FlashAttention.Forward(q, k, v, o, lse, batch, heads, kvHeads, tokens, headDim, causal, options);
+        FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, kvHeads, tokens, headDim, causal, options);
+        return [o, lse, dq, dk, dv];
+    }
+
+    /// <summary>
+    /// Runs <see cref="Fused"/> on seeded inputs and checks it against <see cref="Run"/>: output and log-sum-exp within
+    /// 1e-5, gradients within 1e-5 of the largest reference gradient.
+    /// </summary>
+    public static void CheckFused(int batch, int kvHeads, int group, int tokens, int headDim, bool causal, int window, SimdPath path, int threads, int seed)
+    {
+        int heads = kvHeads * group, n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
+        float[] q = Uniform(n, seed), k = Uniform(nKv, seed + 1), v = Uniform(nKv, seed + 2), dO = Uniform(n, seed + 3);
+        var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path, Window = window > 0 ? window : null };
+        var actual = Fused(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, causal, options);
+        var expected = Run(q, k, v, dO, batch, heads, kvHeads, tokens, tokens, headDim, causal, window);
+        string what = $"(batch {batch}, heads {heads}, kvHeads {kvHeads}, tokens {tokens}, headDim {headDim}) causal {causal}, window {window}, {path}, {threads} threads";
+        AssertClose(expected.O, actual[0], $"{what}: output");
+        AssertClose(expected.Lse, actual[1], $"{what}: log-sum-exp");
+        double largest = new[] { expected.Dq, expected.Dk, expected.Dv }.Max(g => g.Max(Math.Abs));
+        AssertClose(expected.Dq, actual[2], $"{what}: dQ", 1e-5 * largest);
+        AssertClose(expected.Dk, actual[3], $"{what}: dK", 1e-5 * largest);
+        AssertClose(expected.Dv, actual[4], $"{what}: dV", 1e-5 * largest);
+    }
+
+    /// <summary>Checks that <see cref="Fused"/> gives the same bits on 1 and on 2 threads (seeded inputs, causal).</summary>
+    public static void AssertSameOnOneAndTwoThreads(int batch, int heads, int kvHeads, int tokens, int headDim, SimdPath path, int? window = null)
+    {
+        int n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
+        float[] q = Uniform(n, 5), k = Uniform(nKv, 6), v = Uniform(nKv, 7), dO = Uniform(n, 8);
+        var one = Fused(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = 1, Simd = path, Window = window });
+        var two = Fused(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, true, new FlashAttentionOptions { MaxDegreeOfParallelism = 2, Simd = path, Window = window });
+        for (int i = 0; i < one.Length; i++)
+            Assert.Equal(one[i], two[i]);
     }
 }

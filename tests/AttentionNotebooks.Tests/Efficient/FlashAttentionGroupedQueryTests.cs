@@ -6,24 +6,6 @@ namespace AttentionNotebooks.Tests.Efficient;
 /// <summary>Grouped-query attention (kvHeads key/value heads shared by heads / kvHeads query heads) in the fused forward and backward.</summary>
 public sealed class FlashAttentionGroupedQueryTests
 {
-    private static void Check(int batch, int kvHeads, int group, int tokens, int headDim, bool causal, SimdPath path, int threads, int seed)
-    {
-        int heads = kvHeads * group, n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
-        float[] q = Uniform(n, seed), k = Uniform(nKv, seed + 1), v = Uniform(nKv, seed + 2), dO = Uniform(n, seed + 3);
-        float[] o = new float[n], lse = new float[batch * heads * tokens], dq = new float[n], dk = new float[nKv], dv = new float[nKv];
-        var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path };
-        FlashAttention.Forward(q, k, v, o, lse, batch, heads, kvHeads, tokens, headDim, causal, options);
-        FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, kvHeads, tokens, headDim, causal, options);
-        var expected = BandedGroupedReference.Run(q, k, v, dO, batch, heads, kvHeads, tokens, tokens, headDim, causal);
-        string what = $"(batch {batch}, heads {heads}, kvHeads {kvHeads}, tokens {tokens}, headDim {headDim}) causal {causal}, {path}, {threads} threads";
-        AssertClose(expected.O, o, $"{what}: output");
-        AssertClose(expected.Lse, lse, $"{what}: log-sum-exp");
-        double largest = new[] { expected.Dq, expected.Dk, expected.Dv }.Max(g => g.Max(Math.Abs));
-        AssertClose(expected.Dq, dq, $"{what}: dQ", 1e-5 * largest);
-        AssertClose(expected.Dk, dk, $"{what}: dK", 1e-5 * largest);
-        AssertClose(expected.Dv, dv, $"{what}: dV", 1e-5 * largest);
-    }
-
     [Theory]
     [InlineData(1, 1, 1, 64)]
     [InlineData(1, 2, 63, 16)]
@@ -35,7 +17,7 @@ public sealed class FlashAttentionGroupedQueryTests
         foreach (var path in Paths)
             foreach (int threads in new[] { 1, 2 })
                 foreach (bool causal in new[] { true, false })
-                    Check(batch: 2, kvHeads, group, tokens, headDim, causal, path, threads, seed: tokens * 7 + group);
+                    BandedGroupedReference.CheckFused(batch: 2, kvHeads, group, tokens, headDim, causal, window: 0, path, threads, seed: tokens * 7 + group);
     }
 
     [Fact]
@@ -60,24 +42,8 @@ public sealed class FlashAttentionGroupedQueryTests
     [Theory]
     [InlineData(SimdPath.Auto)]
     [InlineData(SimdPath.Scalar)]
-    public void One_and_two_threads_give_identical_outputs_and_gradients(SimdPath path)
-    {
-        const int batch = 1, heads = 8, kvHeads = 2, tokens = 150, headDim = 32;
-        int n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
-        float[] q = Uniform(n, 5), k = Uniform(nKv, 6), v = Uniform(nKv, 7), dO = Uniform(n, 8);
-        float[][] Run(int threads)
-        {
-            var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path };
-            float[] o = new float[n], lse = new float[batch * heads * tokens], dq = new float[n], dk = new float[nKv], dv = new float[nKv];
-            FlashAttention.Forward(q, k, v, o, lse, batch, heads, kvHeads, tokens, headDim, causal: true, options);
-            FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, kvHeads, tokens, headDim, causal: true, options);
-            return [o, lse, dq, dk, dv];
-        }
-        var one = Run(1);
-        var two = Run(2);
-        for (int i = 0; i < one.Length; i++)
-            Assert.Equal(one[i], two[i]);
-    }
+    public void One_and_two_threads_give_identical_outputs_and_gradients(SimdPath path) =>
+        BandedGroupedReference.AssertSameOnOneAndTwoThreads(batch: 1, heads: 8, kvHeads: 2, tokens: 150, headDim: 32, path);
 
     [Fact]
     public void A_head_count_that_is_not_a_multiple_of_kvHeads_and_wrong_key_lengths_are_rejected_by_name()

@@ -6,31 +6,6 @@ namespace AttentionNotebooks.Tests.Efficient;
 /// <summary>The sliding window (causal, query t sees keys max(0, t − w + 1) … t) in the fused forward and backward.</summary>
 public sealed class FlashAttentionSlidingWindowTests
 {
-    private static float[][] Run(float[] q, float[] k, float[] v, float[] dO, int batch, int heads, int kvHeads, int tokens, int headDim, FlashAttentionOptions options)
-    {
-        int n = q.Length, nKv = k.Length;
-        float[] o = new float[n], lse = new float[batch * heads * tokens], dq = new float[n], dk = new float[nKv], dv = new float[nKv];
-        FlashAttention.Forward(q, k, v, o, lse, batch, heads, kvHeads, tokens, headDim, causal: true, options);
-        FlashAttention.Backward(q, k, v, o, dO, lse, dq, dk, dv, batch, heads, kvHeads, tokens, headDim, causal: true, options);
-        return [o, lse, dq, dk, dv];
-    }
-
-    private static void Check(int kvHeads, int group, int tokens, int headDim, int window, SimdPath path, int threads, int seed)
-    {
-        const int batch = 1;
-        int heads = kvHeads * group, n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
-        float[] q = Uniform(n, seed), k = Uniform(nKv, seed + 1), v = Uniform(nKv, seed + 2), dO = Uniform(n, seed + 3);
-        var actual = Run(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = path, Window = window });
-        var expected = BandedGroupedReference.Run(q, k, v, dO, batch, heads, kvHeads, tokens, tokens, headDim, causal: true, window);
-        string what = $"(heads {heads}, kvHeads {kvHeads}, tokens {tokens}, headDim {headDim}) window {window}, {path}, {threads} threads";
-        AssertClose(expected.O, actual[0], $"{what}: output");
-        AssertClose(expected.Lse, actual[1], $"{what}: log-sum-exp");
-        double largest = new[] { expected.Dq, expected.Dk, expected.Dv }.Max(g => g.Max(Math.Abs));
-        AssertClose(expected.Dq, actual[2], $"{what}: dQ", 1e-5 * largest);
-        AssertClose(expected.Dk, actual[3], $"{what}: dK", 1e-5 * largest);
-        AssertClose(expected.Dv, actual[4], $"{what}: dV", 1e-5 * largest);
-    }
-
     [Theory]
     [InlineData(1, 1, 16)]
     [InlineData(63, 1, 64)]
@@ -43,7 +18,7 @@ public sealed class FlashAttentionSlidingWindowTests
         foreach (int window in new[] { 1, 63, 64, tokens }.Distinct())
             foreach (var path in Paths)
                 foreach (int threads in new[] { 1, 2 })
-                    Check(kvHeads: 2, group, tokens, headDim, window, path, threads, seed: tokens * 13 + window);
+                    BandedGroupedReference.CheckFused(batch: 1, kvHeads: 2, group, tokens, headDim, causal: true, window, path, threads, seed: tokens * 13 + window);
     }
 
     [Theory]
@@ -55,26 +30,18 @@ public sealed class FlashAttentionSlidingWindowTests
         const int batch = 1, heads = 4, kvHeads = 2, tokens = 150, headDim = 24;
         int n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
         float[] q = Uniform(n, 1), k = Uniform(nKv, 2), v = Uniform(nKv, 3), dO = Uniform(n, 4);
-        var causal = Run(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, new FlashAttentionOptions { Simd = path });
+        var causal = BandedGroupedReference.Fused(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, true, new FlashAttentionOptions { Simd = path });
         foreach (int window in new[] { tokens, tokens + 1, int.MaxValue })
         {
-            var windowed = Run(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, new FlashAttentionOptions { Simd = path, Window = window });
+            var windowed = BandedGroupedReference.Fused(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, true, new FlashAttentionOptions { Simd = path, Window = window });
             for (int i = 0; i < causal.Length; i++)
                 Assert.Equal(causal[i], windowed[i]);
         }
     }
 
     [Fact]
-    public void One_and_two_threads_give_identical_outputs_and_gradients()
-    {
-        const int batch = 2, heads = 4, kvHeads = 1, tokens = 333, headDim = 16;
-        int n = batch * heads * tokens * headDim, nKv = batch * kvHeads * tokens * headDim;
-        float[] q = Uniform(n, 5), k = Uniform(nKv, 6), v = Uniform(nKv, 7), dO = Uniform(n, 8);
-        var one = Run(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, new FlashAttentionOptions { MaxDegreeOfParallelism = 1, Window = 100 });
-        var two = Run(q, k, v, dO, batch, heads, kvHeads, tokens, headDim, new FlashAttentionOptions { MaxDegreeOfParallelism = 2, Window = 100 });
-        for (int i = 0; i < one.Length; i++)
-            Assert.Equal(one[i], two[i]);
-    }
+    public void One_and_two_threads_give_identical_outputs_and_gradients() =>
+        BandedGroupedReference.AssertSameOnOneAndTwoThreads(batch: 2, heads: 4, kvHeads: 1, tokens: 333, headDim: 16, SimdPath.Auto, window: 100);
 
     [Fact]
     public void A_window_below_1_or_without_the_causal_mask_is_rejected_by_name()
