@@ -17,6 +17,12 @@ internal unsafe struct AttentionArguments
     public int HeadDim;
     public bool Causal;
 
+    /// <summary>Query heads per key/value head (grouped-query attention): query head h reads key/value head h / Group. 1: one each.</summary>
+    public int Group;
+
+    /// <summary>0, or with <see cref="Causal"/> the number of most recent keys a query sees: query t sees keys max(0, t − Window + 1) … t.</summary>
+    public int Window;
+
     /// <summary>The softmax scale times log₂ e: scores come out in base-2 exponent units.</summary>
     public float ScaleLog2E;
 

@@ -44,19 +44,52 @@ public static partial class FlashAttention
     /// <exception cref="OverflowException">A gradient computed from finite inputs is not finite.</exception>
     public static unsafe void Backward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
-        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
+        int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
+        Backward(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient, batch, heads, heads, tokens, headDim, causal, options);
+
+    /// <summary>
+    /// The gradients of grouped-query attention (see the grouped-query forward): as the other overload, with keys, values
+    /// and their gradients of <paramref name="kvHeads"/> heads. dK and dV of a key/value head are the sums of what its
+    /// heads / kvHeads query heads contribute, added in the order of the query heads by one thread (bit-identical for any
+    /// number of threads); with kvHeads = heads it is the other overload.
+    /// </summary>
+    /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
+    /// <param name="key">Keys, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="value">Values, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="output">The forward's output O, (batch, heads, tokens, headDim).</param>
+    /// <param name="outputGradient">dO, (batch, heads, tokens, headDim).</param>
+    /// <param name="logSumExp">The forward's log-sum-exp per row, (batch, heads, tokens).</param>
+    /// <param name="queryGradient">Receives dQ, (batch, heads, tokens, headDim).</param>
+    /// <param name="keyGradient">Receives dK, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="valueGradient">Receives dV, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="heads">Query heads per sequence, a multiple of <paramref name="kvHeads"/>.</param>
+    /// <param name="kvHeads">Key/value heads per sequence, ≥ 1, dividing <paramref name="heads"/>.</param>
+    /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
+    /// <param name="headDim">Features per head, ≥ 1.</param>
+    /// <param name="causal">Whether query t only sees keys 0 … t (as in the forward).</param>
+    /// <param name="options">Threads, instruction set and scale (as in the forward); <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="ArgumentException">As the other overload.</exception>
+    /// <exception cref="OverflowException">As the other overload.</exception>
+    public static unsafe void Backward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> logSumExp, Span<float> queryGradient, Span<float> keyGradient, Span<float> valueGradient,
+        int batch, int heads, int kvHeads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null)
     {
         options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
+        CheckKeyValueHeads(heads, kvHeads);
+        options.CheckWindowIsCausal(causal, nameof(causal));
         Int128 needed = (Int128)batch * heads * tokens * headDim;
+        Int128 neededKeys = (Int128)batch * kvHeads * tokens * headDim;
+        string keyHeads = KeyHeadsName(heads, kvHeads);
         CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
-        CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
-        CheckLength(value.Length, needed, batch, heads, tokens, headDim, nameof(value));
+        CheckLength(key.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(key), keyHeads);
+        CheckLength(value.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(value), keyHeads);
         CheckLength(output.Length, needed, batch, heads, tokens, headDim, nameof(output));
         CheckLength(outputGradient.Length, needed, batch, heads, tokens, headDim, nameof(outputGradient));
         CheckRowsLength(logSumExp.Length, batch, heads, tokens, nameof(logSumExp));
         CheckLength(queryGradient.Length, needed, batch, heads, tokens, headDim, nameof(queryGradient));
-        CheckLength(keyGradient.Length, needed, batch, heads, tokens, headDim, nameof(keyGradient));
-        CheckLength(valueGradient.Length, needed, batch, heads, tokens, headDim, nameof(valueGradient));
+        CheckLength(keyGradient.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(keyGradient), keyHeads);
+        CheckLength(valueGradient.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(valueGradient), keyHeads);
         CheckBackwardScratch(tokens, headDim, options, nameof(tokens));
         CheckGradientOverlaps(query, key, value, output, outputGradient, logSumExp, queryGradient, keyGradient, valueGradient);
         CheckFiniteTensor(outputGradient, heads, tokens, headDim, nameof(outputGradient));
@@ -64,14 +97,15 @@ public static partial class FlashAttention
 
         float scale = options.ScaleFor(headDim);
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
+        var keyLayout = HeadLayout.HeadsFirst(kvHeads, tokens, headDim);
         fixed (float* q = query, k = key, v = value, o = output, dO = outputGradient, lse = logSumExp, dQ = queryGradient, dK = keyGradient, dV = valueGradient)
         {
             var arguments = new BackwardArguments
             {
                 Query = q, Key = k, Value = v, Output = o, OutputGradient = dO, LogSumExp = lse,
                 QueryGradient = dQ, KeyGradient = dK, ValueGradient = dV,
-                InputLayout = layout, OutputLayout = layout,
-                Slices = batch * heads, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Scale = scale,
+                InputLayout = layout, KeyLayout = keyLayout, OutputLayout = layout,
+                Slices = batch * heads, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads, Window = options.WindowFor(tokens), Scale = scale,
             };
             RunBackward(in arguments, options);
         }
@@ -79,12 +113,12 @@ public static partial class FlashAttention
             return;
         // Only now (rarely) read the inputs the forward produced: a non-finite one is the caller's; else the backward overflowed.
         CheckFiniteTensor(query, heads, tokens, headDim, nameof(query));
-        CheckFiniteTensor(key, heads, tokens, headDim, nameof(key));
-        CheckFiniteTensor(value, heads, tokens, headDim, nameof(value));
+        CheckFiniteTensor(key, kvHeads, tokens, headDim, nameof(key));
+        CheckFiniteTensor(value, kvHeads, tokens, headDim, nameof(value));
         CheckFiniteTensor(output, heads, tokens, headDim, nameof(output));
         CheckGradientFinite(queryGradient, heads, tokens, headDim, nameof(queryGradient));
-        CheckGradientFinite(keyGradient, heads, tokens, headDim, nameof(keyGradient));
-        CheckGradientFinite(valueGradient, heads, tokens, headDim, nameof(valueGradient));
+        CheckGradientFinite(keyGradient, kvHeads, tokens, headDim, nameof(keyGradient));
+        CheckGradientFinite(valueGradient, kvHeads, tokens, headDim, nameof(valueGradient));
     }
 
     /// <summary>Throws unless the backward's per-thread scratch for <paramref name="tokens"/> × <paramref name="headDim"/> fits in one array (checked before the pool threads run).</summary>

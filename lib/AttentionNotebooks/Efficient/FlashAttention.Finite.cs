@@ -18,20 +18,21 @@ public static partial class FlashAttention
     /// class remarks say which rows those are), as before.
     /// </summary>
     private static void CheckOutputFinite(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<float> output,
-        int batch, int heads, int tokens, int headDim, bool causal)
+        int batch, int heads, int kvHeads, int tokens, int headDim, bool causal)
     {
         if (FirstNonFinite(output) < 0)
             return;
-        int slice = tokens * headDim;                               // fits: the spans hold batch·heads slices
+        int slice = tokens * headDim, group = heads / kvHeads;      // fits: the spans hold batch·heads slices
         for (int s = 0; s < batch * heads; s++)
         {
             var o = output.Slice(s * slice, slice);
             int first = FirstNonFinite(o);
             if (first < 0)
                 continue;
+            int kv = s / heads * kvHeads + s % heads / group;       // the key/value slice this query head reads
             var q = query.Slice(s * slice, slice);
-            var k = key.Slice(s * slice, slice);
-            var v = value.Slice(s * slice, slice);
+            var k = key.Slice(kv * slice, slice);
+            var v = value.Slice(kv * slice, slice);
             int firstBadKey = Math.Min(RowOf(FirstNonFinite(k), headDim, tokens), RowOf(FirstNonFinite(v), headDim, tokens));
             for (int t = first / headDim; t < tokens; t++)
             {

@@ -11,7 +11,9 @@ namespace AttentionNotebooks.Efficient;
 /// Layout: every tensor is (batch, heads, tokens, headDim), contiguous, row-major — PyTorch's layout for
 /// <c>torch.nn.functional.scaled_dot_product_attention</c>, so element (b, h, t, d) is at
 /// ((b·heads + h)·tokens + t)·headDim + d. Queries, keys and values have the same number of tokens (self-attention).
-/// With <c>causal</c>, query t attends to keys 0 … t only.
+/// With <c>causal</c>, query t attends to keys 0 … t only; with a <see cref="FlashAttentionOptions.Window"/> of w as
+/// well, to keys max(0, t − w + 1) … t only (a sliding window: the work grows as tokens·w). Grouped-query attention
+/// (the overloads with kvHeads) shares each key/value head among heads / kvHeads consecutive query heads.
 /// </para>
 /// <para>
 /// The output must not overlap the inputs. Memory: besides
@@ -54,12 +56,12 @@ public static partial class FlashAttention
     /// <exception cref="OverflowException">A row whose query, keys and values are finite came out non-finite (a score overflowed float32); <paramref name="output"/> then holds the rows as computed.</exception>
     public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
-        Forward(query, key, value, output, [], saveLogSumExp: false, batch, heads, tokens, headDim, causal, options);
+        Forward(query, key, value, output, [], saveLogSumExp: false, batch, heads, heads, tokens, headDim, causal, options);
 
     /// <summary>
     /// Computes attention like <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, int, bool, FlashAttentionOptions?)"/>
     /// and also saves each query row's log-sum-exp, ln Σ_j exp(scale·q·k_j) over the keys it sees: what
-    /// <see cref="Backward"/> needs to recompute the attention weights tile by tile (weight = exp(scale·q·k − logSumExp)).
+    /// <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int, int, int, int, bool, FlashAttentionOptions?)"/> needs to recompute the attention weights tile by tile (weight = exp(scale·q·k − logSumExp)).
     /// </summary>
     /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
     /// <param name="key">Keys, (batch, heads, tokens, headDim).</param>
@@ -75,16 +77,60 @@ public static partial class FlashAttention
     /// <exception cref="OverflowException">As the other overload.</exception>
     public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output, Span<float> logSumExp,
         int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
-        Forward(query, key, value, output, logSumExp, saveLogSumExp: true, batch, heads, tokens, headDim, causal, options);
+        Forward(query, key, value, output, logSumExp, saveLogSumExp: true, batch, heads, heads, tokens, headDim, causal, options);
+
+    /// <summary>
+    /// Grouped-query attention (multi-query attention with <paramref name="kvHeads"/> = 1): keys and values have
+    /// <paramref name="kvHeads"/> heads, each shared by heads / kvHeads consecutive query heads — query head h reads
+    /// key/value head h / (heads / kvHeads), in place (no copy). Otherwise as
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, int, bool, FlashAttentionOptions?)"/>;
+    /// with kvHeads = heads it is that call.
+    /// </summary>
+    /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
+    /// <param name="key">Keys, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="value">Values, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="output">Receives the context vectors, (batch, heads, tokens, headDim).</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="heads">Query heads per sequence, a multiple of <paramref name="kvHeads"/>.</param>
+    /// <param name="kvHeads">Key/value heads per sequence, ≥ 1, dividing <paramref name="heads"/>.</param>
+    /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
+    /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
+    /// <param name="causal">Whether query t only sees keys 0 … t.</param>
+    /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="OverflowException">As the other overloads.</exception>
+    public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
+        int batch, int heads, int kvHeads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
+        Forward(query, key, value, output, [], saveLogSumExp: false, batch, heads, kvHeads, tokens, headDim, causal, options);
+
+    /// <summary>Grouped-query attention that also saves each query row's log-sum-exp, for <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, int, int, int, int, int, bool, FlashAttentionOptions?)"/>.</summary>
+    /// <param name="query">Queries, (batch, heads, tokens, headDim).</param>
+    /// <param name="key">Keys, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="value">Values, (batch, kvHeads, tokens, headDim).</param>
+    /// <param name="output">Receives the context vectors, (batch, heads, tokens, headDim).</param>
+    /// <param name="logSumExp">Receives (batch, heads, tokens): each row's log-sum-exp of its scaled scores (natural logarithm).</param>
+    /// <param name="batch">Number of sequences, ≥ 1.</param>
+    /// <param name="heads">Query heads per sequence, a multiple of <paramref name="kvHeads"/>.</param>
+    /// <param name="kvHeads">Key/value heads per sequence, ≥ 1, dividing <paramref name="heads"/>.</param>
+    /// <param name="tokens">Tokens per sequence, ≥ 1.</param>
+    /// <param name="headDim">Features per head, 1 … <see cref="MaxHeadDim"/>.</param>
+    /// <param name="causal">Whether query t only sees keys 0 … t.</param>
+    /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <exception cref="OverflowException">As the other overloads.</exception>
+    public static void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output, Span<float> logSumExp,
+        int batch, int heads, int kvHeads, int tokens, int headDim, bool causal, FlashAttentionOptions? options = null) =>
+        Forward(query, key, value, output, logSumExp, saveLogSumExp: true, batch, heads, kvHeads, tokens, headDim, causal, options);
 
     private static unsafe void Forward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
-        Span<float> logSumExp, bool saveLogSumExp, int batch, int heads, int tokens, int headDim, bool causal, FlashAttentionOptions? options)
+        Span<float> logSumExp, bool saveLogSumExp, int batch, int heads, int kvHeads, int tokens, int headDim, bool causal, FlashAttentionOptions? options)
     {
         options = CheckSizesAndOptions(batch, heads, tokens, headDim, options);
+        CheckKeyValueHeads(heads, kvHeads);
+        options.CheckWindowIsCausal(causal, nameof(causal));
         Int128 needed = (Int128)batch * heads * tokens * headDim;   // exact: four ints cannot overflow 128 bits
+        Int128 neededKeys = (Int128)batch * kvHeads * tokens * headDim;
         CheckLength(query.Length, needed, batch, heads, tokens, headDim, nameof(query));
-        CheckLength(key.Length, needed, batch, heads, tokens, headDim, nameof(key));
-        CheckLength(value.Length, needed, batch, heads, tokens, headDim, nameof(value));
+        CheckLength(key.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(key), KeyHeadsName(heads, kvHeads));
+        CheckLength(value.Length, neededKeys, batch, kvHeads, tokens, headDim, nameof(value), KeyHeadsName(heads, kvHeads));
         CheckLength(output.Length, needed, batch, heads, tokens, headDim, nameof(output));
         if (saveLogSumExp)
             CheckRowsLength(logSumExp.Length, batch, heads, tokens, nameof(logSumExp));
@@ -95,20 +141,21 @@ public static partial class FlashAttention
             throw new ArgumentException("logSumExp overlaps query, key, value or output: it needs its own buffer.", nameof(logSumExp));
 
         var layout = HeadLayout.HeadsFirst(heads, tokens, headDim);
+        var keyLayout = HeadLayout.HeadsFirst(kvHeads, tokens, headDim);
         float scale = options.ScaleFor(headDim);
         fixed (float* q = query, k = key, v = value, o = output, lse = logSumExp)
         {
             var arguments = new AttentionArguments
             {
                 Query = q, Key = k, Value = v, Output = o,
-                QueryLayout = layout, KeyLayout = layout, ValueLayout = layout, OutputLayout = layout,
-                Batch = batch, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal,
+                QueryLayout = layout, KeyLayout = keyLayout, ValueLayout = keyLayout, OutputLayout = layout,
+                Batch = batch, Heads = heads, Tokens = tokens, HeadDim = headDim, Causal = causal, Group = heads / kvHeads, Window = options.WindowFor(tokens),
                 ScaleLog2E = scale * MathF.Log2(MathF.E),
                 LogSumExp = saveLogSumExp ? lse : null,
             };
             Run(in arguments, options);
         }
-        CheckOutputFinite(query, key, value, output, batch, heads, tokens, headDim, causal);
+        CheckOutputFinite(query, key, value, output, batch, heads, kvHeads, tokens, headDim, causal);
     }
 
     /// <summary>Checks that no size is 0 and that the options are valid; returns them, or the defaults for null.</summary>
@@ -168,11 +215,23 @@ public static partial class FlashAttention
                 (needed > int.MaxValue ? $", more than a span can hold ({int.MaxValue})." : "."), name);
     }
 
-    private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name)
+    /// <summary>Throws unless <paramref name="kvHeads"/> is positive and divides <paramref name="heads"/> (each key/value head serves a whole group of query heads).</summary>
+    private static void CheckKeyValueHeads(int heads, int kvHeads)
+    {
+        Check.Positive(kvHeads, nameof(kvHeads));
+        if (heads % kvHeads != 0)
+            throw new ArgumentException(
+                $"heads ({heads}) must be a multiple of kvHeads ({kvHeads}): each key/value head serves heads / kvHeads consecutive query heads.", nameof(kvHeads));
+    }
+
+    /// <summary>How a key or value length check names its head count: "heads" when every query head has its own.</summary>
+    private static string KeyHeadsName(int heads, int kvHeads) => kvHeads == heads ? "heads" : "kvHeads";
+
+    private static void CheckLength(int actual, Int128 needed, int batch, int heads, int tokens, int headDim, string name, string headsName = "heads", string tokensName = "tokens")
     {
         if (actual != needed)
             throw new ArgumentException(
-                $"{name} has {actual} floats but batch ({batch}) x heads ({heads}) x tokens ({tokens}) x headDim ({headDim}) = {needed} floats are needed" +
+                $"{name} has {actual} floats but batch ({batch}) x {headsName} ({heads}) x {tokensName} ({tokens}) x headDim ({headDim}) = {needed} floats are needed" +
                 (needed > int.MaxValue ? $", more than a span can hold ({int.MaxValue})." : "."), name);
     }
 }

@@ -15,7 +15,7 @@ namespace AttentionNotebooks.Efficient;
 /// </para>
 /// <list type="number">
 /// <item>S = Q_I · (c·K_J)ᵀ and dP = dO_I · V_Jᵀ (tile × block, keys along the registers);</item>
-/// <item>P = 2^(S − log₂e·L_I), zero where the mask hides a key; dS = P ∘ (dP − D_I);</item>
+/// <item>P = 2^(S − log₂e·L_I), zero where the mask (or the sliding window) hides a key; dS = P ∘ (dP − D_I);</item>
 /// <item>dV_J += Pᵀ · dO_I, dK_J += dSᵀ · Q_I (block × headDim, kept in scratch for the whole block; dK is scaled at the
 /// end) and dQ_I += dS · (scale·K_J) (tile × headDim, kept for the whole slice).</item>
 /// </list>
@@ -36,13 +36,19 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     /// <summary>Query rows per tile.</summary>
     public const int QueryTile = FlashBackwardLayout.QueryTile;
 
-    /// <summary>Runs every slice on up to <paramref name="degreeOfParallelism"/> threads (one thread per slice: bit-identical for any count).</summary>
+    /// <summary>
+    /// Runs every key/value slice on up to <paramref name="degreeOfParallelism"/> threads: one thread per (batch,
+    /// key/value head), which runs the group's query heads in order, so dK and dV sum over them in a fixed order
+    /// (bit-identical for any thread count).
+    /// </summary>
     public static void Run(in BackwardArguments arguments, int degreeOfParallelism)
     {
         var job = t_job ??= new Job();
         job.Arguments = arguments;
-        double flops = (arguments.Causal ? 5.0 : 10.0) * arguments.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
-        job.Run(arguments.Slices, ParallelJob.Threads(flops, degreeOfParallelism));
+        double flops = arguments.Window > 0 && arguments.Window < arguments.Tokens
+            ? 10.0 * arguments.Slices * (double)arguments.Tokens * arguments.Window * arguments.HeadDim
+            : (arguments.Causal ? 5.0 : 10.0) * arguments.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
+        job.Run(arguments.Slices / arguments.Group, ParallelJob.Threads(flops, degreeOfParallelism));
         job.Arguments = default;
     }
 
@@ -53,27 +59,36 @@ internal static unsafe class FlashBackward<TSimd, TVec>
     {
         public BackwardArguments Arguments;
 
-        protected override void RunItem(int item) => Slice(in Arguments, item);
+        protected override void RunItem(int item)
+        {
+            // Item = batch·kvHeads + kvHead; its query heads are kvHead·Group … kvHead·Group + Group − 1.
+            int group = Arguments.Group;
+            for (int member = 0; member < group; member++)
+                Slice(in Arguments, item * group + member, accumulateKeys: member > 0);
+        }
     }
 
     /// <summary>
-    /// dQ, dK, dV of slice <paramref name="slice"/> = batch·Heads + head: Q, K, V and their gradients read and written
-    /// through <see cref="BackwardArguments.InputLayout"/>, O and dO through <see cref="BackwardArguments.OutputLayout"/>,
-    /// log-sum-exp (batch·heads, tokens).
+    /// dQ, dK, dV of slice <paramref name="slice"/> = batch·Heads + head: Q and dQ read and written through
+    /// <see cref="BackwardArguments.InputLayout"/>, K, V, dK and dV of key/value head head / Group through
+    /// <see cref="BackwardArguments.KeyLayout"/>, O and dO through <see cref="BackwardArguments.OutputLayout"/>,
+    /// log-sum-exp (batch·heads, tokens). With <paramref name="accumulateKeys"/> dK and dV are added to (the group's
+    /// later query heads), else written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Slice(in BackwardArguments a, int slice)
+    private static void Slice(in BackwardArguments a, int slice, bool accumulateKeys)
     {
         int tokens = a.Tokens, headDim = a.HeadDim, width = TSimd.Width, batch = slice / a.Heads, head = slice % a.Heads;
         int rows = FlashBackwardLayout.PaddedTokens(tokens);                 // tokens rounded up to 4
         int padded = FlashBackwardLayout.PaddedHeadDim(headDim, width);      // headDim rounded up to a register
         int vectors = padded / width;
         long inOffset = batch * a.InputLayout.BatchStride + head * a.InputLayout.HeadStride;
+        long kvOffset = batch * a.KeyLayout.BatchStride + head / a.Group * a.KeyLayout.HeadStride;
         long outOffset = batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
-        int inStride = a.InputLayout.TokenStride, outStride = a.OutputLayout.TokenStride;   // floats from token i to i + 1
-        float* q = a.Query + inOffset, k = a.Key + inOffset, v = a.Value + inOffset;
+        int inStride = a.InputLayout.TokenStride, kvStride = a.KeyLayout.TokenStride, outStride = a.OutputLayout.TokenStride;   // floats from token i to i + 1
+        float* q = a.Query + inOffset, k = a.Key + kvOffset, v = a.Value + kvOffset;
         float* o = a.Output + outOffset, dO = a.OutputGradient + outOffset;
-        float* dQ = a.QueryGradient + inOffset, dK = a.KeyGradient + inOffset, dV = a.ValueGradient + inOffset;
+        float* dQ = a.QueryGradient + inOffset, dK = a.KeyGradient + kvOffset, dV = a.ValueGradient + kvOffset;
         float* lse = a.LogSumExp + (long)slice * tokens;
         float scale = a.Scale, c = scale * FlashBackwardLayout.Log2E;
 
@@ -99,14 +114,16 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         for (int firstKey = 0; firstKey < tokens; firstKey += KeyBlock)
         {
             int keys = Math.Min(KeyBlock, tokens - firstKey);
-            Packing<TSimd, TVec>.Transposed(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt, KeyBlock);                   // (headDim, KeyBlock)
-            Packing<TSimd, TVec>.Transposed(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt, KeyBlock);                  // (headDim, KeyBlock)
-            Packing<TSimd, TVec>.Padded(k + (long)firstKey * inStride, inStride, keys, headDim, scale, ks, KeyBlock, padded);
+            Packing<TSimd, TVec>.Transposed(k + (long)firstKey * kvStride, kvStride, keys, headDim, c, kt, KeyBlock);                   // (headDim, KeyBlock)
+            Packing<TSimd, TVec>.Transposed(v + (long)firstKey * kvStride, kvStride, keys, headDim, 1f, vt, KeyBlock);                  // (headDim, KeyBlock)
+            Packing<TSimd, TVec>.Padded(k + (long)firstKey * kvStride, kvStride, keys, headDim, scale, ks, KeyBlock, padded);
             new Span<float>(dKp, KeyBlock * padded).Clear();
             new Span<float>(dVp, KeyBlock * padded).Clear();
 
-            // Under the mask, tiles that end before the block's first key see none of it.
-            for (int firstQuery = a.Causal ? firstKey / QueryTile * QueryTile : 0; firstQuery < rows; firstQuery += QueryTile)
+            // Under the mask, tiles that end before the block's first key see none of it; under a window of w keys, tiles
+            // that start at or after query firstKey + keys − 1 + w neither (the band: work ~ tokens·w).
+            int queryEnd = a.Window > 0 ? (int)Math.Min(rows, (long)firstKey + keys - 1 + a.Window) : rows;
+            for (int firstQuery = a.Causal ? firstKey / QueryTile * QueryTile : 0; firstQuery < queryEnd; firstQuery += QueryTile)
             {
                 int tileRows = Math.Min(QueryTile, rows - firstQuery);
                 float* qi = qp + (long)firstQuery * padded, dOi = dOp + (long)firstQuery * padded;
@@ -118,8 +135,8 @@ internal static unsafe class FlashBackward<TSimd, TVec>
                 StridedGemm<TSimd, TVec>.Run(dS, KeyBlock, 1, ks, padded, KeyBlock, dQp + (long)firstQuery * padded, padded, tileRows, vectors, accumulate: true); // dQ_I += dS·(scale·K_J) (tile, padded)
             }
 
-            Packing<TSimd, TVec>.Unpadded(dKp, keys, padded, scale, dK + (long)firstKey * inStride, inStride, headDim);  // dK_J = scale·dSᵀ·Q
-            Packing<TSimd, TVec>.Unpadded(dVp, keys, padded, 1f, dV + (long)firstKey * inStride, inStride, headDim);
+            Packing<TSimd, TVec>.Unpadded(dKp, keys, padded, scale, dK + (long)firstKey * kvStride, kvStride, headDim, accumulateKeys);  // dK_J (+)= scale·dSᵀ·Q
+            Packing<TSimd, TVec>.Unpadded(dVp, keys, padded, 1f, dV + (long)firstKey * kvStride, kvStride, headDim, accumulateKeys);
         }
 
         Packing<TSimd, TVec>.Unpadded(dQp, tokens, padded, 1f, dQ, inStride, headDim);
@@ -138,6 +155,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         {
             int i = firstQuery + r;
             int seen = i >= a.Tokens ? 0 : a.Causal ? Math.Clamp(i - firstKey + 1, 0, keys) : keys;   // keys firstKey … firstKey + seen − 1
+            int from = a.Window > 0 ? Math.Clamp(i - a.Window + 1 - firstKey, 0, keys) : 0;           // … of which the window keeps from … on
             TVec rowLse = TSimd.Broadcast(i < a.Tokens ? lse[i] * FlashBackwardLayout.Log2E : 0f);
             TVec di = TSimd.Broadcast(rowDot[i]);
             float* pr = p + r * KeyBlock, dSr = dS + r * KeyBlock;
@@ -146,6 +164,8 @@ internal static unsafe class FlashBackward<TSimd, TVec>
                 TVec weight = TSimd.Exp2(TSimd.Subtract(TSimd.Load(pr + j), rowLse));          // P_ij
                 if (seen - j < width)
                     weight = TSimd.KeepFirst(weight, seen - j);
+                if (from - j > 0)
+                    weight = TSimd.KeepFrom(weight, from - j);
                 TSimd.Store(pr + j, weight);
                 TSimd.Store(dSr + j, TSimd.Multiply(weight, TSimd.Subtract(TSimd.Load(dSr + j), di)));   // dS_ij = P_ij·(dP_ij − D_i)
             }
@@ -154,7 +174,7 @@ internal static unsafe class FlashBackward<TSimd, TVec>
 
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(float* x, float* y, int count)
+    internal static float Dot(float* x, float* y, int count)
     {
         int w = TSimd.Width, d = 0;
         TVec sum0 = TSimd.Zero, sum1 = TSimd.Zero;

@@ -7,12 +7,14 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
 {
     /// <summary>
     /// Online softmax over one chunk of scores, in place: masks keys after each lane's query (when
-    /// <paramref name="diagonal"/> ≥ 0: the tile's first query is key row <paramref name="diagonal"/> of the chunk), updates
+    /// <paramref name="diagonal"/> ≥ 0: the tile's first query is key row <paramref name="diagonal"/> of the chunk) and,
+    /// under a sliding window, keys that fell out of a lane's window (in the first <paramref name="banded"/> rows: row r is
+    /// no longer seen from lane <paramref name="edge"/> + r on), updates
     /// the running maximum <paramref name="m"/> and sum <paramref name="l"/>, stores the factor <paramref name="alpha"/> that
     /// rescales what earlier chunks accumulated, and turns the scores into probabilities relative to the new maximum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Softmax(float* s, int keys, int diagonal, float* m, float* l, float* alpha)
+    private static void Softmax(float* s, int keys, int diagonal, int banded, int edge, float* m, float* l, float* alpha)
     {
         int w = TSimd.Width, queryTile = QueryTile;
         TVec max0 = TSimd.Load(m), max1 = TSimd.Load(m + w), max2 = TSimd.Load(m + 2 * w), max3 = TSimd.Load(m + 3 * w);
@@ -27,6 +29,15 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
                 x1 = TSimd.MaskFutureKey(x1, diagonal + w, r);
                 x2 = TSimd.MaskFutureKey(x2, diagonal + 2 * w, r);
                 x3 = TSimd.MaskFutureKey(x3, diagonal + 3 * w, r);
+                TSimd.Store(row, x0); TSimd.Store(row + w, x1); TSimd.Store(row + 2 * w, x2); TSimd.Store(row + 3 * w, x3);
+            }
+            if (r < banded)
+            {
+                // The window's lower edge (FlashAttention-2's block-sparse band): lanes from edge + r on no longer see key r.
+                x0 = TSimd.MaskLaterQuery(x0, 0, edge + r);
+                x1 = TSimd.MaskLaterQuery(x1, w, edge + r);
+                x2 = TSimd.MaskLaterQuery(x2, 2 * w, edge + r);
+                x3 = TSimd.MaskLaterQuery(x3, 3 * w, edge + r);
                 TSimd.Store(row, x0); TSimd.Store(row + w, x1); TSimd.Store(row + 2 * w, x2); TSimd.Store(row + 3 * w, x3);
             }
             max0 = TSimd.Max(max0, x0); max1 = TSimd.Max(max1, x1); max2 = TSimd.Max(max2, x2); max3 = TSimd.Max(max3, x3);

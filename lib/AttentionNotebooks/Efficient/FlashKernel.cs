@@ -25,6 +25,10 @@ namespace AttentionNotebooks.Efficient;
 /// register at a time, skipping the products of keys a lane's query does not see, so that 0 · ∞ never reaches it.</item>
 /// </list>
 /// <para>
+/// Under a sliding window of w keys (Mistral's, causal: query t sees keys t − w + 1 … t) a tile skips the chunks before
+/// its first query's window and masks the leading keys some of its queries no longer see, as FlashAttention-2's
+/// block-sparse attention skips and masks blocks outside the band (Dao, 2023, §3.1; Beltagy et al., Longformer, 2020):
+/// work grows as tokens·w. The masked keys get weight 0, so a non-finite value there can still reach the tile as 0·∞.
 /// At the end Oᵀ / l is transposed into the output. Memory per thread: (2·headDim + KeyChunk + 3) · QueryTile floats,
 /// whatever the number of tokens — never a tokens × tokens matrix. Tails: padded query lanes compute on zero queries and
 /// are not written; key and feature tails use one-row micro-kernels.
@@ -66,9 +70,11 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
         job.Arguments = arguments;
         job.Tiles = (arguments.Tokens - 1) / QueryTile + 1;        // tokens ≥ 1; tokens + QueryTile − 1 could overflow
         job.Slices = arguments.Batch * arguments.Heads;
-        double flops = (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
+        bool banded = arguments.Window > 0 && arguments.Window < arguments.Tokens;   // a window: every tile reads about w keys
+        double flops = banded ? 4.0 * job.Slices * (double)arguments.Tokens * arguments.Window * arguments.HeadDim
+            : (arguments.Causal ? 2.0 : 4.0) * job.Slices * (double)arguments.Tokens * arguments.Tokens * arguments.HeadDim;
         int threads = ParallelJob.Threads(flops, degreeOfParallelism);
-        job.Schedule = ScheduleFor(arguments.Causal, job.Slices, job.Tiles, threads);
+        job.Schedule = ScheduleFor(arguments.Causal && !banded, job.Slices, job.Tiles, threads);
         int items = job.Schedule == Schedule.Paired ? job.Slices * ((job.Tiles + 1) / 2) : job.Tiles * job.Slices;
         job.Run(items, threads);
         job.Arguments = default;
@@ -137,8 +143,9 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
     {
         int width = TSimd.Width, queryTile = QueryTile, headDim = a.HeadDim;
         float* q = a.Query + batch * a.QueryLayout.BatchStride + head * a.QueryLayout.HeadStride;
-        float* k = a.Key + batch * a.KeyLayout.BatchStride + head * a.KeyLayout.HeadStride;
-        float* v = a.Value + batch * a.ValueLayout.BatchStride + head * a.ValueLayout.HeadStride;
+        int kvHead = head / a.Group;                          // grouped-query attention: the group's shared keys and values, read in place
+        float* k = a.Key + batch * a.KeyLayout.BatchStride + kvHead * a.KeyLayout.HeadStride;
+        float* v = a.Value + batch * a.ValueLayout.BatchStride + kvHead * a.ValueLayout.HeadStride;
         float* o = a.Output + batch * a.OutputLayout.BatchStride + head * a.OutputLayout.HeadStride;
 
         float* scratch = ThreadScratch.Get(ScratchFloats(headDim));
@@ -160,9 +167,15 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
         }
 
         int keyEnd = a.Causal ? firstQuery + queries : a.Tokens;
-        for (int firstKey = 0, keys; firstKey < keyEnd; firstKey += keys)   // += keys: never past keyEnd, so never overflows
+        // Under a sliding window of w keys the tile's first query sees keys from firstQuery − w + 1 on: chunks before that
+        // are skipped whole (work ~ tokens·w). The start is rounded down to a whole tile, so the diagonal stays in the last chunk.
+        int keyStart = a.Window > 0 ? Math.Max(0, firstQuery - a.Window + 1) / queryTile * queryTile : 0;
+        for (int firstKey = keyStart, keys; firstKey < keyEnd; firstKey += keys)   // += keys: never past keyEnd, so never overflows
         {
             keys = Math.Min(KeyChunk, keyEnd - firstKey);
+            // Rows of keys that some query of the tile no longer sees (key firstKey + r, from query firstKey + r + w on).
+            int banded = a.Window > 0 ? Math.Clamp(firstQuery + queries - a.Window - firstKey, 0, keys) : 0;
+            int edge = firstKey + a.Window - firstQuery;
             Scores(k + (long)firstKey * a.KeyLayout.TokenStride, a.KeyLayout.TokenStride, keys, qt, headDim, s);
             float* values = v + (long)firstKey * a.ValueLayout.TokenStride;
             if (a.Causal && firstKey + keys - 1 > firstQuery)
@@ -170,14 +183,14 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
                 // The diagonal chunk (the last one; it holds keys firstQuery … keyEnd − 1): keys up to firstQuery are seen
                 // by every query of the tile, key firstQuery + i only by queries firstQuery + i and later.
                 int diagonal = firstQuery - firstKey;
-                Softmax(s, keys, diagonal, m, l, alpha);
+                Softmax(s, keys, diagonal, banded, edge, m, l, alpha);
                 AccumulateValues(values, a.ValueLayout.TokenStride, diagonal + 1, s, headDim, alpha, ot);
                 AccumulateDiagonal(values + (long)(diagonal + 1) * a.ValueLayout.TokenStride, a.ValueLayout.TokenStride, queries - 1,
                     s + (diagonal + 1) * queryTile, headDim, ot);
             }
             else
             {
-                Softmax(s, keys, -1, m, l, alpha);
+                Softmax(s, keys, -1, banded, edge, m, l, alpha);
                 AccumulateValues(values, a.ValueLayout.TokenStride, keys, s, headDim, alpha, ot);
             }
         }

@@ -101,10 +101,10 @@ public sealed unsafe partial class FusedMultiHeadAttention
                     Query = qkv, Key = qkv + dOut, Value = qkv + 2 * dOut,
                     Output = context, OutputGradient = dContext, LogSumExp = lse,
                     QueryGradient = dQkv, KeyGradient = dQkv + dOut, ValueGradient = dQkv + 2 * dOut,
-                    InputLayout = inQkv,
+                    InputLayout = inQkv, KeyLayout = inQkv,
                     OutputLayout = HeadLayout.TokensFirst(tokens, headDim, dOut),
                     Slices = batch * NumHeads, Heads = NumHeads, Tokens = tokens, HeadDim = headDim,
-                    Causal = Causal, Scale = saved.Scale,
+                    Causal = Causal, Group = 1, Scale = saved.Scale,
                 };
                 FlashAttention.RunBackward(in arguments, options);                                                          // (B·T, 3·dOut)
 

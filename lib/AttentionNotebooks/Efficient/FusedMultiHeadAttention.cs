@@ -137,6 +137,8 @@ public sealed unsafe partial class FusedMultiHeadAttention
             throw new ArgumentException($"The sequences have {tokens} tokens but the context length is {ContextLength}.", nameof(tokens));
         options ??= FlashAttentionOptions.Default;
         options.Validate();
+        if (options.Window is { } window)
+            throw new ArgumentException($"options.Window is {window}, but FusedMultiHeadAttention has no sliding window (use FlashAttention.Forward with causal: true).", nameof(options));
         Int128 rows = (Int128)batch * tokens;   // exact: rows·3·dOut could wrap 64 bits (batch, tokens ~2^30 and empty spans passed)
         if (rows * 3 * DOut > Array.MaxLength || rows * DIn > Array.MaxLength)
             throw new ArgumentException($"(batch {batch}, tokens {tokens}) with dIn {DIn} and dOut {DOut} needs more floats than one buffer can hold.", nameof(batch));
@@ -214,6 +216,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
             Tokens = tokens,
             HeadDim = headDim,
             Causal = Causal,
+            Group = 1,
             ScaleLog2E = options.ScaleFor(headDim) * MathF.Log2(MathF.E),
             LogSumExp = logSumExp,
         };

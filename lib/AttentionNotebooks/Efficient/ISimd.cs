@@ -65,4 +65,14 @@ internal unsafe interface ISimd<TVec>
 
     /// <summary>x in lanes 0 … <paramref name="count"/> − 1 and 0 in the others (a bitwise select: whatever the other lanes held, even NaN).</summary>
     static abstract TVec KeepFirst(TVec x, int count);
+
+    /// <summary>
+    /// The sliding window's edge on one register of scores for consecutive queries: lane j holds query
+    /// <paramref name="firstQuery"/> + j; lanes whose query is at or past <paramref name="limit"/> (the first query that no
+    /// longer sees the key) become −∞.
+    /// </summary>
+    static abstract TVec MaskLaterQuery(TVec scores, int firstQuery, int limit);
+
+    /// <summary>0 in lanes 0 … <paramref name="count"/> − 1 and x in the others (a bitwise select: whatever the zeroed lanes held, even NaN or ∞).</summary>
+    static abstract TVec KeepFrom(TVec x, int count);
 }

@@ -52,12 +52,30 @@ internal static unsafe class Packing<TSimd, TVec>
         new Span<float>(target + (long)count * padded, (rows - count) * padded).Clear();
     }
 
-    /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows <paramref name="stride"/> floats apart.</summary>
+    /// <summary>
+    /// factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows
+    /// <paramref name="stride"/> floats apart; with <paramref name="accumulate"/> added to what the rows hold.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Unpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
+    public static void Unpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim, bool accumulate = false)
     {
         for (int i = 0; i < count; i++)
-            ScaleRow(source + (long)i * padded, target + (long)i * stride, headDim, factor);
+            if (accumulate)
+                AddScaledRow(source + (long)i * padded, target + (long)i * stride, headDim, factor);
+            else
+                ScaleRow(source + (long)i * padded, target + (long)i * stride, headDim, factor);
+    }
+
+    /// <summary>to[d] += factor · from[d] for d &lt; headDim, a register at a time, then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledRow(float* from, float* to, int headDim, float factor)
+    {
+        int w = TSimd.Width, d = 0;
+        TVec f = TSimd.Broadcast(factor);
+        for (; d + w <= headDim; d += w)
+            TSimd.Store(to + d, TSimd.Add(TSimd.Load(to + d), TSimd.Multiply(f, TSimd.Load(from + d))));
+        for (; d < headDim; d++)
+            to[d] += factor * from[d];
     }
 
     /// <summary>to[d] = factor · from[d] for d &lt; headDim, a register at a time, then the tail.</summary>

@@ -88,4 +88,15 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> KeepFirst(Vector128<float> x, int count) =>
         Vector128.ConditionalSelect(Vector128.LessThan(Iota, Vector128.Create((float)count)), x, Vector128<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaskLaterQuery(Vector128<float> scores, int firstQuery, int limit)
+    {
+        var query = Vector128.Create((float)firstQuery) + Iota;
+        return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(query, Vector128.Create((float)limit)), Vector128.Create(float.NegativeInfinity), scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> KeepFrom(Vector128<float> x, int count) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Iota, Vector128.Create((float)count)), Vector128<float>.Zero, x);
 }

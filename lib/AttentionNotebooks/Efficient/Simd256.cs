@@ -81,4 +81,15 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> KeepFirst(Vector256<float> x, int count) =>
         Vector256.ConditionalSelect(Vector256.LessThan(Iota, Vector256.Create((float)count)), x, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaskLaterQuery(Vector256<float> scores, int firstQuery, int limit)
+    {
+        var query = Vector256.Create((float)firstQuery) + Iota;
+        return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(query, Vector256.Create((float)limit)), Vector256.Create(float.NegativeInfinity), scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepFrom(Vector256<float> x, int count) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(Iota, Vector256.Create((float)count)), Vector256<float>.Zero, x);
 }

@@ -79,4 +79,15 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> KeepFirst(Vector512<float> x, int count) =>
         Vector512.ConditionalSelect(Vector512.LessThan(Iota, Vector512.Create((float)count)), x, Vector512<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaskLaterQuery(Vector512<float> scores, int firstQuery, int limit)
+    {
+        var query = Vector512.Create((float)firstQuery) + Iota;
+        return Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(query, Vector512.Create((float)limit)), Vector512.Create(float.NegativeInfinity), scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepFrom(Vector512<float> x, int count) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(Iota, Vector512.Create((float)count)), Vector512<float>.Zero, x);
 }

@@ -56,4 +56,10 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float KeepFirst(float x, int count) => count > 0 ? x : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaskLaterQuery(float scores, int firstQuery, int limit) => firstQuery >= limit ? float.NegativeInfinity : scores;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float KeepFrom(float x, int count) => count > 0 ? 0f : x;
 }

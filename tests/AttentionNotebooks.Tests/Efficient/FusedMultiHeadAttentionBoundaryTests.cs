@@ -9,6 +9,14 @@ public sealed class FusedMultiHeadAttentionBoundaryTests
         FusedMultiHeadAttention.FromTeaching(new MultiHeadAttention(3, 4, 6, 0f, 2, generator: new TorchGenerator(123)));
 
     [Fact]
+    public void A_sliding_window_option_is_refused_rather_than_ignored()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Module().Forward(new float[6 * 3], new float[6 * 4], 1, 6, new FlashAttentionOptions { Window = 2 }));
+        Assert.Equal("options", e.ParamName);
+        Assert.Contains("FusedMultiHeadAttention has no sliding window", e.Message);
+    }
+
+    [Fact]
     public void NaN_in_the_span_input_is_an_error_naming_sequence_token_and_feature_as_the_matrix_overload_does()
     {
         var fused = Module();
