@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionNotebooks.Pretrained;
@@ -49,10 +50,18 @@ public static class OnnxRuntimeReference
     {
         using var stream = typeof(OnnxRuntimeReference).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"the library has no resource {ResourceName}.");
-        return JsonSerializer.Deserialize<Values>(stream, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })
+        return JsonSerializer.Deserialize(stream, ReferenceJson.Default.Values)
             ?? throw new InvalidDataException($"{ResourceName} is empty.");
     }
 
     /// <summary>The file's contents (also what the test writes).</summary>
     internal sealed record Values(string Text, string OnnxRuntimeVersion, int[] Ids, float[] LastHiddenState, float[][] Attention);
 }
+
+/// <summary>
+/// The reference file's JSON contract, generated at compile time: file-based apps (<c>dotnet run app.cs</c>) disable
+/// reflection-based serialization by default.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(OnnxRuntimeReference.Values))]
+internal sealed partial class ReferenceJson : JsonSerializerContext;
