@@ -48,10 +48,10 @@ public static class Inputs
         : Enum.TryParse<SimdPath>(value, ignoreCase: true, out var path) && Enum.IsDefined(path) ? path
         : throw new ArgumentException($"ATTENTION_SIMD is \"{value}\": use one of {string.Join(", ", Enum.GetNames<SimdPath>())}.");
 
-    private static readonly FlashAttentionOptions s_oneThread = new() { MaxDegreeOfParallelism = 1, Simd = Simd };
-    private static readonly FlashAttentionOptions s_allCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, Simd = Simd };
+    private static readonly FlashAttentionOptions OneThread = new() { MaxDegreeOfParallelism = 1, Simd = Simd };
+    private static readonly FlashAttentionOptions AllCores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount, Simd = Simd };
 
     /// <summary>Options for one thread or every core on <see cref="Simd"/> (cached, so the measured call allocates nothing of the benchmark's own).</summary>
     public static FlashAttentionOptions Threads(int threads) =>
-        threads == 1 ? s_oneThread : threads == Environment.ProcessorCount ? s_allCores : new() { MaxDegreeOfParallelism = threads, Simd = Simd };
+        threads == 1 ? OneThread : threads == Environment.ProcessorCount ? AllCores : new() { MaxDegreeOfParallelism = threads, Simd = Simd };
 }

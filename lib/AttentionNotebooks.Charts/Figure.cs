@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using AttentionNotebooks.Charts.Plotly;
 using XPlot.Plotly;
@@ -8,9 +7,9 @@ namespace AttentionNotebooks.Charts;
 
 /// <summary>
 /// A chart made by <see cref="Plot"/>: render it as a standalone static SVG (<see cref="ToSvg"/>, what GitHub and
-/// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>, which needs plotly.js
-/// from its CDN to draw). Named Figure so that it never clashes with <c>XPlot.Plotly.Chart</c> in a notebook that
-/// imports both namespaces. Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
+/// every notebook viewer can show) or as an interactive Plotly chart (<see cref="ToPlotly"/>; <see cref="ToHtml"/>
+/// draws it with the plotly.js embedded in this library). Named Figure so that it never clashes with
+/// <c>XPlot.Plotly.Chart</c> in a notebook that imports both namespaces. Immutable: <see cref="WithTitle"/> and <see cref="WithSize"/> return new charts.
 /// </summary>
 /// <example><code>Plot.Heatmap(weights, SampleData.Tokens, "Attention weights").ToSvg()</code></example>
 public sealed class Figure
@@ -98,13 +97,31 @@ public sealed class Figure
         var chart = XPlot.Plotly.Chart.Plot(traces, layout);
         chart.WithSize(Width, Height);
         chart.WithId("plotly-placeholder");
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(chart.GetPlottingJS())))[..10];
-        chart.WithId("an-plotly-" + hash);
+        chart.WithId(PlotlyId.For(chart.GetPlottingJS()));
         return chart;
     }
 
-    /// <summary>The interactive chart as an HTML fragment that loads plotly.js when needed (see <see cref="PlotlyHtml"/>).</summary>
-    public string ToHtml() => PlotlyHtml.Render(ToPlotly());
+    /// <summary>
+    /// What <see cref="Plotly.LiveHtml"/> draws: the id <see cref="ToPlotly"/> gives the chart, and the traces and the
+    /// layout as plotly.js JSON, written from the chart's description (never read back out of a script).
+    /// </summary>
+    internal (string Id, string Data, string Layout) PlotlyParts()
+    {
+        var (traces, layout) = PlotlyRenderer.Render(_model, Title);
+        layout.width = Width;
+        layout.height = Height;
+        return (ToPlotly().Id, PlotlyData.Traces(traces), PlotlyData.Layout(layout));
+    }
+
+    /// <summary>
+    /// The interactive chart as a self-contained HTML fragment that works offline: a
+    /// <c>&lt;div id="an-plotly-…"&gt;</c> of the chart's size and one <c>&lt;script&gt;</c> holding the chart's data
+    /// and the embedded plotly.js 2.35.3 (<see cref="PlotlyScript"/>, about 4.6 MB; no CDN address), which draws the
+    /// chart when the fragment is put into a page, e.g. saved as an <c>.html</c> file. A page that already has
+    /// <c>window.Plotly</c> draws with it and does not run the bundle again. Deterministic (see
+    /// <see cref="PlotlyHtml.Render"/>).
+    /// </summary>
+    public string ToHtml() => PlotlyHtml.Render(ToPlotly(), includePlotly: true);
 
     /// <summary>
     /// One line describing the chart, used as its text output in notebooks: kind, data, title, size and a digest of
@@ -114,9 +131,8 @@ public sealed class Figure
     /// </summary>
     public override string ToString()
     {
-        string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToSvg())))[..10];
-        string title = Title is null ? "" : $" \"{Svg.ChartText.Display(Title, Svg.ChartText.TitleLength)}\"";
-        return $"{Kind} of {_model.Describe()}{title} ({Width}x{Height} SVG, sha256 {digest})";
+        string title = Title is null ? "" : $" \"{Layout.ChartText.Display(Title, Layout.ChartText.TitleLength)}\"";
+        return $"{Kind} of {_model.Describe()}{title} {FigureDigest.Text(Width, Height, ToSvg())}";
     }
 
     private static string ReplaceAttribute(string head, string name, string value)

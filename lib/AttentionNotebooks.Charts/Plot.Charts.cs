@@ -47,9 +47,9 @@ public static partial class Plot
             throw new ArgumentOutOfRangeException(nameof(query), query, $"query must be a row of weights ({Shape.Of(weights)}): between 0 and {weights.RowCount - 1}, but is {query}.");
         if (tokens is not null && tokens.Count != weights.ColumnCount)
             throw new ArgumentException($"weights is {Shape.Of(weights)} but {tokens.Count} labels were given for {weights.ColumnCount} columns.", nameof(tokens));
-        Svg.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
+        Layout.ChartText.CheckNotNull(tokens, nameof(tokens), nameof(tokens));
         bool square = weights.RowCount == weights.ColumnCount;
-        string name = tokens is not null && square ? $"\"{Svg.ChartText.Display(tokens[query], Svg.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string name = tokens is not null && square ? $"\"{Layout.ChartText.Display(tokens[query], Layout.ChartText.LabelLength)}\"" : query.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new(BarModel.Create(weights.Row(query), tokens, square ? query : null, "key", "attention weight", $"weights row {query}",
                 highlightLabel: square ? "the query's own token" : null),
             title ?? $"Attention weights of the query {name}");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Numerics;
-using AttentionNotebooks.Charts.Svg;
+using AttentionNotebooks.Charts.Layout;
 
 namespace AttentionNotebooks.Charts;
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using AttentionNotebooks.Charts;
 using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
@@ -24,12 +22,13 @@ namespace AttentionNotebooks.Interactive;
 /// <description><c>image/svg+xml</c>: the static SVG, which GitHub, VS Code and Jupyter all show; <c>text/plain</c>:
 /// its one-line description with a digest of the SVG. In a live session only (not under tools/NotebookRunner, which
 /// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, the SVG plus a script that replaces it
-/// with the interactive Plotly chart, drawn by the plotly.js embedded in this assembly (sent with the first chart after
-/// <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts and prefers HTML over SVG.</description></item>
+/// with the interactive Plotly chart, drawn by the plotly.js embedded in the charts library (<see cref="PlotlyScript"/>,
+/// sent with the first chart after <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts
+/// and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
-/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else loads plotly.js from its CDN;
-/// in a live session the first chart after setup carries the embedded plotly.js, so no CDN is needed), with an element id
-/// derived from the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
+/// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else waits for the embedded
+/// plotly.js, which in a live session the first chart after setup carries; no CDN), with an element id derived from
+/// the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
 /// </list>
 /// </remarks>
 public static class NotebookSetup
@@ -91,7 +90,7 @@ public static class NotebookSetup
 
     /// <summary>
     /// A Plotly chart's HTML; in a live session the first chart after <see cref="Initialize(bool)"/> carries the
-    /// embedded plotly.js, so the chart needs no CDN (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists).
+    /// embedded plotly.js (<see cref="PlotlyHtml"/> uses <c>window.Plotly</c> when it exists, else waits for it).
     /// </summary>
     private static string PlotlyChartHtml(PlotlyChart chart)
     {
@@ -134,7 +133,7 @@ public static class NotebookSetup
         new(typeof(Figure), Plain, Show.Text),
         new(typeof(Figure), Html, o => FigureHtml((Figure)o)),
         new(typeof(PlotlyChart), Html, o => PlotlyChartHtml((PlotlyChart)o)),
-        new(typeof(PlotlyChart), Plain, o => DescribePlotly((PlotlyChart)o)),
+        new(typeof(PlotlyChart), Plain, o => PlotlyData.Describe((PlotlyChart)o)),
     ];
 
     /// <summary>
@@ -146,16 +145,6 @@ public static class NotebookSetup
         if (!Guid.TryParse(chart.Id, out _))
             return null;
         string content = chart.GetPlottingJS().Replace(chart.Id, "", StringComparison.Ordinal);
-        return "an-plotly-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)))[..10];
-    }
-
-    private static string DescribePlotly(PlotlyChart chart)
-    {
-        // The traces' types only: layout keys such as an axis's "type":"log" are not traces.
-        var types = chart.GetPlottingJS() is var js && System.Text.RegularExpressions.Regex.Match(js, @"var data = (\[.*?\]);\s*var layout", System.Text.RegularExpressions.RegexOptions.Singleline) is { Success: true } data
-            ? System.Text.Json.JsonDocument.Parse(data.Groups[1].Value).RootElement.EnumerateArray()
-                .Select(trace => trace.TryGetProperty("type", out var type) ? type.GetString() ?? "?" : "?").ToArray()
-            : [];
-        return $"Plotly chart ({(types.Length == 0 ? "no traces" : string.Join(", ", types))}), {chart.Width}x{chart.Height}";
+        return PlotlyId.For(content);
     }
 }

@@ -111,28 +111,33 @@ Console.WriteLine($"last hidden state ({Shape.Of(output.LastHiddenState)}, value
 //
 // ## All 72 heads at once
 //
-// Each small square is one head on the course sentence: row $i$ is query token $i$, column $j$ key token $j$ (both in the order `[CLS] your journey starts with one step [SEP]`), darker is more weight. Layers 0 to 5 run down, heads 0 to 11 across; the hatched bands only separate the heads:
+// Each small square is one head on the course sentence: row $i$ is query token $i$, column $j$ key token $j$ (both in the order `[CLS] your journey starts with one step [SEP]`), darker is more weight. Layers 0 to 5 run down, heads 0 to 5 across the left panel and 6 to 11 across the right one; the hatched bands only separate the heads:
 
 Show.Cell(12);
-// One heatmap with every head as an 8x8 block: layers down, heads across, a masked (hatched) row or column between blocks.
-// Each key column is drawn twice as wide, so that a block is square.
+// Every head as an 8x8 block: layers down, heads across, a masked (hatched) row or column between blocks, and each key
+// column drawn twice as wide so that a block is square. Heads 0-5 and 6-11 side by side (a heatmap holds at most 160 columns).
 Figure HeadGrid(EncoderOutput o, string title)
 {
-    int t = o.Tokens.Count, layers = o.Attention.Count, heads = o.Attention[0].Count;
-    var grid = Matrix<float>.Build.Dense(layers * (t + 1) - 1, heads * (2 * t + 2) - 2);
+    int t = o.Tokens.Count, layers = o.Attention.Count, perPanel = o.Attention[0].Count / 2;
+    Matrix<float> Panel(int firstHead)
+    {
+        var grid = Matrix<float>.Build.Dense(layers * (t + 1) - 1, perPanel * (2 * t + 2) - 2);
+        for (int l = 0; l < layers; l++)
+            for (int h = 0; h < perPanel; h++)
+                for (int i = 0; i < t; i++)
+                    for (int j = 0; j < 2 * t; j++)
+                        grid[l * (t + 1) + i, h * (2 * t + 2) + j] = o.Attention[l][firstHead + h][i, j / 2];
+        return grid;
+    }
     bool Gap(int i, int j) => i % (t + 1) == t || j % (2 * t + 2) >= 2 * t;
-    for (int l = 0; l < layers; l++)
-        for (int h = 0; h < heads; h++)
-            for (int i = 0; i < t; i++)
-                for (int j = 0; j < 2 * t; j++)
-                    grid[l * (t + 1) + i, h * (2 * t + 2) + j] = o.Attention[l][h][i, j / 2];
-    var rows = Enumerable.Range(0, grid.RowCount).Select(i => i % (t + 1) == t ? "" : i % (t + 1) == 0 ? $"layer {i / (t + 1)}  {o.Tokens[0]}" : o.Tokens[i % (t + 1)]).ToArray();
-    var columns = Enumerable.Range(0, grid.ColumnCount).Select(j => j % (2 * t + 2) == t - 1 ? $"head {j / (2 * t + 2)}" : "").ToArray();
-    return Plot.Heatmap(grid, title: title, options: HeatmapOptions.AttentionWeights with { RowLabels = rows, ColumnLabels = columns, Masked = Gap, ShowValues = false });
+    var rows = Enumerable.Range(0, layers * (t + 1) - 1).Select(i => i % (t + 1) == t ? "" : i % (t + 1) == 0 ? $"layer {i / (t + 1)}  {o.Tokens[0]}" : o.Tokens[i % (t + 1)]).ToArray();
+    var columns = Enumerable.Repeat("", perPanel * (2 * t + 2) - 2).ToArray();
+    return Plot.Heatmaps([Panel(0), Panel(perPanel)], titles: [$"heads 0 to {perPanel - 1}", $"heads {perPanel} to {2 * perPanel - 1}"], title: title, columns: 2,
+                         options: HeatmapOptions.AttentionWeights with { RowLabels = rows, ColumnLabels = columns, Masked = Gap, ShowValues = false });
 }
 show(12, HeadGrid(output, "all-MiniLM-L6-v2: 6 layers x 12 heads on \"Your journey starts with one step\""));
 
-// A few kinds of pattern stand out. Layer 0, head 2 (third square of the first row) is a sharp line just below the diagonal: each token looks at the token before it. Several heads of layers 1 to 4 draw a line just above the diagonal (the next token) or a few steps off it. And most heads of layers 1 to 4 put much of every row on the first column, `[CLS]`: a place to rest when nothing else is useful, an **attention sink** (Xiao et al. 2023). Layer 5's heads are paler, spread over many tokens.
+// A few kinds of pattern stand out. Layer 0, head 2 (third square of the first row on the left) is a sharp line just below the diagonal: each token looks at the token before it. Several heads of layers 1 to 4 draw a line just above the diagonal (the next token) or a few steps off it. And most heads of layers 1 to 4 put much of every row on the first column, `[CLS]`: a place to rest when nothing else is useful, an **attention sink** (Xiao et al. 2023). Layer 5's heads are paler, spread over many tokens.
 
 Show.Cell(14);
 show(14, Plot.Weights(output.Attention[0][2], tokens, "Layer 0, head 2: each token looks at the one before it"));

@@ -386,4 +386,26 @@ public sealed class HeatmapExtremeInputTests
         Assert.Equal("options", e.ParamName);
         Assert.Equal("weights", Assert.Throws<ArgumentNullException>(() => Plot.Heatmap(null!)).ParamName);
     }
+
+    [Theory]
+    [InlineData(1000, 1000)]
+    [InlineData(161, 3)]
+    [InlineData(2, 161)]
+    public void A_heatmap_larger_than_it_can_draw_readably_is_refused_at_once_naming_its_shape_and_a_way_out(int rows, int columns)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<ArgumentException>(() => Plot.Heatmap(Matrix<float>.Build.Dense(rows, columns, 0.5f)));
+        Assert.StartsWith($"weights is {rows}x{columns}: a heatmap draws at most 160 rows and 160 columns", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"weights.SubMatrix(0, {Math.Min(64, rows)}, 0, {Math.Min(64, columns)})", e.Message, StringComparison.Ordinal);
+        Assert.Equal("weights", e.ParamName);
+        Assert.True(clock.Elapsed.TotalSeconds < 1, $"took {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Throws<ArgumentException>(() => Plot.Heatmaps([Matrix<float>.Build.Dense(2, 2), Matrix<float>.Build.Dense(rows, columns)]));
+    }
+
+    [Fact]
+    public void The_largest_heatmap_it_draws_is_160_by_160()
+    {
+        var svg = Plot.Heatmap(Matrix<float>.Build.Dense(160, 160, (i, j) => (i + j) % 7)).ToSvg();
+        Assert.Equal(160 * 160, SvgAssert.Parse(svg).Descendants(SvgAssert.Ns + "rect").Count(r => (string?)r.Attribute("class") == "cell"));
+    }
 }

@@ -65,13 +65,28 @@ public sealed class PlotlyTests
     }
 
     [Fact]
-    public void The_html_loads_plotly_when_the_page_lacks_it()
+    public void The_html_carries_the_embedded_plotly_js_and_no_cdn_address()
     {
         string html = Plot.Bar(Weights().Row(1), SampleData.Tokens).ToHtml();
         Assert.StartsWith("<div id=\"an-plotly-", html);
-        Assert.Contains(PlotlyHtml.PlotlyScriptUrl, html);
-        Assert.Contains("requirejs", html);
+        Assert.Contains(PlotlyScript.Loader(), html);   // the one plotly.js, 2.35.3, so a saved page draws offline
         Assert.Contains("Plotly.newPlot(", html);
+        string around = html.Replace(PlotlyScript.Source, "", StringComparison.Ordinal);   // the bundle's own defaults name map servers
+        Assert.DoesNotContain("http", around, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("src=", around, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("requirejs", around, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("<script", StringSplitOptions.None).Length - 1);
+    }
+
+    [Fact]
+    public void Plotly_html_without_plotly_js_draws_with_the_pages_plotly_or_waits_for_the_loader()
+    {
+        var chart = Plot.Bar(Weights().Row(1), SampleData.Tokens).ToPlotly();
+        string html = PlotlyHtml.Render(chart);
+        Assert.DoesNotContain(PlotlyScript.Source, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"document.addEventListener('{PlotlyScript.ReadyEvent}'", html);
+        Assert.Equal(PlotlyHtml.Render(chart, includePlotly: true), html.Replace("})();\n</script>", PlotlyScript.Loader() + "})();\n</script>", StringComparison.Ordinal));
     }
 
     [Fact]

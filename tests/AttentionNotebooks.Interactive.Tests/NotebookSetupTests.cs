@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using AttentionNotebooks.Charts;
+using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionNotebooks.Interactive.Tests;
@@ -106,15 +107,6 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
-    public void The_embedded_plotly_js_is_the_vendored_2_35_3_bundle()
-    {
-        string source = PlotlyScript.Source;
-        Assert.StartsWith("/**\n* plotly.js v2.35.3\n", source);
-        Assert.Equal(PlotlyScript.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source))));
-        Assert.DoesNotContain("</script", source, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
     public async Task A_plotly_chart_is_interactive_html_with_an_id_that_does_not_change_between_runs()
     {
         var output = await Display("Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()");
@@ -177,5 +169,24 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         Assert.DoesNotContain("tensor", Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(new[] { 1.5f, 2f }, Plain));
         Assert.Equal(MatrixText.Format(Matrix<float>.Build.Dense(2, 2, 1f)),
             Microsoft.DotNet.Interactive.Formatting.Formatter.ToDisplayString(Matrix<float>.Build.Dense(2, 2, 1f), Plain));
+    }
+
+    [Fact]
+    public async Task A_live_figure_whose_title_reads_like_the_plotting_script_draws_and_the_next_one_still_does()
+    {
+        const string hostile = "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"How Plotly.newPlot(div, data) works\")";
+        var first = await Display(hostile, liveCharts: true);
+        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        Assert.Contains("How Plotly.newPlot(div, data) works", first[Html]);
+        var second = (await kernel.Run($"display({Heatmap});")).Single();
+        Assert.Contains("drawing = Plotly.newPlot('an-plotly-", second[Html]);
+        Assert.DoesNotContain("plotly.js v", second[Html]);
+    }
+
+    [Fact]
+    public async Task A_trace_named_like_the_script_is_described_by_its_type()
+    {
+        var output = await Display("Plot.Line(new[] { new Series(\"x]; var layout\", new double[] { 0, 1 }, new double[] { 1, 2 }) }).ToPlotly()");
+        Assert.Matches(@"^Plotly chart \(scatter\), \d+x\d+$", output[Plain]);
     }
 }

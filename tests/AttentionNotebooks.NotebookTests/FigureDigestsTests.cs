@@ -37,6 +37,16 @@ public sealed class FigureDigestsTests
     }
 
     [Fact]
+    public void The_text_the_charts_library_writes_is_what_the_runner_parses()
+    {
+        // FigureDigest is compiled into NotebookRunner.Core from lib/AttentionNotebooks.Charts, where Figure.ToString writes it.
+        var output = NotebookOutput.Display([new("image/svg+xml", Svg), new("text/plain", "heatmap of a 2x2 matrix " + AttentionNotebooks.Charts.FigureDigest.Text(10, 10, Svg))]);
+
+        Assert.Empty(FigureDigests.Mismatches([output]));
+        Assert.Equal($"heatmap of a 2x2 matrix (10x10 SVG, sha256 {Sha256Prefix(Svg)})", output.Data.Single(d => d.Key == "text/plain").Value);
+    }
+
+    [Fact]
     public void Every_committed_course_figure_matches_its_digest()
     {
         int figures = 0;

@@ -40,7 +40,7 @@ foreach (var path in new[] { SimdPath.Vector512, SimdPath.Vector256, SimdPath.Ve
         float bound = 1f / MathF.Sqrt(inFeatures);
         float[] x = Uniform(rows * inFeatures, rows), w = Uniform(outFeatures * inFeatures, inFeatures, bound), b = Uniform(outFeatures, outFeatures, bound);
         var y = new float[rows * outFeatures];
-        new PackedLinear(w, b, outFeatures, inFeatures).Forward(x, y, rows, new FlashAttentionOptions { Simd = path });
+        new PackedLinear(w, b, outFeatures, inFeatures).Forward(x, y, rows, new KernelOptions { Simd = path });
         linearError = Math.Max(linearError, MaxError(Linear(x, w, b, rows, inFeatures, outFeatures), y));
     }
     bool ok = attentionError <= Tolerance && linearError <= Tolerance;

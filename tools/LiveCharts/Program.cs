@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using AttentionNotebooks;
 using AttentionNotebooks.Charts;
-using AttentionNotebooks.Interactive;
+using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
 
 string outDir = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine("artifacts", "live-charts"));
@@ -35,7 +35,8 @@ var figures = new (string Name, Figure Figure)[]
 
 // live: plotly.js comes with the first chart, as in a notebook; late: it arrives after every chart (the charts wait for
 // its ready event); no-plotly: never; broken: a window.Plotly whose newPlot throws; rejecting: one whose newPlot
-// returns a promise that rejects (an asynchronous failure).
+// returns a promise that rejects (an asynchronous failure); to-html: each chart is Figure.ToHtml (no SVG, plotly.js
+// inside every fragment), as a page saved from it, drawn offline.
 string Page(string mode)
 {
     var html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>live charts</title></head><body style=\"background: #ffffff; margin: 0;\">\n");
@@ -44,17 +45,22 @@ string Page(string mode)
     if (mode == "rejecting")
         html.Append("<script>window.Plotly = { newPlot: function () { return Promise.reject(new Error('drawing failed later')); } };</script>\n");
     for (int k = 0; k < figures.Length; k++)
-        html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: mode == "live" && k == 0)).Append('\n');
+    {
+        if (mode == "to-html")
+            html.Append("<div class=\"an-html-chart\">").Append(figures[k].Figure.ToHtml()).Append("</div>\n");
+        else
+            html.Append(LiveHtml.Render(figures[k].Figure, includePlotly: mode == "live" && k == 0)).Append('\n');
+    }
     if (mode == "late")
         html.Append(LiveHtml.PlotlyLoader()).Append('\n');
     html.Append("""
         <script type="text/javascript">
         window.addEventListener('load', function () { setTimeout(function () {
           var out = [];
-          document.querySelectorAll('.an-live-chart').forEach(function (chart) {
-            var plot = chart.querySelector('.an-live-plot'), svg = chart.querySelector('.an-live-svg');
+          document.querySelectorAll('.an-live-chart, .an-html-chart').forEach(function (chart) {
+            var plot = chart.querySelector('.an-live-plot') || chart.querySelector('div[id^="an-plotly-"]'), svg = chart.querySelector('.an-live-svg');
             var r = { id: plot.id, plotly: plot.classList.contains('js-plotly-plot'),
-                      svgVisible: getComputedStyle(svg).display !== 'none', plotVisible: getComputedStyle(plot).display !== 'none' };
+                      svgVisible: !!svg && getComputedStyle(svg).display !== 'none', plotVisible: getComputedStyle(plot).display !== 'none' };
             if (r.plotly && plot.data) {
               r.types = plot.data.map(function (t) { return t.type; });
               var maps = plot.data.filter(function (t) { return t.type === 'heatmap'; });
@@ -119,9 +125,9 @@ string RunChromium(params string[] arguments)
     return stdout.Result;
 }
 
-foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejecting" })
+foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejecting", "to-html" })
 {
-    bool withPlotly = name is "live" or "late";
+    bool withPlotly = name is "live" or "late" or "to-html";
     string path = Path.Combine(outDir, name + ".html");
     File.WriteAllText(path, Page(name), new UTF8Encoding(false));
     string dom = RunChromium("--dump-dom", new Uri(path).AbsoluteUri);

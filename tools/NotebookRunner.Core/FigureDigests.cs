@@ -1,14 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using AttentionNotebooks.Charts;
 
 namespace NotebookRunner.Core;
 
 /// <summary>
 /// <c>check</c> compares text, but a course figure's <c>text/plain</c> line carries a digest of its SVG
 /// (<c>heatmap of a 6x6 matrix (596x352 SVG, sha256 1a2b3c4d5e)</c>: the first 10 hex digits of the SHA-256 of the
-/// SVG's UTF-8 text). This checks that each stored output's <c>image/svg+xml</c> still has that digest, which catches
-/// an SVG edited by hand and a notebook whose outputs were only partly refreshed.
+/// SVG's UTF-8 text, in the format of <see cref="FigureDigest"/>, compiled in from the charts library). This checks
+/// that each stored output's <c>image/svg+xml</c> still has that digest, which catches an SVG edited by hand and a
+/// notebook whose outputs were only partly refreshed.
 /// </summary>
 public static partial class FigureDigests
 {
@@ -33,7 +33,7 @@ public static partial class FigureDigests
                 continue;
             }
 
-            var actual = Digest(svg, stated.Length);
+            var actual = FigureDigest.Of(svg, stated.Length);
             if (!string.Equals(actual, stated, StringComparison.OrdinalIgnoreCase))
                 problems.Add($"output {i + 1}: the stored image/svg+xml has sha256 {actual}, its text/plain says {stated}");
         }
@@ -41,10 +41,6 @@ public static partial class FigureDigests
         return problems;
     }
 
-    /// <summary>The first <paramref name="digits"/> hex digits of the SHA-256 of <paramref name="svg"/>'s UTF-8 text.</summary>
-    internal static string Digest(string svg, int digits) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(svg)))[..digits];
-
-    [GeneratedRegex(@"\bSVG, sha256 (?<digest>[0-9a-f]{8,64})\)")]
+    [GeneratedRegex(FigureDigest.Pattern)]
     private static partial Regex DigestPattern();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AttentionNotebooks.Charts.Layout;
 using AttentionNotebooks.Charts.Svg;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -31,12 +32,20 @@ internal sealed record HeatmapPanelData(Matrix<float> Values, string[] RowLabels
         return false;
     }
 
+    /// <summary>The most rows, and the most columns, one heatmap panel draws (one cell per value).</summary>
+    public const int MaxSide = 160;
+
     /// <summary>Checks the matrix and resolves the labels: tokens label every dimension whose length they match.</summary>
     public static HeatmapPanelData Create(Matrix<float> matrix, IReadOnlyList<string>? tokens, HeatmapOptions options, string name, string? panelTitle)
     {
         ArgumentNullException.ThrowIfNull(matrix, name);
         if (matrix.RowCount == 0 || matrix.ColumnCount == 0)
             throw new ArgumentException($"{name} is empty ({Shape.Of(matrix)}): a heatmap needs at least one row and one column.", name);
+        if (matrix.RowCount > MaxSide || matrix.ColumnCount > MaxSide)
+            throw new ArgumentException(
+                $"{name} is {Shape.Of(matrix)}: a heatmap draws at most {MaxSide} rows and {MaxSide} columns (one labelled cell with a tooltip per value; " +
+                $"1000x1000 would be an SVG of about 88 MB that takes seconds to draw and that no one can read). Draw a block of it, e.g. " +
+                $"{name}.SubMatrix(0, {Math.Min(64, matrix.RowCount)}, 0, {Math.Min(64, matrix.ColumnCount)}), or average it into blocks first.", name);
         for (int i = 0; i < matrix.RowCount; i++)
             for (int j = 0; j < matrix.ColumnCount; j++)
                 if (float.IsNaN(matrix[i, j]))

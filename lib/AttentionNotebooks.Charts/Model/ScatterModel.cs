@@ -1,5 +1,5 @@
 using System.Globalization;
-using AttentionNotebooks.Charts.Svg;
+using AttentionNotebooks.Charts.Layout;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace AttentionNotebooks.Charts;

@@ -5,23 +5,26 @@ using XPlot.Plotly;
 namespace AttentionNotebooks.Charts.Plotly;
 
 /// <summary>
-/// Turns an XPlot.Plotly chart into an HTML fragment that draws it in a notebook: a <c>div</c> and a script that
-/// uses plotly.js if the page already has it, loads it through RequireJS in classic Jupyter, or adds a script tag
-/// otherwise. Viewers that run no scripts (GitHub) show an empty box, which is why the course stores SVG for charts.
+/// Turns an XPlot.Plotly chart into an HTML fragment that draws it with the embedded plotly.js
+/// (<see cref="PlotlyScript"/>; no CDN): a <c>div</c> and a script that uses <c>window.Plotly</c> if the page already
+/// has it, and otherwise draws once <see cref="PlotlyScript.Loader"/> has run — in the fragment itself, or elsewhere in
+/// the page. Viewers that run no scripts (GitHub) show an empty box, which is why the course stores SVG for charts.
 /// </summary>
 public static class PlotlyHtml
 {
-    /// <summary>The plotly.js the fragment loads: the last 1.x release, the version XPlot.Plotly 4.1 writes for.</summary>
-    public const string PlotlyScriptUrl = "https://cdn.plot.ly/plotly-1.58.5.min.js";
-
     /// <summary>The HTML fragment for <paramref name="chart"/>.</summary>
     /// <param name="chart">Any XPlot.Plotly chart.</param>
     /// <param name="id">The element id to draw into, which is also set as the chart's <see cref="PlotlyChart.Id"/>; the chart's own id if null.</param>
+    /// <param name="includePlotly">
+    /// Whether the script also carries <see cref="PlotlyScript.Loader"/> (the whole plotly.js, about 4.6 MB), so the
+    /// fragment draws on its own, offline; if false it waits for a loader elsewhere in the page.
+    /// </param>
     /// <returns>
-    /// <c>&lt;div id="…" style="width: …px; height: …px;"&gt;&lt;/div&gt;</c> followed by a <c>&lt;script&gt;</c>. Every
-    /// <c>&lt;</c> inside the script is written as <c>\u003c</c>, so a label such as <c>&lt;/script&gt;</c> cannot end it.
+    /// <c>&lt;div id="…" style="width: …px; height: …px;"&gt;&lt;/div&gt;</c> followed by one <c>&lt;script&gt;</c>. Every
+    /// <c>&lt;</c> inside the chart's script is written as <c>\u003c</c>, so a label such as <c>&lt;/script&gt;</c> cannot
+    /// end it. Deterministic.
     /// </returns>
-    public static string Render(PlotlyChart chart, string? id = null)
+    public static string Render(PlotlyChart chart, string? id = null, bool includePlotly = false)
     {
         ArgumentNullException.ThrowIfNull(chart);
         if (id is not null)
@@ -34,14 +37,9 @@ public static class PlotlyHtml
         html.Append(Script(chart, "    "));
         html.Append("\n  };\n");
         html.Append("  if (typeof window.Plotly !== 'undefined') { render(window.Plotly); return; }\n");
-        html.Append("  if (typeof window.requirejs === 'function') {\n");
-        html.Append("    window.requirejs.config({ paths: { plotly: '").Append(PlotlyScriptUrl[..^3]).Append("' } });\n");
-        html.Append("    window.requirejs(['plotly'], function (Plotly) { window.Plotly = Plotly; render(Plotly); });\n");
-        html.Append("    return;\n  }\n");
-        html.Append("  var script = document.createElement('script');\n");
-        html.Append("  script.src = '").Append(PlotlyScriptUrl).Append("';\n");
-        html.Append("  script.onload = function () { render(window.Plotly); };\n");
-        html.Append("  document.head.appendChild(script);\n");
+        html.Append("  document.addEventListener('").Append(PlotlyScript.ReadyEvent).Append("', function () { render(window.Plotly); }, { once: true });\n");
+        if (includePlotly)
+            html.Append(PlotlyScript.Loader());
         html.Append("})();\n</script>");
         return html.ToString();
     }

@@ -1,4 +1,4 @@
-using AttentionNotebooks.Charts.Svg;
+using AttentionNotebooks.Charts.Layout;
 using XPlot.Plotly;
 
 namespace AttentionNotebooks.Charts.Plotly;

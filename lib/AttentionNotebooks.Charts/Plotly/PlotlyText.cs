@@ -1,5 +1,5 @@
 using System.Globalization;
-using AttentionNotebooks.Charts.Svg;
+using AttentionNotebooks.Charts.Layout;
 
 namespace AttentionNotebooks.Charts.Plotly;
 

@@ -1,3 +1,5 @@
+using AttentionNotebooks.Charts.Layout;
+
 namespace AttentionNotebooks.Charts.Svg;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using AttentionNotebooks.Charts.Layout;
 
 namespace AttentionNotebooks.Charts.Svg;
 

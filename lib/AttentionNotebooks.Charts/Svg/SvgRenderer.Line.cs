@@ -1,3 +1,5 @@
+using AttentionNotebooks.Charts.Layout;
+
 namespace AttentionNotebooks.Charts.Svg;
 
 internal static partial class SvgRenderer
@@ -26,7 +28,7 @@ internal static partial class SvgRenderer
 
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);
-        doc.Root.Add(Axis.Grid(x, y, left, top, right, bottom));
+        doc.Root.Add(Grid(x, y, left, top, right, bottom));
         if (model.XTitle is not null)
             doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, model.XTitle, 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
         if (model.YTitle is not null)

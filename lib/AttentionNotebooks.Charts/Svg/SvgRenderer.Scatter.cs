@@ -1,3 +1,5 @@
+using AttentionNotebooks.Charts.Layout;
+
 namespace AttentionNotebooks.Charts.Svg;
 
 internal static partial class SvgRenderer
@@ -43,7 +45,7 @@ internal static partial class SvgRenderer
 
         double X(double v) => x.Map(v, left, right);
         double Y(double v) => y.Map(v, bottom, top);
-        doc.Root.Add(Axis.Grid(x, y, left, top, right, bottom));
+        doc.Root.Add(Grid(x, y, left, top, right, bottom));
         doc.Root.Add(SvgDocument.Text((left + right) / 2, bottom + 34, model.AxisTitles[0], 12, "middle", Palette.MutedText, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
         doc.Root.Add(SvgDocument.Text(Margin + 8, (top + bottom) / 2, model.AxisTitles[1], 12, "middle", Palette.MutedText, rotate: -90, cls: "axis-title", maxLength: ChartText.AxisTitleLength));
 

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using AttentionNotebooks.Charts.Layout;
 
 namespace AttentionNotebooks.Charts.Svg;
 

@@ -6,8 +6,8 @@ namespace AttentionNotebooks.Efficient;
 /// The backward pass of <see cref="FlashAttention"/> for one (batch, head) slice per work item (FlashAttention-2's
 /// algorithm, in register tiles): key blocks of <see cref="KeyBlock"/> keys in the outer loop, tiles of
 /// <see cref="QueryTile"/> query rows that see the block in the inner one, the weights recomputed from the saved
-/// log-sum-exp. Every product is one blocked micro-kernel (<see cref="Gemm"/>), written once over a vector width
-/// <typeparamref name="TSimd"/>.
+/// log-sum-exp. Every product is one call of the register-tiled <see cref="StridedGemm{TSimd, TVec}"/>; written once over a
+/// vector width <typeparamref name="TSimd"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,11 +20,10 @@ namespace AttentionNotebooks.Efficient;
 /// end) and dQ_I += dS · (scale·K_J) (tile × headDim, kept for the whole slice).</item>
 /// </list>
 /// <para>
-/// The micro-kernel holds 4 rows × 4 registers of its result (with 16 registers, <see cref="ISimd{TVec}.WideBlocking"/>
-/// false: 4 × 2) and, per step, broadcasts one element of each row against 4 (2) loaded registers. Q, dO and the dQ
-/// accumulator are copied once per slice with headDim padded to a whole register and tokens to a multiple of 4 (zeros),
-/// so no kernel has a tail; padded rows and keys get P = dS = 0. Scratch per thread:
-/// <see cref="FlashBackwardLayout.ScratchFloats"/>, linear in tokens — never a tokens × tokens matrix.
+/// The products take rows in fours and columns in whole registers, so Q, dO and the dQ accumulator are copied once per
+/// slice with headDim padded to a whole register and tokens to a multiple of 4 (zeros), and no kernel has a tail; padded
+/// rows and keys get P = dS = 0. Scratch per thread: <see cref="FlashBackwardLayout.ScratchFloats"/>, linear in tokens —
+/// never a tokens × tokens matrix.
 /// </para>
 /// </remarks>
 internal static unsafe class FlashBackward<TSimd, TVec>
@@ -93,16 +92,16 @@ internal static unsafe class FlashBackward<TSimd, TVec>
 
         for (int i = 0; i < rows; i++)
             rowDot[i] = i < tokens ? Dot(dO + (long)i * outStride, o + (long)i * outStride, headDim) : 0f;
-        CopyPadded(q, inStride, tokens, headDim, 1f, qp, rows, padded);
-        CopyPadded(dO, outStride, tokens, headDim, 1f, dOp, rows, padded);
+        Packing<TSimd, TVec>.Padded(q, inStride, tokens, headDim, 1f, qp, rows, padded);
+        Packing<TSimd, TVec>.Padded(dO, outStride, tokens, headDim, 1f, dOp, rows, padded);
         new Span<float>(dQp, rows * padded).Clear();
 
         for (int firstKey = 0; firstKey < tokens; firstKey += KeyBlock)
         {
             int keys = Math.Min(KeyBlock, tokens - firstKey);
-            FlashKernel<TSimd, TVec>.PackTransposed(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt, KeyBlock);                   // (headDim, KeyBlock)
-            FlashKernel<TSimd, TVec>.PackTransposed(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt, KeyBlock);                  // (headDim, KeyBlock)
-            CopyPadded(k + (long)firstKey * inStride, inStride, keys, headDim, scale, ks, KeyBlock, padded);
+            Packing<TSimd, TVec>.Transposed(k + (long)firstKey * inStride, inStride, keys, headDim, c, kt, KeyBlock);                   // (headDim, KeyBlock)
+            Packing<TSimd, TVec>.Transposed(v + (long)firstKey * inStride, inStride, keys, headDim, 1f, vt, KeyBlock);                  // (headDim, KeyBlock)
+            Packing<TSimd, TVec>.Padded(k + (long)firstKey * inStride, inStride, keys, headDim, scale, ks, KeyBlock, padded);
             new Span<float>(dKp, KeyBlock * padded).Clear();
             new Span<float>(dVp, KeyBlock * padded).Clear();
 
@@ -111,19 +110,19 @@ internal static unsafe class FlashBackward<TSimd, TVec>
             {
                 int tileRows = Math.Min(QueryTile, rows - firstQuery);
                 float* qi = qp + (long)firstQuery * padded, dOi = dOp + (long)firstQuery * padded;
-                Gemm(qi, padded, 1, kt, KeyBlock, headDim, p, KeyBlock, tileRows, KeyBlock / width, accumulate: false);   // S = Q_I·(c·K_J)ᵀ      (tile, KeyBlock)
-                Gemm(dOi, padded, 1, vt, KeyBlock, headDim, dS, KeyBlock, tileRows, KeyBlock / width, accumulate: false); // dP = dO_I·V_Jᵀ       (tile, KeyBlock)
+                StridedGemm<TSimd, TVec>.Run(qi, padded, 1, kt, KeyBlock, headDim, p, KeyBlock, tileRows, KeyBlock / width, accumulate: false);   // S = Q_I·(c·K_J)ᵀ      (tile, KeyBlock)
+                StridedGemm<TSimd, TVec>.Run(dOi, padded, 1, vt, KeyBlock, headDim, dS, KeyBlock, tileRows, KeyBlock / width, accumulate: false); // dP = dO_I·V_Jᵀ       (tile, KeyBlock)
                 Weights(a, lse, rowDot, firstQuery, tileRows, firstKey, keys, p, dS);                                    // P, dS = P∘(dP − D)  (tile, KeyBlock)
-                Gemm(p, 1, KeyBlock, dOi, padded, tileRows, dVp, padded, KeyBlock, vectors, accumulate: true);            // dV_J += Pᵀ·dO_I      (KeyBlock, padded)
-                Gemm(dS, 1, KeyBlock, qi, padded, tileRows, dKp, padded, KeyBlock, vectors, accumulate: true);            // dK_J += dSᵀ·Q_I      (KeyBlock, padded)
-                Gemm(dS, KeyBlock, 1, ks, padded, KeyBlock, dQp + (long)firstQuery * padded, padded, tileRows, vectors, accumulate: true); // dQ_I += dS·(scale·K_J) (tile, padded)
+                StridedGemm<TSimd, TVec>.Run(p, 1, KeyBlock, dOi, padded, tileRows, dVp, padded, KeyBlock, vectors, accumulate: true);            // dV_J += Pᵀ·dO_I      (KeyBlock, padded)
+                StridedGemm<TSimd, TVec>.Run(dS, 1, KeyBlock, qi, padded, tileRows, dKp, padded, KeyBlock, vectors, accumulate: true);            // dK_J += dSᵀ·Q_I      (KeyBlock, padded)
+                StridedGemm<TSimd, TVec>.Run(dS, KeyBlock, 1, ks, padded, KeyBlock, dQp + (long)firstQuery * padded, padded, tileRows, vectors, accumulate: true); // dQ_I += dS·(scale·K_J) (tile, padded)
             }
 
-            CopyUnpadded(dKp, keys, padded, scale, dK + (long)firstKey * inStride, inStride, headDim);  // dK_J = scale·dSᵀ·Q
-            CopyUnpadded(dVp, keys, padded, 1f, dV + (long)firstKey * inStride, inStride, headDim);
+            Packing<TSimd, TVec>.Unpadded(dKp, keys, padded, scale, dK + (long)firstKey * inStride, inStride, headDim);  // dK_J = scale·dSᵀ·Q
+            Packing<TSimd, TVec>.Unpadded(dVp, keys, padded, 1f, dV + (long)firstKey * inStride, inStride, headDim);
         }
 
-        CopyUnpadded(dQp, tokens, padded, 1f, dQ, inStride, headDim);
+        Packing<TSimd, TVec>.Unpadded(dQp, tokens, padded, 1f, dQ, inStride, headDim);
     }
 
     /// <summary>
@@ -153,158 +152,6 @@ internal static unsafe class FlashBackward<TSimd, TVec>
         }
     }
 
-    /// <summary>
-    /// c[r, ·] = (or +=) Σ_t a[r·aRow + t·aStep] · b[t·bStride + ·] for rows r &lt; <paramref name="rows"/> (a multiple
-    /// of 4) and <paramref name="vectors"/> registers of columns: 4 rows × 4 (or 2) registers at a time, then single registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, int rows, int vectors, bool accumulate)
-    {
-        int width = TSimd.Width;
-        for (int r = 0; r < rows; r += 4)
-        {
-            float* ar = a + (long)r * aRow, cr = c + (long)r * cStride;
-            int column = 0;
-            if (TSimd.WideBlocking)
-                for (; column + 4 <= vectors; column += 4)
-                    Kernel4x4(ar, aRow, aStep, b + column * width, bStride, steps, cr + column * width, cStride, accumulate);
-            for (; column + 2 <= vectors; column += 2)
-                Kernel4x2(ar, aRow, aStep, b + column * width, bStride, steps, cr + column * width, cStride, accumulate);
-            for (; column < vectors; column++)
-                Kernel4x1(ar, aRow, aStep, b + column * width, bStride, steps, cr + column * width, cStride, accumulate);
-        }
-    }
-
-    /// <summary>4 rows × 4 registers: 16 accumulators, 4 loads and 4 broadcasts per step (21 live registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x4(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
-    {
-        int w = TSimd.Width;
-        float* c0 = c, c1 = c + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
-        TVec x00 = TSimd.Zero, x01 = TSimd.Zero, x02 = TSimd.Zero, x03 = TSimd.Zero;
-        TVec x10 = TSimd.Zero, x11 = TSimd.Zero, x12 = TSimd.Zero, x13 = TSimd.Zero;
-        TVec x20 = TSimd.Zero, x21 = TSimd.Zero, x22 = TSimd.Zero, x23 = TSimd.Zero;
-        TVec x30 = TSimd.Zero, x31 = TSimd.Zero, x32 = TSimd.Zero, x33 = TSimd.Zero;
-        if (accumulate)
-        {
-            x00 = TSimd.Load(c0); x01 = TSimd.Load(c0 + w); x02 = TSimd.Load(c0 + 2 * w); x03 = TSimd.Load(c0 + 3 * w);
-            x10 = TSimd.Load(c1); x11 = TSimd.Load(c1 + w); x12 = TSimd.Load(c1 + 2 * w); x13 = TSimd.Load(c1 + 3 * w);
-            x20 = TSimd.Load(c2); x21 = TSimd.Load(c2 + w); x22 = TSimd.Load(c2 + 2 * w); x23 = TSimd.Load(c2 + 3 * w);
-            x30 = TSimd.Load(c3); x31 = TSimd.Load(c3 + w); x32 = TSimd.Load(c3 + 2 * w); x33 = TSimd.Load(c3 + 3 * w);
-        }
-
-        float* a0 = a, a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        for (int t = 0; t < steps; t++, b += bStride)
-        {
-            long at = (long)t * aStep;
-            TVec b0 = TSimd.Load(b), b1 = TSimd.Load(b + w), b2 = TSimd.Load(b + 2 * w), b3 = TSimd.Load(b + 3 * w);
-            TVec e = TSimd.Broadcast(a0[at]);
-            x00 = TSimd.MultiplyAdd(e, b0, x00); x01 = TSimd.MultiplyAdd(e, b1, x01); x02 = TSimd.MultiplyAdd(e, b2, x02); x03 = TSimd.MultiplyAdd(e, b3, x03);
-            e = TSimd.Broadcast(a1[at]);
-            x10 = TSimd.MultiplyAdd(e, b0, x10); x11 = TSimd.MultiplyAdd(e, b1, x11); x12 = TSimd.MultiplyAdd(e, b2, x12); x13 = TSimd.MultiplyAdd(e, b3, x13);
-            e = TSimd.Broadcast(a2[at]);
-            x20 = TSimd.MultiplyAdd(e, b0, x20); x21 = TSimd.MultiplyAdd(e, b1, x21); x22 = TSimd.MultiplyAdd(e, b2, x22); x23 = TSimd.MultiplyAdd(e, b3, x23);
-            e = TSimd.Broadcast(a3[at]);
-            x30 = TSimd.MultiplyAdd(e, b0, x30); x31 = TSimd.MultiplyAdd(e, b1, x31); x32 = TSimd.MultiplyAdd(e, b2, x32); x33 = TSimd.MultiplyAdd(e, b3, x33);
-        }
-
-        TSimd.Store(c0, x00); TSimd.Store(c0 + w, x01); TSimd.Store(c0 + 2 * w, x02); TSimd.Store(c0 + 3 * w, x03);
-        TSimd.Store(c1, x10); TSimd.Store(c1 + w, x11); TSimd.Store(c1 + 2 * w, x12); TSimd.Store(c1 + 3 * w, x13);
-        TSimd.Store(c2, x20); TSimd.Store(c2 + w, x21); TSimd.Store(c2 + 2 * w, x22); TSimd.Store(c2 + 3 * w, x23);
-        TSimd.Store(c3, x30); TSimd.Store(c3 + w, x31); TSimd.Store(c3 + 2 * w, x32); TSimd.Store(c3 + 3 * w, x33);
-    }
-
-    /// <summary>4 rows × 2 registers: 8 accumulators, 2 loads and 4 broadcasts per step (11 live registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x2(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
-    {
-        int w = TSimd.Width;
-        float* c0 = c, c1 = c + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
-        TVec x00 = TSimd.Zero, x01 = TSimd.Zero, x10 = TSimd.Zero, x11 = TSimd.Zero;
-        TVec x20 = TSimd.Zero, x21 = TSimd.Zero, x30 = TSimd.Zero, x31 = TSimd.Zero;
-        if (accumulate)
-        {
-            x00 = TSimd.Load(c0); x01 = TSimd.Load(c0 + w);
-            x10 = TSimd.Load(c1); x11 = TSimd.Load(c1 + w);
-            x20 = TSimd.Load(c2); x21 = TSimd.Load(c2 + w);
-            x30 = TSimd.Load(c3); x31 = TSimd.Load(c3 + w);
-        }
-
-        float* a0 = a, a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        for (int t = 0; t < steps; t++, b += bStride)
-        {
-            long at = (long)t * aStep;
-            TVec b0 = TSimd.Load(b), b1 = TSimd.Load(b + w);
-            TVec e = TSimd.Broadcast(a0[at]);
-            x00 = TSimd.MultiplyAdd(e, b0, x00); x01 = TSimd.MultiplyAdd(e, b1, x01);
-            e = TSimd.Broadcast(a1[at]);
-            x10 = TSimd.MultiplyAdd(e, b0, x10); x11 = TSimd.MultiplyAdd(e, b1, x11);
-            e = TSimd.Broadcast(a2[at]);
-            x20 = TSimd.MultiplyAdd(e, b0, x20); x21 = TSimd.MultiplyAdd(e, b1, x21);
-            e = TSimd.Broadcast(a3[at]);
-            x30 = TSimd.MultiplyAdd(e, b0, x30); x31 = TSimd.MultiplyAdd(e, b1, x31);
-        }
-
-        TSimd.Store(c0, x00); TSimd.Store(c0 + w, x01);
-        TSimd.Store(c1, x10); TSimd.Store(c1 + w, x11);
-        TSimd.Store(c2, x20); TSimd.Store(c2 + w, x21);
-        TSimd.Store(c3, x30); TSimd.Store(c3 + w, x31);
-    }
-
-    /// <summary>4 rows × 1 register, for the last register of an odd count.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x1(float* a, int aRow, int aStep, float* b, int bStride, int steps, float* c, int cStride, bool accumulate)
-    {
-        float* c0 = c, c1 = c + cStride, c2 = c1 + cStride, c3 = c2 + cStride;
-        TVec x0 = accumulate ? TSimd.Load(c0) : TSimd.Zero, x1 = accumulate ? TSimd.Load(c1) : TSimd.Zero;
-        TVec x2 = accumulate ? TSimd.Load(c2) : TSimd.Zero, x3 = accumulate ? TSimd.Load(c3) : TSimd.Zero;
-        float* a0 = a, a1 = a + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        for (int t = 0; t < steps; t++, b += bStride)
-        {
-            long at = (long)t * aStep;
-            TVec b0 = TSimd.Load(b);
-            x0 = TSimd.MultiplyAdd(TSimd.Broadcast(a0[at]), b0, x0);
-            x1 = TSimd.MultiplyAdd(TSimd.Broadcast(a1[at]), b0, x1);
-            x2 = TSimd.MultiplyAdd(TSimd.Broadcast(a2[at]), b0, x2);
-            x3 = TSimd.MultiplyAdd(TSimd.Broadcast(a3[at]), b0, x3);
-        }
-
-        TSimd.Store(c0, x0); TSimd.Store(c1, x1); TSimd.Store(c2, x2); TSimd.Store(c3, x3);
-    }
-
-    /// <summary>factor · count rows of headDim (<paramref name="stride"/> floats apart) into rows of <paramref name="padded"/> floats, zeros after each row and in rows count … rows − 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyPadded(float* source, int stride, int count, int headDim, float factor, float* target, int rows, int padded)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            float* to = target + (long)i * padded;
-            ScaleRow(source + (long)i * stride, to, headDim, factor);
-            new Span<float>(to + headDim, padded - headDim).Clear();
-        }
-        new Span<float>(target + (long)count * padded, (rows - count) * padded).Clear();
-    }
-
-    /// <summary>factor · the first headDim floats of each of count rows of <paramref name="padded"/> floats, into rows <paramref name="stride"/> floats apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CopyUnpadded(float* source, int count, int padded, float factor, float* target, int stride, int headDim)
-    {
-        for (int i = 0; i < count; i++)
-            ScaleRow(source + (long)i * padded, target + (long)i * stride, headDim, factor);
-    }
-
-    /// <summary>to[d] = factor · from[d] for d &lt; headDim, a register at a time, then the tail.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScaleRow(float* from, float* to, int headDim, float factor)
-    {
-        int w = TSimd.Width, d = 0;
-        TVec f = TSimd.Broadcast(factor);
-        for (; d + w <= headDim; d += w)
-            TSimd.Store(to + d, TSimd.Multiply(f, TSimd.Load(from + d)));
-        for (; d < headDim; d++)
-            to[d] = factor * from[d];
-    }
-
     /// <summary>Σ_d x[d]·y[d]: two register accumulators along headDim, summed across lanes, then the tail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* x, float* y, int count)
@@ -323,67 +170,4 @@ internal static unsafe class FlashBackward<TSimd, TVec>
             sum += x[d] * y[d];
         return sum;
     }
-}
-
-/// <summary>Constants of <see cref="FlashBackward{TSimd, TVec}"/>, the same for every vector width.</summary>
-internal static class FlashBackwardLayout
-{
-    /// <summary>Keys per block: their K, V, dK and dV (5 × 64 × headDim floats) stay in L1/L2 while every query tile passes.</summary>
-    public const int KeyBlock = 64;
-
-    /// <summary>Query rows per tile: the tile's S and dP (2 × 64 × 64 floats, 32 KB) stay in L1/L2 between the five products.</summary>
-    public const int QueryTile = 64;
-
-    /// <summary>log₂ e: e^x = 2^(x·log₂ e).</summary>
-    public const float Log2E = 1.44269504088896341f;
-
-    /// <summary>Tokens rounded up to a multiple of 4 (the micro-kernels' rows).</summary>
-    public static int PaddedTokens(int tokens) => (int)(((long)tokens + 3) / 4 * 4);
-
-    /// <summary>headDim rounded up to a whole register of <paramref name="width"/> floats.</summary>
-    public static int PaddedHeadDim(int headDim, int width) => (int)(((long)headDim + width - 1) / width * width);
-
-    /// <summary>
-    /// Scratch floats per thread: D and padded copies of Q, dO and dQ for the slice ((4 + 3·padded) per token), and per
-    /// key block its Kᵀ and Vᵀ, scale·K, dK and dV and a tile's S and dP. 64-bit: callers check it fits in one array.
-    /// </summary>
-    public static long ScratchFloats(long tokens, long headDim, int width)
-    {
-        long rows = (tokens + 3) / 4 * 4, padded = (headDim + width - 1) / width * width;
-        return rows + 3 * rows * padded + 2 * headDim * KeyBlock + 3L * KeyBlock * padded + 2L * QueryTile * KeyBlock;
-    }
-}
-
-/// <summary>
-/// Pointers and shapes of one backward call, pinned by the caller: Q, K, V, dQ, dK, dV laid out by
-/// <see cref="InputLayout"/>, O and dO by <see cref="OutputLayout"/> (<see cref="HeadLayout.HeadsFirst"/> for
-/// contiguous (batch, heads, tokens, headDim) tensors, <see cref="HeadLayout.TokensFirst"/> for projection outputs).
-/// </summary>
-internal unsafe struct BackwardArguments
-{
-    public float* Query;
-    public float* Key;
-    public float* Value;
-    public float* Output;
-    public float* OutputGradient;
-
-    /// <summary>(batch·heads, tokens).</summary>
-    public float* LogSumExp;
-
-    public float* QueryGradient;
-    public float* KeyGradient;
-    public float* ValueGradient;
-    /// <summary>Where (batch, head, token) of Q, K, V and of dQ, dK, dV starts.</summary>
-    public HeadLayout InputLayout;
-
-    /// <summary>Where (batch, head, token) of O and dO starts.</summary>
-    public HeadLayout OutputLayout;
-
-    /// <summary>batch·Heads work items.</summary>
-    public int Slices;
-    public int Heads;
-    public int Tokens;
-    public int HeadDim;
-    public bool Causal;
-    public float Scale;
 }

@@ -33,7 +33,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
             new float[(long)rows * 3 * DOut],                                  // (B·T, 3·dOut)
             new float[(long)rows * DOut],                                      // (B·T, dOut)
             new float[(long)batch * NumHeads * tokens],                        // (B, H, T)
-            ScaleFor(options!));
+            options!.ScaleFor(HeadDim));
         fixed (float* x = saved.Input, y = output, qkv = saved.Qkv, context = saved.Context, lse = saved.LogSumExp)
             Compute(x, y, qkv, context, lse, batch, tokens, options!);
         CheckFinite(output, input, tokens);
@@ -56,16 +56,16 @@ public sealed unsafe partial class FusedMultiHeadAttention
     /// <param name="outputGradient">dL/dy, (batch, tokens, dOut) row-major, for the forward's batch and tokens.</param>
     /// <param name="inputGradient">Receives dL/dx, (batch, tokens, dIn) row-major (overwritten); empty to skip it.</param>
     /// <param name="gradients">The parameters' gradients, for a module of this shape; added to.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null. The scale is the forward's (saved), whatever this Scale says.</param>
+    /// <param name="options">Threads and instruction set; <see cref="KernelOptions.Default"/> if null. The scale is the forward's (saved).</param>
     public void Backward(FusedMultiHeadAttentionActivations saved, ReadOnlySpan<float> outputGradient, Span<float> inputGradient,
-        FusedMultiHeadAttentionGradients gradients, FlashAttentionOptions? options = null)
+        FusedMultiHeadAttentionGradients gradients, KernelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(saved);
         ArgumentNullException.ThrowIfNull(gradients);
         if (!ReferenceEquals(saved.Module, this))
             throw new ArgumentException("saved comes from ForwardForTraining of another FusedMultiHeadAttention: the backward needs this module's own activations.", nameof(saved));
         gradients.CheckFits(this, nameof(gradients));
-        options ??= FlashAttentionOptions.Default;
+        options ??= KernelOptions.Default;
         options.Validate();
         int batch = saved.Batch, tokens = saved.Tokens, rows = batch * tokens, dIn = DIn, dOut = DOut, headDim = HeadDim;
         FlashAttention.CheckBackwardScratch(tokens, headDim, options, nameof(saved));

@@ -88,7 +88,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
     /// <param name="output">Receives (batch, tokens, dOut), row-major; must not overlap <paramref name="input"/>.</param>
     /// <param name="batch">Number of sequences, ≥ 1.</param>
     /// <param name="tokens">Tokens per sequence, 1 … ContextLength.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
     /// <exception cref="OverflowException">The outputs overflowed float32 (inputs or weights too large); <paramref name="output"/> then holds them as computed.</exception>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch, int tokens, FlashAttentionOptions? options = null)
     {
@@ -168,7 +168,7 @@ public sealed unsafe partial class FusedMultiHeadAttention
 
     /// <summary>Computes multi-head attention for a batch given as MathNet matrices, like <see cref="MultiHeadAttention.Forward(IReadOnlyList{Matrix{float}})"/>.</summary>
     /// <param name="batch">Equally shaped (tokens, dIn) sequences, tokens ≤ context length.</param>
-    /// <param name="options">Threads and instruction set; <see cref="FlashAttentionOptions.Default"/> if null.</param>
+    /// <param name="options">Threads, instruction set and scale; <see cref="FlashAttentionOptions.Default"/> if null.</param>
     /// <returns>Per sequence, the (tokens, dOut) outputs.</returns>
     /// <exception cref="OverflowException">The outputs overflowed float32 (inputs or weights too large).</exception>
     public Matrix<float>[] Forward(IReadOnlyList<Matrix<float>> batch, FlashAttentionOptions? options = null)
@@ -214,13 +214,10 @@ public sealed unsafe partial class FusedMultiHeadAttention
             Tokens = tokens,
             HeadDim = headDim,
             Causal = Causal,
-            ScaleLog2E = ScaleFor(options) * MathF.Log2(MathF.E),
+            ScaleLog2E = options.ScaleFor(headDim) * MathF.Log2(MathF.E),
             LogSumExp = logSumExp,
         };
         FlashAttention.Run(in arguments, options);
         OutProjection.Run(context, y, rows, options);                      // (B·T, dOut)
     }
-
-    /// <summary>The scale of the scores: the options' Scale, or 1/√headDim as in the teaching module.</summary>
-    private float ScaleFor(FlashAttentionOptions options) => options.Scale ?? 1f / MathF.Sqrt(HeadDim);
 }

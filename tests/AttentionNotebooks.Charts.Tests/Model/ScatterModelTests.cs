@@ -54,7 +54,7 @@ public sealed class ScatterModelTests
         for (int i = 0; i < svgPlain.Count; i++)
         {
             // Plotly shows labels cut after 40 characters; the SVG tooltip keeps the whole label.
-            Assert.Equal(Svg.ChartText.Display(svgPlain[i].Label, Svg.ChartText.LabelLength), plotlyPlain[i].Label);
+            Assert.Equal(Layout.ChartText.Display(svgPlain[i].Label, Layout.ChartText.LabelLength), plotlyPlain[i].Label);
             for (int k = 0; k < svgPlain[i].Coordinates.Length; k++)
                 Assert.Equal(svgPlain[i].Coordinates[k], plotlyPlain[i].Coordinates[k], 1e-4);
         }

@@ -36,7 +36,7 @@ public sealed class PackedLinearBackwardTests
         float[] x = Uniform(rows * inFeatures, seed + 2), dY = Uniform(rows * outFeatures, seed + 3);
         var layer = new PackedLinear(w, b, outFeatures, inFeatures);
         float[] dx = new float[rows * inFeatures], dw = new float[outFeatures * inFeatures], db = new float[bias ? outFeatures : 0];
-        layer.Backward(x, dY, dx, dw, db, rows, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = 2 });
+        layer.Backward(x, dY, dx, dw, db, rows, new KernelOptions { Simd = path, MaxDegreeOfParallelism = 2 });
         var (ex, ew, eb) = Reference(x, dY, w, rows, inFeatures, outFeatures);
         string what = $"rows {rows}, {inFeatures} → {outFeatures}, bias {bias}, {path}";
         AssertClose(ex, dx, $"{what}: dX", 1e-5 * Largest(ex));
@@ -111,7 +111,7 @@ public sealed class PackedLinearBackwardTests
         float[][] Gradients(int threads)
         {
             float[] dx = new float[rows * inFeatures], dw = new float[outFeatures * inFeatures], db = new float[outFeatures];
-            layer.Backward(x, dY, dx, dw, db, rows, new FlashAttentionOptions { Simd = path, MaxDegreeOfParallelism = threads });
+            layer.Backward(x, dY, dx, dw, db, rows, new KernelOptions { Simd = path, MaxDegreeOfParallelism = threads });
             return [dx, dw, db];
         }
         var one = Gradients(1);

@@ -21,7 +21,7 @@ public sealed class PackedLinearTests
         var layer = new Linear(inFeatures, outFeatures, bias, generator);
         var x = generator.Uniform(rows, inFeatures, -1f, 1f);
         var output = new float[rows * outFeatures];
-        PackedLinear.From(layer).Forward(RowMajor(x), output, rows, new FlashAttentionOptions { Simd = path });
+        PackedLinear.From(layer).Forward(RowMajor(x), output, rows, new KernelOptions { Simd = path });
         var input = RowMajor(x).Select(f => (double)f).ToArray();
         AssertClose(Linear(input, rows, layer), output, $"rows {rows}, {inFeatures} → {outFeatures}, bias {bias}, {path}");
         AssertClose(layer.Forward(x), Matrix<float>.Build.Dense(rows, outFeatures, (i, j) => output[i * outFeatures + j]), "against Linear.Forward");

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AttentionNotebooks.Charts.Svg;
+namespace AttentionNotebooks.Charts.Layout;
 
 /// <summary>
 /// "Nice" axis ticks: multiples of 1, 2, 2.5 or 5 times a power of ten, and their labels. Works over the whole range

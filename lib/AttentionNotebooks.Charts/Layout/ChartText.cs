@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AttentionNotebooks.Charts.Svg;
+namespace AttentionNotebooks.Charts.Layout;
 
 /// <summary>
 /// How much of a text a chart draws. Longer texts are cut after whole characters (grapheme clusters, so a surrogate

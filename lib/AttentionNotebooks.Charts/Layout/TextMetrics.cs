@@ -1,4 +1,4 @@
-namespace AttentionNotebooks.Charts.Svg;
+namespace AttentionNotebooks.Charts.Layout;
 
 /// <summary>
 /// Estimated width of text in a sans-serif font, without measuring a real font: deterministic, and generous enough

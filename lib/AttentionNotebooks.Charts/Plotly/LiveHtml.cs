@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using AttentionNotebooks.Charts;
 
-namespace AttentionNotebooks.Interactive;
+namespace AttentionNotebooks.Charts.Plotly;
 
 /// <summary>
 /// The HTML a <see cref="Figure"/> shows as in a live session: a container holding the static SVG and an empty plot
@@ -12,9 +11,6 @@ namespace AttentionNotebooks.Interactive;
 /// </summary>
 public static class LiveHtml
 {
-    /// <summary>The event a loader from <see cref="PlotlyLoader"/> dispatches on <c>document</c> once <c>window.Plotly</c> is set.</summary>
-    public const string ReadyEvent = "an-plotly-ready";
-
     /// <summary>The live HTML for <paramref name="figure"/>.</summary>
     /// <param name="figure">A chart made by <see cref="Plot"/>.</param>
     /// <param name="includePlotly">Whether to put <see cref="PlotlyLoader"/> (the whole embedded plotly.js, about 4.6 MB) in front.</param>
@@ -25,15 +21,12 @@ public static class LiveHtml
     public static string Render(Figure figure, bool includePlotly = false)
     {
         ArgumentNullException.ThrowIfNull(figure);
-        var chart = figure.ToPlotly();
-        string id = chart.Id;
-        string plotting = Charts.Plotly.PlotlyHtml.Script(chart, "      ");
-        // newPlot returns a promise: the SVG is hidden only once it resolves, and comes back if it rejects.
-        const string newPlot = "Plotly.newPlot(";
-        int call = plotting.IndexOf(newPlot, StringComparison.Ordinal);
-        if (call < 0 || plotting.IndexOf(newPlot, call + 1, StringComparison.Ordinal) >= 0)
-            throw new InvalidOperationException($"XPlot's plotting script for {id} does not hold exactly one {newPlot}…) call; the live chart cannot follow its promise.");
-        plotting = plotting[..call] + "drawing = " + plotting[call..];
+        var (id, data, layout) = figure.PlotlyParts();
+        // Written here from the chart's JSON, not taken out of XPlot's script: newPlot returns a promise, and the SVG is
+        // hidden only once it resolves (it comes back if it rejects). Every "<" in the JSON is written as \u003c, so
+        // a label such as </script> cannot end the script element.
+        string plotting =
+            $"var data = {ScriptSafe(data)};\n      var layout = {ScriptSafe(layout)};\n      drawing = Plotly.newPlot('{id}', data, layout);";
         var html = new StringBuilder();
         if (includePlotly)
             html.Append(PlotlyLoader()).Append('\n');
@@ -66,31 +59,16 @@ public static class LiveHtml
         html.Append("    }\n");
         html.Append("  };\n");
         html.Append("  if (typeof window.Plotly !== 'undefined') { draw(); return; }\n");
-        html.Append("  document.addEventListener('").Append(ReadyEvent).Append("', draw);\n");
+        html.Append("  document.addEventListener('").Append(PlotlyScript.ReadyEvent).Append("', draw);\n");
         html.Append("})();\n</script>");
         return html.ToString();
     }
 
     /// <summary>
-    /// A <c>&lt;script&gt;</c> that defines <c>window.Plotly</c> from the embedded plotly.js (<see cref="PlotlyScript"/>)
-    /// unless the page already has it, then dispatches <see cref="ReadyEvent"/>. The bundle runs with <c>define</c>,
-    /// <c>module</c> and <c>exports</c> hidden, so that under RequireJS (classic Jupyter) it still sets <c>window.Plotly</c>.
+    /// A <c>&lt;script&gt;</c> element holding <see cref="PlotlyScript.Loader"/>: it defines <c>window.Plotly</c> from
+    /// the embedded plotly.js unless the page already has it, then dispatches <see cref="PlotlyScript.ReadyEvent"/>.
     /// </summary>
-    public static string PlotlyLoader()
-    {
-        var html = new StringBuilder();
-        html.Append("<script type=\"text/javascript\">\n");
-        html.Append("if (typeof window.Plotly === 'undefined') {\n");
-        html.Append("(function (define, module, exports) {\n");
-        // The bundle holds neither "</script" nor "<!--" (checked here), so it can stand inside a script element as it is.
-        string source = PlotlyScript.Source;
-        if (source.Contains("</script", StringComparison.OrdinalIgnoreCase) || source.Contains("<!--", StringComparison.Ordinal))
-            throw new InvalidOperationException("The embedded plotly.js contains \"</script\" or \"<!--\" and cannot be inlined.");
-        html.Append(source);
-        html.Append("\n}).call(window);\n");
-        html.Append("}\n");
-        html.Append("document.dispatchEvent(new Event('").Append(ReadyEvent).Append("'));\n");
-        html.Append("</script>");
-        return html.ToString();
-    }
+    public static string PlotlyLoader() => "<script type=\"text/javascript\">\n" + PlotlyScript.Loader() + "</script>";
+
+    private static string ScriptSafe(string json) => json.Replace("<", "\\u003c", StringComparison.Ordinal);
 }

@@ -1,9 +1,10 @@
 using System.Globalization;
-using AttentionNotebooks.Charts.Svg;
+using AttentionNotebooks.Charts.Layout;
 
 namespace AttentionNotebooks.Charts.Tests;
 
-public sealed class SvgInternalsTests
+/// <summary>The layout helpers both renderers use: colour scale, ticks, shortened texts.</summary>
+public sealed class LayoutTests
 {
     [Fact]
     public void The_colour_scale_gets_darker_all_the_way_from_0_to_1()
@@ -18,15 +19,6 @@ public sealed class SvgInternalsTests
         Assert.Equal("#f7fbff", ColorScale.At(-1));
         Assert.Equal("#08306b", ColorScale.At(2));
     }
-
-    [Theory]
-    [InlineData(0.0, "0")]
-    [InlineData(-0.001, "0")]
-    [InlineData(1.006, "1.01")]
-    [InlineData(-12.5, "-12.5")]
-    [InlineData(3.10, "3.1")]
-    public void Svg_numbers_have_at_most_2_decimals_and_no_negative_zero(double value, string expected) =>
-        Assert.Equal(expected, SvgNumber.Format(value));
 
     [Fact]
     public void Ticks_are_nice_numbers_inside_the_range()
