@@ -77,7 +77,7 @@ Console.WriteLine($"{"the model: embeddings + 6 layers",-32} {"",-34} {model.Par
 Console.WriteLine($"share of the word embeddings: {(double)e.Word.RowCount * e.Features / model.ParameterCount:P0}; of attention: {6.0 * layer.Attention.ParameterCount / model.ParameterCount:P0}; " +
                   $"of the feed-forward networks: {6.0 * layer.FeedForward.ParameterCount / model.ParameterCount:P0}");
 
-// Half the model is its vocabulary; attention is a sixth, the feed-forward networks almost a third. Each layer's attention has the 591,360 parameters of `new MultiHeadAttention(384, 384, contextLength: 512, dropout: 0, numHeads: 12, qkvBias: true)` — notebook 4's module at a quarter of GPT-2's width. (The ONNX file also holds BERT's "pooler", a 384 × 384 layer over `[CLS]` that sentence embeddings do not use: with it, 22,713,216.)
+// Half the model is its vocabulary; attention is a sixth, the feed-forward networks almost a third. Each layer's attention has the 591,360 parameters of `new MultiHeadAttention(384, 384, contextLength: 512, dropout: 0, numHeads: 12, qkvBias: true)` — notebook 4's module at a quarter of GPT-2's width. (The ONNX file also holds BERT's "pooler", a 384 × 384 layer over `[CLS]` that sentence embeddings do not use.)
 //
 // ## Tokens
 //
@@ -176,7 +176,7 @@ Console.WriteLine();
 foreach (var group in patterns.GroupBy(p => p.Best).OrderByDescending(g => g.Count()))
     Console.WriteLine($"{group.Key,-9} {group.Count(),2} heads");
 
-// Over the 108 tokens of these sentences, layer 0, head 2 is the previous-token head (1.00, as on the course sentence) and layer 1, head 8 the next-token head (0.63). 32 heads put at least half their weight on `[CLS]`, all of them in layers 1 to 5 and most in layers 1 to 4; no head does so on `[SEP]` or on the token itself. 35 heads are broad, among them all of layer 0 but head 2 and all of layer 5 but head 5. Clark et al. found BERT-base's heads resting mostly on `[SEP]`; this model rests on `[CLS]`.
+// Over the 108 tokens of these sentences, layer 0, head 2 is the previous-token head (1.00, as on the course sentence) and layer 1, head 8 the next-token head (0.63). 32 heads put at least half their weight on `[CLS]`, all of them in layers 1 to 5 and most in layers 1 to 4; no head does so on `[SEP]` or on the token itself. 35 heads are broad, among them all of layer 0 but head 2 and all of layer 5 but head 5. Clark et al. found BERT-base's middle layers resting mostly on `[SEP]`; this model rests on `[CLS]`.
 
 // ## The seed's claim: trainable weights make the context vectors
 //
@@ -203,7 +203,7 @@ Show.Cell(23);
 show(23, Plot.Line([Series.Of("trained", Enumerable.Range(0, 6), trainedEntropy), Series.Of("freshly initialised", Enumerable.Range(0, 6), untrainedEntropy)],
           "How spread out each layer's attention is", "layer", "average entropy / ln T"));
 
-// Freshly initialised, every head is almost uniform: the normalised entropy averages 1.00 in all six layers, no head gets a label other than broad, and no weight over the eight sentences exceeds 0.19 (uniform weights over 8 tokens would be 0.125). The left half of the chart above shows the same: pale squares, no diagonals, no sink. Training made the heads selective, most of all in layers 1 and 2 (0.44 and 0.46).
+// Freshly initialised, every head is almost uniform: the normalised entropy averages 1.00 in all six layers, no head gets a label other than broad, and no weight over the eight sentences exceeds 0.19 (uniform weights over the course sentence's 8 tokens would be 0.125). The bottom row of the chart above shows the same: pale squares, no diagonal, no sink. Training made the heads selective, most of all in layers 1 and 2 (0.44 and 0.46).
 //
 // The model's purpose is its **sentence embedding**: the mean of the last layer's 384-feature vectors over the tokens, scaled to length 1. Two sentences that mean the same should get vectors pointing the same way (cosine similarity $\cos(u, v) = u \cdot v$ for unit vectors, near 1), unrelated ones should not. Three pairs of paraphrases:
 
@@ -262,7 +262,7 @@ Report("without layer 0, head 2 (previous)", model.WithoutHeads([(0, 2)]));
 for (int l = 0; l < 6; l++)
     Report($"without all 12 heads of layer {l}", model.WithoutHeads(Enumerable.Range(0, 12).Select(h => (l, h))));
 
-// Removing the previous-token head alone barely moves the embeddings (cosine 0.998 with the full model's). Removing a whole layer's twelve heads moves them more — least for layer 4 (0.982), most for layer 5 (0.744) — yet on these six sentences the paraphrases still find each other every time (6 of 6), with cosines of 0.65 to 0.70. That is possible because of the residual connection: without its heads a layer still passes $X$ on unchanged, plus its feed-forward network, and the five other layers still mix the tokens. Six sentences are a coarse test; exercise 4 asks which single head matters most.
+// Removing the previous-token head alone barely moves the embeddings (cosine 0.998 with the full model's). Removing a whole layer's twelve heads moves them more — least for layer 4 (0.982), most for layer 5 (0.744) — yet on these six sentences the paraphrases still find each other every time (6 of 6), with cosines of 0.65 to 0.70. That is possible because of the residual connection: without its heads a layer still passes $X$ on (plus the output projection's bias) to its feed-forward network, and the five other layers still mix the tokens. Six sentences are a coarse test; exercise 4 asks which single head matters most.
 //
 // ## Summary
 //
