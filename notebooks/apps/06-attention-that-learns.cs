@@ -319,7 +319,7 @@ show(31, Plot.Line(
 // - Catherine Olsson et al., [In-context Learning and Induction Heads](https://transformer-circuits.pub/2022/in-context-learning-and-induction-heads/index.html), Transformer Circuits Thread, 2022 — heads that attend to the previous token, and two-layer circuits that look things up in context.
 // - Sebastian Raschka, *Build a Large Language Model (From Scratch)*, Manning, 2024, chapter 5 — training a GPT model with `loss.backward()` and AdamW; Andrej Karpathy's [nanoGPT](https://github.com/karpathy/nanoGPT) is the same loop at full size.
 //
-// That is the end of the road: attention from the first dot product to weights that are learned. Back to the start: [0 · Why attention](00-why-attention.ipynb).
+// That is the end of the road: attention from the first dot product to weights that are learned. Next, beyond the road: a real trained model, opened up — [7 · Inside a trained model](07-inside-a-trained-model.ipynb).
 
 // ## Exercises
 //

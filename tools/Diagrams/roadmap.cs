@@ -14,6 +14,7 @@ var stations = new Station[]
     new(4, "Multi-head attention", ["Multi-head", "attention"], ["several heads", "in parallel"], "#7c3aed", "#5b21b6"),
     new(5, "Efficient attention", ["Beyond"], ["efficient", "attention"], null, "#334155"),
     new(6, "Attention that learns", ["Beyond"], ["attention", "that learns"], null, "#334155"),
+    new(7, "Inside a trained model", ["Beyond"], ["inside a", "trained model"], null, "#334155"),
 };
 
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -38,7 +39,7 @@ static void Write(string path, string svg)
 static string Draw(IReadOnlyList<Station> stations, int? current)
 {
     const int first = 90, step = 164, lineY = 120;
-    int width = 2 * first + (stations.Count - 1) * step;                 // 1164 for seven stations
+    int width = 2 * first + (stations.Count - 1) * step;                 // 164 pixels per station after the first
     string W(int margin) => (width - margin).ToString(CultureInfo.InvariantCulture);
     string X(int i) => (first + i * step).ToString(CultureInfo.InvariantCulture);
     int lastSolid = stations.Count(s => s.Colour is not null) - 1;

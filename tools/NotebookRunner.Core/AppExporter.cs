@@ -153,6 +153,9 @@ public static class AppExporter
 
         var app = new StringBuilder();
         app.Append($"#:project {libraryProject}\n");
+        // Notebook 7's pretrained model is a library of its own beside the charts: reference it where the notebook uses it.
+        if (usings.Contains("using AttentionNotebooks.Pretrained;"))
+            app.Append($"#:project {libraryProject.Replace("AttentionNotebooks.Charts", "AttentionNotebooks.Pretrained", StringComparison.Ordinal)}\n");
         app.Append($"// {notebookName} as a .NET file-based app, written by `{Command}`; do not edit: edit the notebook and export again.\n");
         app.Append($"// Run it with: dotnet run {appName} (see README).\n");
         if (renames.Count > 0)

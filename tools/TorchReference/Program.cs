@@ -21,6 +21,7 @@ switch (command)
         int rc = 0;
         rc |= RunPart("generator", Path.Combine(outDir, "generator.avx2.json"), "avx512");
         rc |= RunPart("generator", Path.Combine(outDir, "generator.default.json"), "default");
+        rc |= RunPart("pretrained", Path.Combine(outDir, "pretrained.json"), null);
         rc |= RunPart("sdpa", Path.Combine(outDir, "sdpa.json"), null);
         rc |= RunPart("modules", Path.Combine(outDir, "modules.json"), null);
         rc |= RunPart("gradients", Path.Combine(outDir, "gradients.json"), null);
@@ -55,6 +56,9 @@ static int RunInProcess(string part, string argument)
             return LiveCheck.Run(int.Parse(argument, System.Globalization.CultureInfo.InvariantCulture));
         case "generator":
             File.WriteAllText(argument, GeneratorFixtures.Build().ToJson());
+            return 0;
+        case "pretrained":
+            File.WriteAllText(argument, PretrainedFixtures.Build().ToJson());
             return 0;
         case "sdpa":
             File.WriteAllText(argument, SdpaFixtures.Build().ToJson());
