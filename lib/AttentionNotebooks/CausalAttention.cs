@@ -180,6 +180,6 @@ public sealed class CausalAttention
         var keys = WKey.Apply(x);                                   // (T, dOut)
         var values = WValue.Apply(x);                               // (T, dOut)
         Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
-        return Attention.ScaledDotProduct(queries, keys, values, causal: true, length, Dropout, origin, origin);
+        return Attention.ScaledDotProduct(queries, keys, values, new KeyVisibility(Causal: true, length), Dropout, origin, origin);
     }
 }

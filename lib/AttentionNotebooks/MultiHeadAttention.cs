@@ -214,7 +214,7 @@ public sealed class MultiHeadAttention
             var q = queries.SubMatrix(0, tq, first, headDim);               // (Tq, headDim)  head h's columns
             var k = keys.SubMatrix(0, tk, first, headDim);                  // (Tk, headDim)
             var v = values.SubMatrix(0, tk, first, headDim);                // (Tk, headDim)
-            heads[h] = Attention.ScaledDotProduct(q, k, v, causal, length, Dropout, head, head);
+            heads[h] = Attention.ScaledDotProduct(q, k, v, new KeyVisibility(causal, length), Dropout, head, head);
             context.SetSubMatrix(0, first, heads[h].Context);               // (Tq, headDim) into (Tq, dOut)
         }
         var output = OutProj.Apply(context);                                // (Tq, dOut)
