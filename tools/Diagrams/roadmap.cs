@@ -14,6 +14,7 @@ var stations = new Station[]
     new(4, "Multi-head attention", ["Multi-head", "attention"], ["several heads", "in parallel"], "#7c3aed", "#5b21b6"),
     new(5, "Efficient attention", ["Beyond"], ["efficient", "attention"], null, "#334155"),
     new(6, "Attention that learns", ["Beyond"], ["attention", "that learns"], null, "#334155"),
+    new(8, "Attention in today's language models", ["Beyond"], ["today's LLMs:", "RoPE, KV cache,", "GQA, MLA"], null, "#334155"),
 };
 
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -38,11 +39,11 @@ static void Write(string path, string svg)
 static string Draw(IReadOnlyList<Station> stations, int? current)
 {
     const int first = 90, step = 164, lineY = 120;
-    int width = 2 * first + (stations.Count - 1) * step;                 // 1164 for seven stations
+    int width = 2 * first + (stations.Count - 1) * step;                 // 1164 for seven stations, 1328 for eight
     string W(int margin) => (width - margin).ToString(CultureInfo.InvariantCulture);
     string X(int i) => (first + i * step).ToString(CultureInfo.InvariantCulture);
     int lastSolid = stations.Count(s => s.Colour is not null) - 1;
-    var you = current is { } n ? stations[n] : null;
+    var you = current is { } n ? stations.First(s => s.Number == n) : null;
     var svg = new StringBuilder();
     svg.Append($"""
         <svg xmlns="http://www.w3.org/2000/svg" width="{W(0)}" height="300" viewBox="0 0 {W(0)} 300"
@@ -69,9 +70,9 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
 
         """);
 
-    foreach (var s in stations)
+    foreach (var (s, index) in stations.Select((s, i) => (s, i)))
     {
-        string x = X(s.Number);
+        string x = X(index);                                             // stations are drawn in list order
         bool here = s.Number == current;
         string dim = current is not null && !here ? " opacity=\"0.45\"" : string.Empty;
         string accent = s.Colour ?? "#64748b";
