@@ -168,9 +168,12 @@ public sealed class GroupedQueryAttention
     /// </summary>
     /// <param name="newTokens">(Tnew, dIn), the tokens after the cached ones (one during generation; a whole prompt to fill the cache), finite.</param>
     /// <param name="cache">This module's cache for this sequence (<see cref="NewCache"/>).</param>
-    /// <returns>The (Tnew, dOut) outputs and each query head's (Tnew, cached) weights over the cached tokens.</returns>
+    /// <returns>
+    /// One sequence: Context[0] the (Tnew, dOut) outputs, Weights[0][h] query head h's (Tnew, cache.Count) weights over
+    /// the cached tokens, whose column 0 is position cache.Start (0 unless a window dropped older tokens).
+    /// </returns>
     /// <exception cref="OverflowException">A query, key, value, used score, context vector or output overflowed float32.</exception>
-    public DecodeStepResult Decode(Matrix<float> newTokens, KVCache cache)
+    public MultiHeadAttentionResult Decode(Matrix<float> newTokens, KVCache cache)
     {
         Check.Batch([newTokens], DIn, int.MaxValue, nameof(newTokens), "W_query", DOut);
         ArgumentNullException.ThrowIfNull(cache);
@@ -186,7 +189,7 @@ public sealed class GroupedQueryAttention
         var cachedValues = Enumerable.Range(0, NumKvGroups).Select(cache.Values).ToArray();
         var visible = new KeyVisibility(Causal: true, Window: Window ?? int.MaxValue, QueryOffset: first - cache.Start);
         var (output, weights) = Attend(origin, first, cachedKeys, cachedValues, visible);
-        return new DecodeStepResult(output, weights, cache.Start);
+        return new MultiHeadAttentionResult([output], [weights]);
     }
 
     /// <summary>The keys and values of a validated sequence whose first row is at <paramref name="firstPosition"/>: (T, numKvGroups · headDim) each, keys rotated.</summary>
@@ -241,9 +244,3 @@ public sealed class GroupedQueryAttention
 
     private static string WindowText(int window) => window == int.MaxValue ? "none" : window.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
-
-/// <summary>What one decode step with a <see cref="KVCache"/> produces.</summary>
-/// <param name="Output">(Tnew, dOut) outputs of the new tokens.</param>
-/// <param name="Weights">Per query head, the (Tnew, cached) weights over the cached tokens.</param>
-/// <param name="FirstKeyPosition">The position of the first cached token (column 0 of the weights): 0 unless a window dropped older ones.</param>
-public sealed record DecodeStepResult(Matrix<float> Output, IReadOnlyList<Matrix<float>> Weights, int FirstKeyPosition);

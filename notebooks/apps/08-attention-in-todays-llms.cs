@@ -161,7 +161,7 @@ float largestGap = 0;
 for (int t = 0; t < 10; t++)
 {
     var step = mha.Decode(ten.SubMatrix(t, 1, 0, 16), cache);              // (1, 16)  token t; keys and values of 0..t from the cache
-    largestGap = Math.Max(largestGap, (step.Output - whole.SubMatrix(t, 1, 0, 16)).Enumerate().Max(Math.Abs));
+    largestGap = Math.Max(largestGap, (step.Context[0] - whole.SubMatrix(t, 1, 0, 16)).Enumerate().Max(Math.Abs));
 }
 Console.WriteLine($"decoded one by one = the whole forward pass within 1e-6: {largestGap <= 1e-6f}");
 Console.WriteLine($"the cache holds {cache.Count} tokens: {cache.Bytes:N0} bytes, {cache.BytesPerToken} per token = 2 (K and V) x {cache.KvHeads} heads x {cache.HeadDim} features x 4 bytes");
@@ -194,7 +194,7 @@ for (int i = 0; i < contexts.Length; i++)
 var again = mha.NewCache();
 int identical = Enumerable.Range(0, 10).Sum(t =>
 {
-    var row = mha.Decode(ten.SubMatrix(t, 1, 0, 16), again).Output;
+    var row = mha.Decode(ten.SubMatrix(t, 1, 0, 16), again).Context[0];
     return Enumerable.Range(0, 16).Count(c => BitConverter.SingleToInt32Bits(row[0, c]) == BitConverter.SingleToInt32Bits(whole[t, c]));
 });
 Console.WriteLine($"decoded values identical to the bit with the whole forward pass, on this machine: {identical} of 160");
@@ -291,7 +291,7 @@ float windowGap = 0;
 for (int t = 0; t < 40; t++)
 {
     var step = windowed.Decode(forty.SubMatrix(t, 1, 0, 16), bounded);
-    windowGap = Math.Max(windowGap, (step.Output - wholeWindowed.SubMatrix(t, 1, 0, 16)).Enumerate().Max(Math.Abs));
+    windowGap = Math.Max(windowGap, (step.Context[0] - wholeWindowed.SubMatrix(t, 1, 0, 16)).Enumerate().Max(Math.Abs));
     if (t is 0 or 2 or 3 or 4 or 39)
         Console.WriteLine($"after token {t,2}: the cache holds {bounded.Count} tokens (positions {bounded.Start}..{bounded.Length - 1}), {bounded.Bytes} bytes");
 }

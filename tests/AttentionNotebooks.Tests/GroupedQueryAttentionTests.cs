@@ -83,10 +83,10 @@ public sealed class GroupedQueryAttentionTests
             for (int t = 0; t < tokens; t++)
             {
                 var step = gqa.Decode(x.SubMatrix(t, 1, 0, 4), cache);
-                TestHelpers.AssertClose(full.Context[0].SubMatrix(t, 1, 0, 8), step.Output, 1e-6, $"output of token {t}");
+                TestHelpers.AssertClose(full.Context[0].SubMatrix(t, 1, 0, 8), step.Context[0], 1e-6, $"output of token {t}");
                 for (int h = 0; h < 4; h++)
                     for (int j = 0; j < cache.Count; j++)
-                        Assert.True(Math.Abs(full.Weights[0][h][t, step.FirstKeyPosition + j] - step.Weights[h][0, j]) <= 1e-6, $"weight ({t}, {step.FirstKeyPosition + j}) of head {h}");
+                        Assert.True(Math.Abs(full.Weights[0][h][t, cache.Start + j] - step.Weights[0][h][0, j]) <= 1e-6, $"weight ({t}, {cache.Start + j}) of head {h}");
                 Assert.True(cache.Count <= (window == 0 ? t + 1 : window));
             }
             Assert.Equal(tokens, cache.Length);
@@ -101,9 +101,9 @@ public sealed class GroupedQueryAttentionTests
         var full = gqa.Forward([x]).Context[0];
         var cache = gqa.NewCache();
         var prompt = gqa.Decode(x.SubMatrix(0, 6, 0, 4), cache);
-        TestHelpers.AssertClose(full.SubMatrix(0, 6, 0, 8), prompt.Output, 1e-6, "prompt");
+        TestHelpers.AssertClose(full.SubMatrix(0, 6, 0, 8), prompt.Context[0], 1e-6, "prompt");
         for (int t = 6; t < 10; t++)
-            TestHelpers.AssertClose(full.SubMatrix(t, 1, 0, 8), gqa.Decode(x.SubMatrix(t, 1, 0, 4), cache).Output, 1e-6, $"token {t}");
+            TestHelpers.AssertClose(full.SubMatrix(t, 1, 0, 8), gqa.Decode(x.SubMatrix(t, 1, 0, 4), cache).Context[0], 1e-6, $"token {t}");
         Assert.Equal(3, cache.Count);
         Assert.Equal(7, cache.Start);
     }

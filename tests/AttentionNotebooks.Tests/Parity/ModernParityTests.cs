@@ -50,7 +50,7 @@ public sealed class ModernParityTests
             var cache = gqa.NewCache();
             for (int t = 0; t < e.Tokens; t++)
             {
-                var output = gqa.Decode(inputs[b].SubMatrix(t, 1, 0, e.DIn), cache).Output;
+                var output = gqa.Decode(inputs[b].SubMatrix(t, 1, 0, e.DIn), cache).Context[0];
                 TestHelpers.AssertClose(Fixtures.Matrix(e.Outputs!, 1, e.DOut, (b * e.Tokens + t) * e.DOut), output, ModuleParity.Tolerance, $"{name}: sequence {b}, token {t}");
             }
         }
