@@ -163,8 +163,9 @@ public sealed class GroupedQueryAttention
     /// <summary>
     /// A decode step: the new tokens' keys and values are appended to <paramref name="cache"/>, and their queries attend
     /// over every cached token they may see. Feeding a sequence token by token gives the outputs of
-    /// <see cref="Forward"/> on the whole sequence (tested to 1e-6; not bit for bit, since Q·Kᵀ is then a product of
-    /// differently shaped matrices whose sums may be ordered differently).
+    /// <see cref="Forward"/> on the whole sequence: tested to 1e-6, not bit for bit, because Q·Kᵀ is then a product of
+    /// differently shaped matrices whose sums a matrix library may order differently (notebook 08 counts the identical
+    /// values on the machine that runs it: all 160 of its example on the machine that wrote it).
     /// </summary>
     /// <param name="newTokens">(Tnew, dIn), the tokens after the cached ones (one during generation; a whole prompt to fill the cache), finite.</param>
     /// <param name="cache">This module's cache for this sequence (<see cref="NewCache"/>).</param>

@@ -52,21 +52,16 @@ internal static class ModernReference
         var q = Reference.Linear(x, gqa.WQuery);
         var k = Reference.Linear(x, gqa.WKey);
         var v = Reference.Linear(x, gqa.WValue);
-        int tokens = x.GetLength(0), hd = gqa.HeadDim;
-        var context = new double[tokens, gqa.DOut];
-        var weights = new double[gqa.NumHeads][,];
-        for (int h = 0; h < gqa.NumHeads; h++)
+        int hd = gqa.HeadDim;
+        return Heads(gqa.NumHeads, hd, gqa.OutProj, h =>
         {
             int g = h / (gqa.NumHeads / gqa.NumKvGroups);
             var qh = Reference.Columns(q, h * hd, hd);
             var kg = Reference.Columns(k, g * hd, hd);
             if (gqa.Rotary is not null)
                 (qh, kg) = (Rotate(qh, 0, gqa.Rotary.Theta), Rotate(kg, 0, gqa.Rotary.Theta));
-            var (z, w) = Attention(qh, kg, Reference.Columns(v, g * hd, hd), causal: true, gqa.Window ?? int.MaxValue, 0, hd);
-            weights[h] = w;
-            Place(context, z, h * hd);
-        }
-        return (Reference.Linear(context, gqa.OutProj), weights);
+            return Attention(qh, kg, Reference.Columns(v, g * hd, hd), causal: true, gqa.Window ?? int.MaxValue, 0, hd);
+        });
     }
 
     /// <summary>Latent attention, naive form: c = x·W_DKVᵀ, K = c·W_UKᵀ, V = c·W_UVᵀ, causal multi-head attention.</summary>
@@ -76,22 +71,25 @@ internal static class ModernReference
         var q = Reference.Linear(x, mla.WQuery);
         var k = Reference.Linear(c, mla.WUpKey);
         var v = Reference.Linear(c, mla.WUpValue);
-        int tokens = x.GetLength(0), hd = mla.HeadDim;
-        var context = new double[tokens, mla.DOut];
-        var weights = new double[mla.NumHeads][,];
-        for (int h = 0; h < mla.NumHeads; h++)
-        {
-            var (z, w) = Attention(Reference.Columns(q, h * hd, hd), Reference.Columns(k, h * hd, hd), Reference.Columns(v, h * hd, hd), causal: true, int.MaxValue, 0, hd);
-            weights[h] = w;
-            Place(context, z, h * hd);
-        }
-        return (Reference.Linear(context, mla.OutProj), weights);
+        int hd = mla.HeadDim;
+        return Heads(mla.NumHeads, hd, mla.OutProj, h =>
+            Attention(Reference.Columns(q, h * hd, hd), Reference.Columns(k, h * hd, hd), Reference.Columns(v, h * hd, hd), causal: true, int.MaxValue, 0, hd));
     }
 
-    private static void Place(double[,] into, double[,] block, int firstColumn)
+    /// <summary>Each head's (context, weights), the contexts side by side in column blocks of headDim, then the output projection.</summary>
+    private static (double[,] Output, double[][,] Weights) Heads(int heads, int headDim, Linear outProj, Func<int, (double[,] Context, double[,] Weights)> head)
     {
-        for (int i = 0; i < block.GetLength(0); i++)
-            for (int j = 0; j < block.GetLength(1); j++)
-                into[i, firstColumn + j] = block[i, j];
+        double[,]? context = null;
+        var weights = new double[heads][,];
+        for (int h = 0; h < heads; h++)
+        {
+            var (z, w) = head(h);
+            context ??= new double[z.GetLength(0), heads * headDim];
+            weights[h] = w;
+            for (int i = 0; i < z.GetLength(0); i++)
+                for (int j = 0; j < headDim; j++)
+                    context[i, h * headDim + j] = z[i, j];
+        }
+        return (Reference.Linear(context!, outProj), weights);
     }
 }

@@ -148,11 +148,7 @@ internal static class ModernFixtures
         using var output = outProj.forward(attended.transpose(1, 2).contiguous().view(b, t, c.DOut));
         script.Line($"outputs = out_proj(attended.transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}))",
             $"var outputs = outProj.forward(attended.transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}));");
-        var parameters = new List<JsonFields>();
-        MaskFixtures.AddLinear(parameters, "W_query", wQuery);
-        MaskFixtures.AddLinear(parameters, "W_key", wKey);
-        MaskFixtures.AddLinear(parameters, "W_value", wValue);
-        MaskFixtures.AddLinear(parameters, "out_proj", outProj);
+        var parameters = Parameters(("W_query", wQuery), ("W_key", wKey), ("W_value", wValue), ("out_proj", outProj));
         return header
             .Add("pytorch", script.Python)
             .Add("torchSharp", script.TorchSharp)
@@ -191,12 +187,7 @@ internal static class ModernFixtures
             $"var q = wQuery.forward(x).view({b}, {t}, {c.Heads}, {hd}).transpose(1, 2); var k = wUk.forward(latent).view({b}, {t}, {c.Heads}, {hd}).transpose(1, 2); /* v likewise */");
         script.Line($"outputs = out_proj(F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}))",
             $"var outputs = outProj.forward(nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true).transpose(1, 2).contiguous().view({b}, {t}, {c.DOut}));");
-        var parameters = new List<JsonFields>();
-        MaskFixtures.AddLinear(parameters, "W_query", wQuery);
-        MaskFixtures.AddLinear(parameters, "W_DKV", wDown);
-        MaskFixtures.AddLinear(parameters, "W_UK", wUpKey);
-        MaskFixtures.AddLinear(parameters, "W_UV", wUpValue);
-        MaskFixtures.AddLinear(parameters, "out_proj", outProj);
+        var parameters = Parameters(("W_query", wQuery), ("W_DKV", wDown), ("W_UK", wUpKey), ("W_UV", wUpValue), ("out_proj", outProj));
         return header
             .Add("pytorch", script.Python)
             .Add("torchSharp", script.TorchSharp)
@@ -206,5 +197,14 @@ internal static class ModernFixtures
             .Add("inputs", Script.Values(x))
             .Add("latents", Script.Values(latent))
             .Add("outputs", Script.Values(output));
+    }
+
+    /// <summary>The layers' weights and biases under their state_dict names, in the order given.</summary>
+    private static List<JsonFields> Parameters(params (string Name, TorchSharp.Modules.Linear Layer)[] layers)
+    {
+        var parameters = new List<JsonFields>();
+        foreach (var (name, layer) in layers)
+            MaskFixtures.AddLinear(parameters, name, layer);
+        return parameters;
     }
 }

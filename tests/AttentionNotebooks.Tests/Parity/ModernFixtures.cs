@@ -7,21 +7,9 @@ internal static class ModernFixtures
 
     public static IReadOnlyList<ModernEntry> Entries => Fixtures.Load<ModernEntry>(File);
 
-    public static TheoryData<int, string> Cases(string kind)
-    {
-        var data = new TheoryData<int, string>();
-        for (int i = 0; i < Entries.Count; i++)
-            if (Entries[i].Kind == kind)
-                data.Add(i, Entries[i].Name);
-        return data;
-    }
+    public static TheoryData<int, string> Cases(string kind) => Fixtures.Cases<ModernEntry>(File, kind);
 
-    public static ModernEntry Entry(int index, string name)
-    {
-        var entry = Entries[index];
-        Assert.Equal(name, entry.Name);
-        return entry;
-    }
+    public static ModernEntry Entry(int index, string name) => Fixtures.Entry<ModernEntry>(File, index, name);
 }
 
 /// <summary>
@@ -34,19 +22,10 @@ internal sealed record ModernEntry(
     string Name, string LibtorchVersion, string TorchSharpVersion, string CpuCapability, long Seed, string Pytorch, string TorchSharp, string Kind,
     int Heads, int Tokens, int HeadDim, double? Theta, int First, float[]? X, float[]? Rotated,
     int Batch, int DIn, int DOut, int Groups, bool QkvBias, int? Window, int Latent,
-    IReadOnlyList<FixtureParameter>? Parameters, float[]? Inputs, float[]? Latents, float[]? Outputs)
+    IReadOnlyList<FixtureParameter>? Parameters, float[]? Inputs, float[]? Latents, float[]? Outputs) : IKindedEntry
 {
-    public FixtureParameter Parameter(string name) =>
-        Parameters?.FirstOrDefault(p => p.Name == name) ?? throw new KeyNotFoundException($"{Name} has no parameter {name}");
-
     /// <summary>An nn.Linear from its "{prefix}.weight" (out, in) and optional "{prefix}.bias".</summary>
-    public Linear Linear(string prefix)
-    {
-        var w = Parameter($"{prefix}.weight");
-        var weight = Fixtures.Matrix(w.Values, (int)w.Shape[0], (int)w.Shape[1]);
-        var bias = Parameters!.Any(p => p.Name == $"{prefix}.bias") ? Vector<float>.Build.DenseOfArray(Parameter($"{prefix}.bias").Values) : null;
-        return new Linear(weight, bias);
-    }
+    public Linear Linear(string prefix) => Fixtures.Linear(Parameters, prefix, Name);
 
     public override string ToString() => Name;
 }
