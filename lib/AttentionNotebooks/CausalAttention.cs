@@ -107,6 +107,19 @@ public sealed class CausalAttention
 
     private readonly RotaryEmbedding? _rotary;
 
+    /// <summary>
+    /// A sliding window (notebook 08): each query sees only its last Window tokens, itself included, as in Mistral 7B
+    /// and Gemma's local layers (<see cref="AttentionMask.CausalSlidingWindow"/>); null (the default, the book's module)
+    /// for plain causal attention. <see cref="Mask"/> stays the causal mask; the window hides further keys.
+    /// </summary>
+    public int? Window
+    {
+        get => _window;
+        init => _window = Check.Window(value, nameof(Window));
+    }
+
+    private readonly int? _window;
+
     /// <summary>Input features per token.</summary>
     public int DIn => WQuery.InFeatures;
 
@@ -200,6 +213,6 @@ public sealed class CausalAttention
         Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
         if (Rotary is not null)
             (queries, keys) = (Rotary.Apply(queries, 0, inverse: false), Rotary.Apply(keys, 0, inverse: false));   // (T, dOut) each, rotated
-        return Attention.ScaledDotProduct(queries, keys, values, new KeyVisibility(Causal: true, length), Dropout, origin, origin);
+        return Attention.ScaledDotProduct(queries, keys, values, new KeyVisibility(Causal: true, length, Window ?? int.MaxValue), Dropout, origin, origin);
     }
 }

@@ -130,12 +130,7 @@ public sealed class GroupedQueryAttention
     public int? Window
     {
         get => _window;
-        init
-        {
-            if (value is { } w)
-                Check.Positive(w, nameof(Window));
-            _window = value;
-        }
+        init => _window = Check.Window(value, nameof(Window));
     }
 
     /// <summary>A KV cache shaped for this module's decode steps (numKvGroups heads, headDim, its window).</summary>

@@ -91,4 +91,39 @@ public sealed class SlidingWindowTests
         var e = Assert.Throws<OverflowException>(() => Attention.ScaledDotProduct(q, k, v, new KeyVisibility(true, Window: 4), null, Nowhere, Nowhere));
         Assert.StartsWith("the attention scores overflowed: row 3, column 0", e.Message);
     }
+
+    [Fact]
+    public void MultiHeadAttention_with_a_window_gives_GroupedQueryAttention_with_the_same_weights_and_window_bit_for_bit()
+    {
+        var mha = new MultiHeadAttention(6, 8, 12, 0f, numHeads: 4, qkvBias: true, new TorchGenerator(9)) { Training = false, Window = 3 };
+        var gqa = new GroupedQueryAttention(mha.WQuery, mha.WKey, mha.WValue, mha.OutProj, 12, 4) { Window = 3 };
+        var batch = TestHelpers.RandomBatch(2, 11, 6, 4);
+        var expected = gqa.Forward(batch);
+        var actual = mha.Forward(batch);
+        for (int b = 0; b < 2; b++)
+        {
+            Assert.Equal(expected.Context[b], actual.Context[b]);
+            for (int h = 0; h < 4; h++)
+                Assert.Equal(expected.Weights[b][h], actual.Weights[b][h]);
+        }
+        Assert.Equal(AttentionMask.Causal(12), mha.Mask.SubMatrix(0, 12, 0, 12));
+    }
+
+    [Fact]
+    public void CausalAttention_with_a_window_equals_the_double_precision_definition_and_refuses_a_window_below_one()
+    {
+        Gen.Select(Gen.Int[1, 9], Gen.Int[1, 5], Gen.ULong).Sample((tokens, window, seed) =>
+        {
+            var module = new CausalAttention(3, 4, 9, generator: new TorchGenerator(seed)) { Window = window };
+            var x = TestHelpers.Random(tokens, 3, seed + 1);
+            var result = module.Forward(x);
+            var xd = Reference.ToDouble(x);
+            var (context, weights) = ModernReference.Attention(Reference.Linear(xd, module.WQuery), Reference.Linear(xd, module.WKey), Reference.Linear(xd, module.WValue),
+                causal: true, window, 0, 4);
+            TestHelpers.AssertClose(context, result.Context, what: "context");
+            TestHelpers.AssertClose(weights, result.Weights, what: "weights");
+        }, iter: 30);
+        Assert.Equal("Window", Assert.Throws<ArgumentOutOfRangeException>(() => new CausalAttention(3, 4, 9) { Window = 0 }).ParamName);
+        Assert.Equal("Window", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadAttention(4, 4, 9, 0f, 2) { Window = -1 }).ParamName);
+    }
 }

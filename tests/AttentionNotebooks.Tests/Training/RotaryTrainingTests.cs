@@ -4,7 +4,7 @@ using static AttentionNotebooks.Tests.Training.DoubleForward;
 
 namespace AttentionNotebooks.Tests.Training;
 
-/// <summary>CausalAttention with RoPE (notebook 08's look-back model): its forward pass and its trainer's gradients.</summary>
+/// <summary>CausalAttention with RoPE (notebook 08's look-back model) and a sliding window: its forward pass and its trainer's gradients.</summary>
 public sealed class RotaryTrainingTests
 {
     [Fact]
@@ -21,12 +21,13 @@ public sealed class RotaryTrainingTests
     }
 
     [Fact]
-    public void The_trainers_gradients_through_rope_match_central_differences()
+    public void The_trainers_gradients_through_rope_and_a_sliding_window_match_central_differences()
     {
         Gen.Select(Gen.Int[1, 6], Gen.Int[1, 4], Gen.Int[1, 2], Gen.ULong).Sample((tokens, dIn, pairs, seed) =>
         {
             int dOut = 2 * pairs;
-            var module = new CausalAttention(dIn, dOut, tokens, generator: new TorchGenerator(seed)) { Rotary = new RotaryEmbedding(dOut) };
+            int window = (int)(seed % 3) + 1;                              // the gradients also hold under a sliding window
+            var module = new CausalAttention(dIn, dOut, tokens, generator: new TorchGenerator(seed)) { Rotary = new RotaryEmbedding(dOut), Window = window };
             var trainer = new CausalAttentionTrainer(module);
             var x = TestHelpers.Random(tokens, dIn, seed ^ 7);
             var upstream = new TorchGenerator(seed ^ 9).Randn(tokens, dOut);
@@ -38,7 +39,7 @@ public sealed class RotaryTrainingTests
             {
                 var q = ModernReference.Rotate(Linear(xd, w[0], null), 0);
                 var k = ModernReference.Rotate(Linear(xd, w[1], null), 0);
-                return Dot(Attention(q, k, Linear(xd, w[2], null), causal: true, 1 / Math.Sqrt(dOut)), upstream);
+                return Dot(ModernReference.Attention(q, k, Linear(xd, w[2], null), causal: true, window, 0, dOut).Context, upstream);
             }
             var names = new[] { "W_query", "W_key", "W_value" };
             for (int i = 0; i < 3; i++)
