@@ -19,21 +19,22 @@ internal static class Attention
     /// <param name="queries">Q, (Tq, d_k).</param>
     /// <param name="keys">K, (Tk, d_k).</param>
     /// <param name="values">V, (Tk, d_v).</param>
-    /// <param name="causal">Whether query i is hidden from every key j &gt; i.</param>
-    /// <param name="keyLength">Keys j ≥ keyLength are padding and hidden (<see cref="int.MaxValue"/>: none).</param>
+    /// <param name="visible">Which keys each query may see (causal, padding, sliding window, the queries' position).</param>
     /// <param name="dropout">The dropout applied to the weights, or null for none (no draws then).</param>
     /// <param name="scoresOrigin">What the error message names if a used score overflows.</param>
     /// <param name="contextOrigin">What it names if a context vector overflows.</param>
+    /// <param name="scaleDim">The d_k whose square root divides the scores; null: the queries' columns. Latent attention's
+    /// absorbed form attends in the latent space (d_c columns) but keeps its heads' scale, 1/√headDim.</param>
     /// <returns>Q, K, V, the weights before and after dropout, the dropout mask drawn, and the context vectors.</returns>
     /// <exception cref="OverflowException">A used score or a context vector overflowed float32.</exception>
     public static AttentionStep ScaledDotProduct(
         Matrix<float> queries, Matrix<float> keys, Matrix<float> values,
-        bool causal, int keyLength, Dropout? dropout, in Origin scoresOrigin, in Origin contextOrigin)
+        in KeyVisibility visible, Dropout? dropout, in Origin scoresOrigin, in Origin contextOrigin, int? scaleDim = null)
     {
-        int tq = queries.RowCount, tk = keys.RowCount, dk = queries.ColumnCount;
+        int tq = queries.RowCount, tk = keys.RowCount, dk = scaleDim ?? queries.ColumnCount;
         var scores = queries * keys.Transpose();                        // (Tq, Tk)
-        Overflow.InScores(scores, queries, keys, scoresOrigin, causal, keyLength);
-        AttentionMask.HideInPlace(scores, causal, keyLength);          // (Tq, Tk)  −∞ where hidden
+        Overflow.InScores(scores, queries, keys, scoresOrigin, visible);
+        AttentionMask.HideInPlace(scores, visible);                     // (Tq, Tk)  −∞ where hidden
         var weights = Softmax.Stable(scores / MathF.Sqrt(dk));         // (Tq, Tk)  rows sum to 1, 0 where hidden
         var mask = dropout?.Draw(tq, tk);                               // kept elements, or null (no dropout)
         var dropped = mask?.Apply(weights) ?? (dropout is null ? weights : weights.Clone());  // (Tq, Tk)

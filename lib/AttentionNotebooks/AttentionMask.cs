@@ -5,7 +5,8 @@ namespace AttentionNotebooks;
 /// <summary>
 /// Which keys each query may see, as a (queries, keys) matrix with 1 where a position is hidden and 0 where it is
 /// visible (the convention of <c>masked_fill</c> and of <see cref="CausalMask.Create"/>): the causal mask, the
-/// key-padding mask of a sequence with padding at its end, and both combined. Use them with
+/// key-padding mask of a sequence with padding at its end, both combined, and sliding windows (alone or with the causal
+/// mask). Use them with
 /// <see cref="CausalMask.MaskedFill"/> to set the hidden scores to −∞.
 /// </summary>
 /// <remarks>
@@ -71,20 +72,65 @@ public static class AttentionMask
         return Build(tokens, tokens, length, causal: true);
     }
 
-    /// <summary>Whether query <paramref name="i"/> may not see key <paramref name="j"/>: a padding key, or (causal) a later one.</summary>
-    internal static bool IsHidden(int i, int j, bool causal, int keyLength) => j >= keyLength || (causal && j > i);
+    /// <summary>
+    /// The sliding-window mask (Beltagy et al. 2020, "Longformer"): 1 where |i − j| ≥ <paramref name="window"/>, so
+    /// every token sees the tokens less than window positions away on either side (2·window − 1 of them inside the
+    /// sequence), whatever the sequence's length.
+    /// </summary>
+    /// <param name="tokens">T, the number of tokens (queries and keys).</param>
+    /// <param name="window">How far a token sees, ≥ 1 (1: only itself).</param>
+    /// <returns>(T, T), a band of 0s around the diagonal.</returns>
+    public static Matrix<float> SlidingWindow(int tokens, int window)
+    {
+        CheckTokens(tokens, nameof(tokens));
+        Check.Positive(window, nameof(window));
+        return Build(tokens, tokens, new KeyVisibility(Causal: false, Window: window));
+    }
+
+    /// <summary>
+    /// The causal mask within a sliding window, as the local layers of Mistral 7B (Jiang et al. 2023) and Gemma 2/3 use
+    /// it: 1 where j &gt; i or i − j ≥ <paramref name="window"/>, so token i sees its last window tokens, itself
+    /// included (Hugging Face's convention, q − k &lt; window; Mistral's paper counts positions i − W … i). With window ≥
+    /// T it is <see cref="Causal"/>.
+    /// </summary>
+    /// <param name="tokens">T, the number of tokens (queries and keys).</param>
+    /// <param name="window">How many tokens a query sees, ≥ 1 (1: only itself).</param>
+    /// <returns>(T, T), a band of 0s on and below the diagonal.</returns>
+    public static Matrix<float> CausalSlidingWindow(int tokens, int window)
+    {
+        CheckTokens(tokens, nameof(tokens));
+        Check.Positive(window, nameof(window));
+        return Build(tokens, tokens, new KeyVisibility(Causal: true, Window: window));
+    }
+
+    /// <summary>
+    /// Whether query <paramref name="i"/> may not see key <paramref name="j"/> under <paramref name="visible"/>: a
+    /// padding key, a later one (causal), or one outside the window. Every mask of the library is decided here.
+    /// </summary>
+    internal static bool IsHidden(int i, int j, in KeyVisibility visible)
+    {
+        if (j >= visible.KeyLength)
+            return true;
+        long position = (long)visible.QueryOffset + i;             // the query's position among the keys
+        if (visible.Causal && j > position)
+            return true;
+        return Math.Abs(position - j) >= visible.Window;
+    }
 
     /// <summary>Sets every hidden position of <paramref name="scores"/> (see <see cref="IsHidden"/>) to −∞, in place.</summary>
-    internal static void HideInPlace(Matrix<float> scores, bool causal, int keyLength)
+    internal static void HideInPlace(Matrix<float> scores, in KeyVisibility visible)
     {
         for (int j = 0; j < scores.ColumnCount; j++)
             for (int i = 0; i < scores.RowCount; i++)
-                if (IsHidden(i, j, causal, keyLength))
+                if (IsHidden(i, j, visible))
                     scores[i, j] = float.NegativeInfinity;
     }
 
     private static Matrix<float> Build(int rows, int columns, int keyLength, bool causal) =>
-        Matrix<float>.Build.Dense(rows, columns, (i, j) => IsHidden(i, j, causal, keyLength) ? 1f : 0f);
+        Build(rows, columns, new KeyVisibility(causal, keyLength));
+
+    private static Matrix<float> Build(int rows, int columns, KeyVisibility visible) =>
+        Matrix<float>.Build.Dense(rows, columns, (i, j) => IsHidden(i, j, visible) ? 1f : 0f);
 
     private static void CheckTokens(int tokens, string name)
     {

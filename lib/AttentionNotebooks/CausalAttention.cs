@@ -89,6 +89,37 @@ public sealed class CausalAttention
     /// <summary>The longest sequence the module accepts.</summary>
     public int ContextLength { get; }
 
+    /// <summary>
+    /// Rotary position embedding (notebook 08): when set, the queries and keys are rotated by their positions
+    /// (<see cref="RotaryEmbedding.Rotate"/>) after the projections and before Q·Kᵀ, so the scores see relative
+    /// positions; null (the default, the book's module) for none. Its headDim must be dOut.
+    /// </summary>
+    public RotaryEmbedding? Rotary
+    {
+        get => _rotary;
+        init
+        {
+            if (value is not null && value.HeadDim != DOut)
+                throw new ArgumentException($"the RoPE rotates {value.HeadDim} features but this module's queries and keys have {DOut} (dOut).", nameof(Rotary));
+            _rotary = value;
+        }
+    }
+
+    private readonly RotaryEmbedding? _rotary;
+
+    /// <summary>
+    /// A sliding window (notebook 08): each query sees only its last Window tokens, itself included, as in Mistral 7B
+    /// and Gemma's local layers (<see cref="AttentionMask.CausalSlidingWindow"/>); null (the default, the book's module)
+    /// for plain causal attention. <see cref="Mask"/> stays the causal mask; the window hides further keys.
+    /// </summary>
+    public int? Window
+    {
+        get => _window;
+        init => _window = Check.Window(value, nameof(Window));
+    }
+
+    private readonly int? _window;
+
     /// <summary>Input features per token.</summary>
     public int DIn => WQuery.InFeatures;
 
@@ -180,6 +211,8 @@ public sealed class CausalAttention
         var keys = WKey.Apply(x);                                   // (T, dOut)
         var values = WValue.Apply(x);                               // (T, dOut)
         Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
-        return Attention.ScaledDotProduct(queries, keys, values, causal: true, length, Dropout, origin, origin);
+        if (Rotary is not null)
+            (queries, keys) = (Rotary.Apply(queries, 0, inverse: false), Rotary.Apply(keys, 0, inverse: false));   // (T, dOut) each, rotated
+        return Attention.ScaledDotProduct(queries, keys, values, new KeyVisibility(Causal: true, length, Window ?? int.MaxValue), Dropout, origin, origin);
     }
 }

@@ -106,6 +106,14 @@ internal static class Check
             throw new ArgumentException($"{dOutName} ({dOut}) must be divisible by numHeads ({numHeads}): each head gets an equal share of the {dOut} features.", nameof(numHeads));
     }
 
+    /// <summary>A sliding window (how many tokens a query sees, itself included): null for none, or at least 1.</summary>
+    public static int? Window(int? window, string name)
+    {
+        if (window is { } w)
+            Positive(w, name);
+        return window;
+    }
+
     /// <summary>Every element of a parameter vector is finite.</summary>
     public static void Finite(Vector<float>? vector, string name)
     {

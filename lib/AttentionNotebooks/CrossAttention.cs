@@ -132,7 +132,7 @@ public sealed class CrossAttention
         Overflow.InProjection(queries, "queries", xq, "queryInputs", WQuery, "W_query", "");
         Overflow.InProjection(keys, "keys", xkv, "keyValueInputs", WKey, "W_key", "");
         Overflow.InProjection(values, "values", xkv, "keyValueInputs", WValue, "W_value", "");
-        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, keyLength, dropout: null, queryOrigin, keyOrigin);
+        var step = Attention.ScaledDotProduct(queries, keys, values, new KeyVisibility(Causal: false, keyLength), dropout: null, queryOrigin, keyOrigin);
         return new AttentionResult(step.Context, step.Weights);             // (Tq, dOut), (Tq, Tk)
     }
 }

@@ -101,6 +101,20 @@ public sealed class MultiHeadAttention
     /// <summary>The longest sequence the module accepts.</summary>
     public int ContextLength { get; }
 
+    /// <summary>
+    /// A sliding window for the causal self-attention forward passes (notebook 08): each query sees only its last
+    /// Window tokens, itself included (<see cref="AttentionMask.CausalSlidingWindow"/>); null (the default, the book's
+    /// module) for plain causal attention. Cross-attention (<c>Forward(queries, keysAndValues)</c>) ignores it.
+    /// <see cref="Mask"/> stays the causal mask.
+    /// </summary>
+    public int? Window
+    {
+        get => _window;
+        init => _window = Check.Window(value, nameof(Window));
+    }
+
+    private readonly int? _window;
+
     /// <summary>Input features per token.</summary>
     public int DIn => WQuery.InFeatures;
 
@@ -214,7 +228,7 @@ public sealed class MultiHeadAttention
             var q = queries.SubMatrix(0, tq, first, headDim);               // (Tq, headDim)  head h's columns
             var k = keys.SubMatrix(0, tk, first, headDim);                  // (Tk, headDim)
             var v = values.SubMatrix(0, tk, first, headDim);                // (Tk, headDim)
-            heads[h] = Attention.ScaledDotProduct(q, k, v, causal, length, Dropout, head, head);
+            heads[h] = Attention.ScaledDotProduct(q, k, v, new KeyVisibility(causal, length, causal ? Window ?? int.MaxValue : int.MaxValue), Dropout, head, head);
             context.SetSubMatrix(0, first, heads[h].Context);               // (Tq, headDim) into (Tq, dOut)
         }
         var output = OutProj.Apply(context);                                // (Tq, dOut)

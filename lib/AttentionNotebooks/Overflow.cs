@@ -23,7 +23,7 @@ internal static class Overflow
     /// <param name="where">Where in the module, e.g. <c>" of batch[1]"</c>.</param>
     public static void InProjection(Matrix<float> outputs, string what, Matrix<float> inputs, string inputsName, Linear layer, string layerName, string where)
     {
-        if (FirstNonFinite(outputs, causal: false) is not var (i, j))
+        if (FirstNonFinite(outputs, KeyVisibility.All) is not var (i, j))
             return;
         string parameters = layer.Bias is null ? layerName : $"{layerName}'s weight and bias";
         float weights = Math.Max(MaxAbs(layer.Weight), layer.Bias is null ? 0f : (float)layer.Bias.AbsoluteMaximum());
@@ -41,18 +41,17 @@ internal static class Overflow
     /// <summary>Plain matrix projections (Q = X·W_q) are finite.</summary>
     public static void InProjection(Matrix<float> outputs, string what, in Origin origin, Matrix<float> weight, string weightName)
     {
-        if (FirstNonFinite(outputs, causal: false) is var (i, j))
+        if (FirstNonFinite(outputs, KeyVisibility.All) is var (i, j))
             throw Error(what, origin.Where, outputs, i, j, $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))} and in {weightName} {Format(MaxAbs(weight))}");
     }
 
     /// <summary>
-    /// The (Tq, Tk) scores Q·Kᵀ are finite where they are used: with <paramref name="causal"/>, only on and below the
-    /// diagonal, and only in the first <paramref name="keyLength"/> columns (the other positions are masked and never
-    /// used).
+    /// The (Tq, Tk) scores Q·Kᵀ are finite where they are used: exactly at the positions <paramref name="visible"/>
+    /// leaves visible (<see cref="AttentionMask.IsHidden"/>); the others are masked and never used.
     /// </summary>
-    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Origin origin, bool causal, int keyLength = int.MaxValue)
+    public static void InScores(Matrix<float> scores, Matrix<float> queries, Matrix<float> keys, in Origin origin, in KeyVisibility visible)
     {
-        if (FirstNonFinite(scores, causal, keyLength) is not var (i, j))
+        if (FirstNonFinite(scores, visible) is not var (i, j))
             return;
         string cause = $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))}";
         if (!ReferenceEquals(queries, origin.Inputs))
@@ -63,7 +62,7 @@ internal static class Overflow
     /// <summary>The context vectors, weighted sums of the values, are finite.</summary>
     public static void InContext(Matrix<float> context, Matrix<float> values, in Origin origin)
     {
-        if (FirstNonFinite(context, causal: false) is not var (i, j))
+        if (FirstNonFinite(context, KeyVisibility.All) is not var (i, j))
             return;
         string cause = $"the largest |value| in {origin.InputName} is {Format(MaxAbs(origin.Inputs))}";
         if (!ReferenceEquals(values, origin.Inputs))
@@ -74,29 +73,30 @@ internal static class Overflow
     private static OverflowException Error(string what, string where, Matrix<float> result, int row, int column, string cause) =>
         new($"the {what}{where} overflowed: row {row}, column {column} of the {Shape.Of(result)} {what} is {Format(result[row, column])} ({cause}; {Float32Range}).");
 
-    /// <summary>The first (row, column) holding ±∞ or NaN, scanning column by column; only j ≤ i when causal, only j &lt; keyLength.</summary>
-    private static (int Row, int Column)? FirstNonFinite(Matrix<float> m, bool causal, int keyLength = int.MaxValue)
+    /// <summary>The first (row, column) holding ±∞ or NaN among the positions <paramref name="visible"/> leaves visible, scanning column by column.</summary>
+    private static (int Row, int Column)? FirstNonFinite(Matrix<float> m, in KeyVisibility visible)
     {
-        int rows = m.RowCount, columns = Math.Min(m.ColumnCount, keyLength);
+        int rows = m.RowCount, columns = m.ColumnCount;
+        bool all = visible == KeyVisibility.All;
         float[]? data = m.AsColumnMajorArray();
         for (int j = 0; j < columns; j++)
         {
-            for (int i = causal ? j : 0; i < rows; i++)
+            for (int i = 0; i < rows; i++)
             {
                 float v = data is null ? m[i, j] : data[j * rows + i];
-                if (!float.IsFinite(v))
-                    return FirstInRowOrder(m, causal, columns);
+                if (!float.IsFinite(v) && (all || !AttentionMask.IsHidden(i, j, visible)))
+                    return FirstInRowOrder(m, visible);
             }
         }
         return null;
     }
 
-    /// <summary>The first non-finite element in reading order (row by row), for the message.</summary>
-    private static (int Row, int Column)? FirstInRowOrder(Matrix<float> m, bool causal, int columns)
+    /// <summary>The first visible non-finite element in reading order (row by row), for the message.</summary>
+    private static (int Row, int Column)? FirstInRowOrder(Matrix<float> m, in KeyVisibility visible)
     {
         for (int i = 0; i < m.RowCount; i++)
-            for (int j = 0; j < (causal ? Math.Min(i + 1, columns) : columns); j++)
-                if (!float.IsFinite(m[i, j]))
+            for (int j = 0; j < m.ColumnCount; j++)
+                if (!float.IsFinite(m[i, j]) && !AttentionMask.IsHidden(i, j, visible))
                     return (i, j);
         return null;
     }

@@ -71,7 +71,7 @@ public sealed class SelfAttention
         var keys = WKey.Apply(inputs);                              // (T, dOut)
         var values = WValue.Apply(inputs);                          // (T, dOut)
         Overflow.InProjections(origin, (WQuery, queries), (WKey, keys), (WValue, values));
-        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, int.MaxValue, dropout: null, origin, origin);
+        var step = Attention.ScaledDotProduct(queries, keys, values, KeyVisibility.All, dropout: null, origin, origin);
         return new AttentionResult(step.Context, step.Weights);     // (T, dOut), (T, T)
     }
 }

@@ -76,7 +76,7 @@ public sealed class SelfAttentionWithMatrices
         Overflow.InProjection(queries, "queries", origin, WQuery, "W_query");
         Overflow.InProjection(keys, "keys", origin, WKey, "W_key");
         Overflow.InProjection(values, "values", origin, WValue, "W_value");
-        var step = Attention.ScaledDotProduct(queries, keys, values, causal: false, int.MaxValue, dropout: null, origin, origin);
+        var step = Attention.ScaledDotProduct(queries, keys, values, KeyVisibility.All, dropout: null, origin, origin);
         return new AttentionResult(step.Context, step.Weights);     // (T, dOut), (T, T)
     }
 }

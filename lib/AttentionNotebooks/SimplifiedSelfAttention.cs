@@ -21,7 +21,7 @@ public static class SimplifiedSelfAttention
         Check.Sizes(inputs.RowCount, inputs.ColumnCount, nameof(inputs));
         var origin = new Origin(nameof(inputs), inputs, "");
         var scores = inputs * inputs.Transpose();      // (T, T)  ω_ij = x_i · x_j
-        Overflow.InScores(scores, inputs, inputs, origin, causal: false);
+        Overflow.InScores(scores, inputs, inputs, origin, KeyVisibility.All);
         var weights = Softmax.Stable(scores);          // (T, T)  rows sum to 1
         var context = weights * inputs;                // (T, d)  z_i = Σ_j α_ij x_j
         Overflow.InContext(context, inputs, origin);

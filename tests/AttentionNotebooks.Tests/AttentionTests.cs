@@ -17,7 +17,7 @@ public sealed class AttentionTests
         var q = TestHelpers.Random(tq, dk, 1);
         var k = TestHelpers.Random(tk, dk, 2);
         var v = TestHelpers.Random(tk, dv, 3);
-        var step = Attention.ScaledDotProduct(q, k, v, causal, keyLength, dropout: null, Nowhere, Nowhere);
+        var step = Attention.ScaledDotProduct(q, k, v, new KeyVisibility(causal, keyLength), dropout: null, Nowhere, Nowhere);
         var (context, weights) = MaskedReference.Attention(Reference.ToDouble(q), Reference.ToDouble(k), Reference.ToDouble(v), causal, Math.Min(keyLength, tk), 1 / Math.Sqrt(dk));
         TestHelpers.AssertClose(weights, step.Weights, what: "weights");
         TestHelpers.AssertClose(context, step.Context, what: "context");
@@ -34,8 +34,8 @@ public sealed class AttentionTests
         var q = TestHelpers.Random(6, 4, 1);
         var k = TestHelpers.Random(6, 4, 2);
         var v = TestHelpers.Random(6, 3, 3);
-        var step = Attention.ScaledDotProduct(q, k, v, causal: true, int.MaxValue, new Dropout(0.5f, new TorchGenerator(123)), Nowhere, Nowhere);
-        var plain = Attention.ScaledDotProduct(q, k, v, causal: true, int.MaxValue, dropout: null, Nowhere, Nowhere);
+        var step = Attention.ScaledDotProduct(q, k, v, KeyVisibility.CausalOnly, new Dropout(0.5f, new TorchGenerator(123)), Nowhere, Nowhere);
+        var plain = Attention.ScaledDotProduct(q, k, v, KeyVisibility.CausalOnly, dropout: null, Nowhere, Nowhere);
         Assert.Equal(plain.Weights, step.Weights);
         var expectedMask = DropoutMask.Draw(new Dropout(0.5f, new TorchGenerator(123)), 6, 6)!;
         Assert.NotNull(step.DropoutMask);
@@ -56,7 +56,7 @@ public sealed class AttentionTests
     {
         var g = new TorchGenerator(7);
         var q = TestHelpers.Random(3, 2, 1);
-        var step = Attention.ScaledDotProduct(q, q, q, causal: false, int.MaxValue, new Dropout(0.5f, g) { Training = false }, Nowhere, Nowhere);
+        var step = Attention.ScaledDotProduct(q, q, q, KeyVisibility.All, new Dropout(0.5f, g) { Training = false }, Nowhere, Nowhere);
         Assert.Null(step.DropoutMask);
         Assert.NotSame(step.Weights, step.Dropped);
         Assert.Equal(step.Weights, step.Dropped);
@@ -69,12 +69,12 @@ public sealed class AttentionTests
         var big = Matrix<float>.Build.Dense(2, 2, 1e20f);
         var small = Matrix<float>.Build.Dense(2, 2, 1f);
         var scores = Assert.Throws<OverflowException>(() =>
-            Attention.ScaledDotProduct(big, big, small, false, int.MaxValue, null, new Origin("queryInputs", big, " of head 1"), new Origin("keyValueInputs", small, "")));
+            Attention.ScaledDotProduct(big, big, small, KeyVisibility.All, null, new Origin("queryInputs", big, " of head 1"), new Origin("keyValueInputs", small, "")));
         Assert.StartsWith("the attention scores of head 1 overflowed: row 0, column 0", scores.Message);
         var huge = Matrix<float>.Build.Dense(2, 2, 1f);
         huge[1, 0] = float.PositiveInfinity;                         // what a value that overflowed upstream would hold
         var context = Assert.Throws<OverflowException>(() =>
-            Attention.ScaledDotProduct(small, small, huge, false, int.MaxValue, null, new Origin("queryInputs", small, ""), new Origin("keyValueInputs", huge, " of head 2")));
+            Attention.ScaledDotProduct(small, small, huge, KeyVisibility.All, null, new Origin("queryInputs", small, ""), new Origin("keyValueInputs", huge, " of head 2")));
         Assert.StartsWith("the context vectors of head 2 overflowed", context.Message);
         Assert.Contains("keyValueInputs", context.Message);
     }

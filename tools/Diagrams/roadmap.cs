@@ -15,6 +15,7 @@ var stations = new Station[]
     new(5, "Efficient attention", ["Beyond"], ["efficient", "attention"], null, "#334155"),
     new(6, "Attention that learns", ["Beyond"], ["attention", "that learns"], null, "#334155"),
     new(7, "Inside a trained model", ["Beyond"], ["inside a", "trained model"], null, "#334155"),
+    new(8, "Attention in today's language models", ["Beyond"], ["today's LLMs:", "RoPE, KV cache,", "GQA, MLA"], null, "#334155"),
 };
 
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -43,7 +44,7 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
     string W(int margin) => (width - margin).ToString(CultureInfo.InvariantCulture);
     string X(int i) => (first + i * step).ToString(CultureInfo.InvariantCulture);
     int lastSolid = stations.Count(s => s.Colour is not null) - 1;
-    var you = current is { } n ? stations[n] : null;
+    var you = current is { } n ? stations.First(s => s.Number == n) : null;
     var svg = new StringBuilder();
     svg.Append($"""
         <svg xmlns="http://www.w3.org/2000/svg" width="{W(0)}" height="300" viewBox="0 0 {W(0)} 300"
@@ -70,9 +71,9 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
 
         """);
 
-    foreach (var s in stations)
+    foreach (var (s, index) in stations.Select((s, i) => (s, i)))
     {
-        string x = X(s.Number);
+        string x = X(index);                                             // stations are drawn in list order
         bool here = s.Number == current;
         string dim = current is not null && !here ? " opacity=\"0.45\"" : string.Empty;
         string accent = s.Colour ?? "#64748b";

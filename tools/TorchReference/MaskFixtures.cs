@@ -305,7 +305,7 @@ internal static class MaskFixtures
         return c.data<int>().ToArray();
     }
 
-    private static void AddLinear(List<JsonFields> parameters, string name, TorchSharp.Modules.Linear layer)
+    internal static void AddLinear(List<JsonFields> parameters, string name, TorchSharp.Modules.Linear layer)
     {
         parameters.Add(new JsonFields().Add("name", $"{name}.weight").Add("shape", layer.weight!.shape).Add("values", Script.Values(layer.weight)));
         if (layer.bias is not null)

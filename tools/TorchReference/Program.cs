@@ -27,6 +27,7 @@ switch (command)
         rc |= RunPart("gradients", Path.Combine(outDir, "gradients.json"), null);
         rc |= RunPart("training", Path.Combine(outDir, "training.json"), null);
         rc |= RunPart("masks", Path.Combine(outDir, "masks.json"), null);
+        rc |= RunPart("modern", Path.Combine(outDir, "modern.json"), null);
         foreach (var file in Directory.GetFiles(outDir, "*.json").Order())
             Console.WriteLine($"{Path.GetFileName(file),-24} {new FileInfo(file).Length,10:N0} bytes");
         return rc;
@@ -74,6 +75,9 @@ static int RunInProcess(string part, string argument)
             return 0;
         case "masks":
             File.WriteAllText(argument, MaskFixtures.Build().ToJson());
+            return 0;
+        case "modern":
+            File.WriteAllText(argument, ModernFixtures.Build().ToJson());
             return 0;
         default:
             throw new ArgumentException($"unknown part {part}");

@@ -47,7 +47,7 @@ public sealed class AttentionClassifier
     private readonly OneCallAtATime _calls = new(nameof(AttentionClassifier));
     private Cache? _cache;
 
-    private AttentionClassifier(int vocabSize, int classes, int embeddingDim, int contextLength, int? numHeads, bool positions, TorchGenerator generator)
+    private AttentionClassifier(int vocabSize, int classes, int embeddingDim, int contextLength, int? numHeads, bool positions, TorchGenerator generator, RotaryEmbedding? rotary = null)
     {
         TokenEmbedding = new Embedding(vocabSize, embeddingDim, generator);
         if (positions)
@@ -55,7 +55,7 @@ public sealed class AttentionClassifier
         if (numHeads is { } heads)
             MultiHeadAttention = new MultiHeadAttention(embeddingDim, embeddingDim, contextLength, 0f, heads, qkvBias: false, generator);
         else
-            CausalAttention = new CausalAttention(embeddingDim, embeddingDim, contextLength, 0f, qkvBias: false, generator);
+            CausalAttention = new CausalAttention(embeddingDim, embeddingDim, contextLength, 0f, qkvBias: false, generator) { Rotary = rotary };
         ReadOut = new Linear(embeddingDim, classes, bias: true, generator);
         ContextLength = contextLength;
         var parameters = new List<Parameter>();
@@ -94,6 +94,25 @@ public sealed class AttentionClassifier
     {
         CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
         return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, null, positions, generator);
+    }
+
+    /// <summary>
+    /// tok_emb, att = <see cref="AttentionNotebooks.CausalAttention"/> with RoPE on its queries and keys
+    /// (<see cref="AttentionNotebooks.CausalAttention.Rotary"/>, notebook 08) and out_head, drawn in that order: no
+    /// position embedding, so nothing in the model is tied to a position and <paramref name="contextLength"/> is only
+    /// the longest sequence it accepts — a model trained on short sequences runs on longer ones.
+    /// </summary>
+    /// <param name="vocabSize">Number of token ids.</param>
+    /// <param name="classes">Number of classes of the read-out.</param>
+    /// <param name="embeddingDim">Features per token, even (RoPE rotates pairs).</param>
+    /// <param name="contextLength">The longest sequence.</param>
+    /// <param name="generator">The seeded generator for every weight.</param>
+    /// <param name="theta">RoPE's base, 10,000 by default.</param>
+    public static AttentionClassifier WithRotaryCausalAttention(int vocabSize, int classes, int embeddingDim, int contextLength, TorchGenerator generator, double theta = 10000)
+    {
+        CheckSizes(vocabSize, classes, embeddingDim, contextLength, generator);
+        var rotary = new RotaryEmbedding(embeddingDim, theta);
+        return new AttentionClassifier(vocabSize, classes, embeddingDim, contextLength, null, positions: false, generator, rotary);
     }
 
     /// <summary>

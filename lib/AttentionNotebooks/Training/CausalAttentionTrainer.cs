@@ -10,7 +10,8 @@ namespace AttentionNotebooks.Training;
 /// </summary>
 /// <remarks>
 /// Per sequence, with the input X (T, dIn): Q = X·W_qᵀ (+ b_q), K, V likewise; A = softmax(mask(Q·Kᵀ)/√dOut);
-/// Z = D(A)·V. Backwards: (dQ, dK, dV) from <see cref="AttentionBackward"/>, then each projection's
+/// Z = D(A)·V. Backwards: (dQ, dK, dV) from <see cref="AttentionBackward"/> (rotated back by −position·θ when the
+/// module applies RoPE, <see cref="CausalAttention.Rotary"/>: a rotation's transpose is its inverse), then each projection's
 /// <see cref="LinearBackward"/>, and dX = dQ·W_q + dK·W_k + dV·W_v because X feeds all three.
 /// <para>A trainer serves one call at a time, as a PyTorch module does: Backward differentiates the latest Forward,
 /// whichever thread ran it, and a call that starts while another thread is inside one throws an
@@ -89,8 +90,11 @@ public sealed class CausalAttentionTrainer
         {
             var s = steps[b];
             var g = AttentionBackward.Compute(s.Queries, s.Keys, s.Values, s.Weights, contextGradient[b], causal: true, s.DropoutMask, scale);
-            var dx = _query.Backward(inputs[b], g.Queries);                     // (T, dIn)
-            dx += _key.Backward(inputs[b], g.Keys);                             // (T, dIn)
+            var (dQueries, dKeys) = Module.Rotary is { } rope                   // through RoPE: rotate the gradients back
+                ? (rope.Apply(g.Queries, 0, inverse: true), rope.Apply(g.Keys, 0, inverse: true))
+                : (g.Queries, g.Keys);
+            var dx = _query.Backward(inputs[b], dQueries);                      // (T, dIn)
+            dx += _key.Backward(inputs[b], dKeys);                              // (T, dIn)
             dx += _value.Backward(inputs[b], g.Values);                         // (T, dIn)
             inputGradient[b] = dx;
         }

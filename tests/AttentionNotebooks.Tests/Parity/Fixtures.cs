@@ -56,6 +56,36 @@ internal static class Fixtures
     public static Matrix<float>[] Matrices(float[] values, int count, int rows, int cols) =>
         Enumerable.Range(0, count).Select(b => Matrix(values, rows, cols, b * rows * cols)).ToArray();
 
+    /// <summary>The indices and names of the entries of <paramref name="file"/> whose kind is <paramref name="kind"/>, for a theory.</summary>
+    public static TheoryData<int, string> Cases<T>(string file, string kind)
+        where T : IKindedEntry
+    {
+        var entries = Load<T>(file);
+        var data = new TheoryData<int, string>();
+        for (int i = 0; i < entries.Count; i++)
+            if (entries[i].Kind == kind)
+                data.Add(i, entries[i].Name);
+        return data;
+    }
+
+    /// <summary>Entry <paramref name="index"/> of <paramref name="file"/>, checked to be the one the theory named.</summary>
+    public static T Entry<T>(string file, int index, string name)
+        where T : IKindedEntry
+    {
+        var entry = Load<T>(file)[index];
+        Assert.Equal(name, entry.Name);
+        return entry;
+    }
+
+    /// <summary>An nn.Linear from the parameters "{prefix}.weight" (out, in) and, if present, "{prefix}.bias".</summary>
+    public static Linear Linear(IReadOnlyList<FixtureParameter>? parameters, string prefix, string entry)
+    {
+        FixtureParameter? Find(string name) => parameters?.FirstOrDefault(p => p.Name == name);
+        var w = Find($"{prefix}.weight") ?? throw new KeyNotFoundException($"{entry} has no parameter {prefix}.weight");
+        var bias = Find($"{prefix}.bias") is { } b ? Vector<float>.Build.DenseOfArray(b.Values) : null;
+        return new Linear(Matrix(w.Values, (int)w.Shape[0], (int)w.Shape[1]), bias);
+    }
+
     /// <summary>Every element equal to the last bit (so +0 and −0 differ, and NaN never matches).</summary>
     public static void AssertBitIdentical(float[] expected, ReadOnlySpan<float> actual, string what)
     {
@@ -64,6 +94,14 @@ internal static class Fixtures
             if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
                 Assert.Fail($"{what}[{i}] is {actual[i]:R} (0x{BitConverter.SingleToInt32Bits(actual[i]):x8}) but libtorch has {expected[i]:R} (0x{BitConverter.SingleToInt32Bits(expected[i]):x8}).");
     }
+}
+
+/// <summary>A fixture entry of a file that holds several kinds of case ("sdpa", "gqa", ...).</summary>
+internal interface IKindedEntry
+{
+    string Name { get; }
+
+    string Kind { get; }
 }
 
 /// <summary>A fixture file: a description and its entries.</summary>

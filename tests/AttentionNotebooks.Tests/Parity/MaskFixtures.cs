@@ -7,21 +7,9 @@ internal static class MaskFixtures
 
     public static IReadOnlyList<MaskEntry> Entries => Fixtures.Load<MaskEntry>(File);
 
-    public static TheoryData<int, string> Cases(string kind)
-    {
-        var data = new TheoryData<int, string>();
-        for (int i = 0; i < Entries.Count; i++)
-            if (Entries[i].Kind == kind)
-                data.Add(i, Entries[i].Name);
-        return data;
-    }
+    public static TheoryData<int, string> Cases(string kind) => Fixtures.Cases<MaskEntry>(File, kind);
 
-    public static MaskEntry Entry(int index, string name)
-    {
-        var entry = Entries[index];
-        Assert.Equal(name, entry.Name);
-        return entry;
-    }
+    public static MaskEntry Entry(int index, string name) => Fixtures.Entry<MaskEntry>(File, index, name);
 }
 
 /// <summary>
@@ -35,19 +23,13 @@ internal sealed record MaskEntry(
     int Batch, int Heads, int Queries, int Keys, int HeadDim, bool Causal, bool HideQueryRows, int[]? Lengths, int[]? Allowed,
     float[]? Q, float[]? K, float[]? V, float[]? Output,
     int DIn, int DInKeyValue, int DOut, int ContextLength, bool QkvBias, IReadOnlyList<FixtureParameter>? Parameters,
-    float[]? Inputs, float[]? KeyValueInputs, float[]? Outputs, long[]? WeightsShape, float[]? Weights)
+    float[]? Inputs, float[]? KeyValueInputs, float[]? Outputs, long[]? WeightsShape, float[]? Weights) : IKindedEntry
 {
     public FixtureParameter Parameter(string name) =>
         Parameters?.FirstOrDefault(p => p.Name == name) ?? throw new KeyNotFoundException($"{Name} has no parameter {name}");
 
     /// <summary>An nn.Linear from its "{prefix}.weight" (out, in) and optional "{prefix}.bias".</summary>
-    public Linear Linear(string prefix)
-    {
-        var w = Parameter($"{prefix}.weight");
-        var weight = Fixtures.Matrix(w.Values, (int)w.Shape[0], (int)w.Shape[1]);
-        var bias = Parameters!.Any(p => p.Name == $"{prefix}.bias") ? Vector<float>.Build.DenseOfArray(Parameter($"{prefix}.bias").Values) : null;
-        return new Linear(weight, bias);
-    }
+    public Linear Linear(string prefix) => Fixtures.Linear(Parameters, prefix, Name);
 
     public override string ToString() => Name;
 }
