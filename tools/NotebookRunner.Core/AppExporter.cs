@@ -82,7 +82,7 @@ public static class AppExporter
                 continue;
             Directory.CreateDirectory(Path.GetDirectoryName(app)!);
             AtomicFile.WriteAllText(app, text);
-            output.WriteLine($"wrote {Path.GetRelativePath(layout.Root, app).Replace(Path.DirectorySeparatorChar, '/')}");
+            output.WriteLine(TerminalText.Escape($"wrote {Path.GetRelativePath(layout.Root, app).Replace(Path.DirectorySeparatorChar, '/')}"));
             written++;
         }
 
