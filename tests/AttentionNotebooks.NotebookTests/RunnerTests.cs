@@ -201,6 +201,41 @@ public sealed class RunnerTests
     }
 
     [Theory]
+    [InlineData("fifo", "x.ipynb: not a regular file (a FIFO); the runner reads regular files only")]
+    [InlineData("link-to-dev-zero", "x.ipynb: not a regular file (a character device); the runner reads regular files only")]
+    [InlineData("too-large", "x.ipynb: 104,857,601 bytes, above the runner's limit of 104,857,600 bytes (100 MiB) for a notebook file")]
+    public async Task A_notebook_that_is_not_a_regular_file_or_too_large_is_refused_in_one_line_without_reading_it(string kind, string expected)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        using var folder = TestRepository.TemporaryFolder();
+        using var output = TestRepository.TemporaryFolder();
+        var notebook = folder.File("x.ipynb");
+        switch (kind)
+        {
+            case "fifo":
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [notebook]))
+                    await mkfifo.WaitForExitAsync();
+                break;
+            case "link-to-dev-zero":
+                File.CreateSymbolicLink(notebook, "/dev/zero");
+                break;
+            default:
+                using (var sparse = File.Create(notebook))
+                    sparse.SetLength(NotebookFileReader.MaxBytes + 1);
+                break;
+        }
+
+        // Before: the FIFO hung the runner and /dev/zero grew its memory until it was killed.
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, notebook).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.EndsWith(expected, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("explode")]
     [InlineData("run --timeout soon")]
     [InlineData("check --in-place")]

@@ -44,8 +44,8 @@ public sealed class NotebookDocument
     internal JsonObject Root { get; }
 
     /// <summary>
-    /// Reads and validates a notebook: the file must exist, end in .ipynb, hold nbformat 4 JSON, and every code cell
-    /// must be C#.
+    /// Reads and validates a notebook: the file must exist, end in .ipynb, be a regular file (or a link to one) of at
+    /// most <see cref="NotebookFileReader.MaxBytes"/> bytes, hold nbformat 4 JSON, and every code cell must be C#.
     /// </summary>
     /// <param name="path">The notebook's path.</param>
     /// <returns>The parsed notebook.</returns>
@@ -60,7 +60,7 @@ public sealed class NotebookDocument
             throw new NotebookInputException($"{path}: no such file");
         if (!fullPath.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
             throw new NotebookInputException($"{path}: not a notebook (expected a .ipynb file)");
-        return Parse(File.ReadAllText(fullPath), fullPath, path);
+        return Parse(NotebookFileReader.ReadText(fullPath, path), fullPath, path);
     }
 
     /// <summary>Parses and validates notebook JSON.</summary>
