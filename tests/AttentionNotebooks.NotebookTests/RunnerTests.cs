@@ -290,6 +290,60 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task With_in_place_a_notebook_edited_while_it_runs_is_not_overwritten_and_the_executed_one_goes_beside_it()
+    {
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var notebook = Path.Combine(layout.NotebooksDirectory, "edited.ipynb");
+        File.WriteAllText(notebook, OneCellNotebook("System.IO.File.AppendAllText(\"edited.ipynb\", \"\\n\");\nConsole.WriteLine(\"saved\");"));
+        var edited = File.ReadAllText(notebook) + "\n";
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(edited, File.ReadAllText(notebook));
+        var beside = Assert.Single(Directory.GetFiles(layout.NotebooksDirectory, "edited.ipynb.executed-*.ipynb"));
+        Assert.Contains("saved", File.ReadAllText(beside), StringComparison.Ordinal);
+        Assert.Contains(run.Lines, l => l.StartsWith("FAILED edited.ipynb: it changed on disk while it ran, so it was not overwritten; the executed notebook is ", StringComparison.Ordinal) && l.EndsWith(beside, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_in_place_a_symlinked_notebook_is_written_through_to_its_target_and_the_link_stays()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var real = Path.Combine(layout.NotebooksDirectory, "real", "real.ipynb");
+        Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+        File.WriteAllText(real, OneCellNotebook("Console.WriteLine(\"through the link\");"));
+        var link = Path.Combine(layout.NotebooksDirectory, "link.ipynb");
+        File.CreateSymbolicLink(link, Path.Combine("real", "real.ipynb"));
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", link);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Contains("through the link", File.ReadAllText(real), StringComparison.Ordinal);
+        Assert.Equal([link, real], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    private static string OneCellNotebook(string code) => new JsonObject
+    {
+        ["nbformat"] = 4,
+        ["nbformat_minor"] = 5,
+        ["metadata"] = new JsonObject(),
+        ["cells"] = new JsonArray(new JsonObject
+        {
+            ["cell_type"] = "code",
+            ["metadata"] = new JsonObject(),
+            ["source"] = code,
+            ["outputs"] = new JsonArray(),
+            ["execution_count"] = null,
+        }),
+    }.ToJsonString();
+
+    [Fact]
     public async Task An_output_folder_that_cannot_be_written_is_an_error_before_anything_runs()
     {
         using var output = TestRepository.TemporaryFolder();

@@ -94,6 +94,9 @@ internal sealed class ConsoleReport
     public void NotWritten(string notebook, string path, string reason) =>
         Line($"FAILED {notebook}: the executed notebook could not be written to {path} ({reason})");
 
+    /// <summary>Writes that <c>--in-place</c> did not write a notebook back, and why (<paramref name="reason"/>).</summary>
+    public void NotWrittenBack(string notebook, string reason) => Line($"FAILED {notebook}: {reason}");
+
     /// <summary>Writes how many apps <c>export</c> wrote (it names each one as it writes it).</summary>
     public void Exported(int written) => Line($"export: {written} app(s) written, the others were current");
 
