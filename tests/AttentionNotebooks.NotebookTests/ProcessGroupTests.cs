@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace AttentionNotebooks.NotebookTests;
 
@@ -18,20 +17,7 @@ public sealed class ProcessGroupTests
         var seconds = "40." + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
         var code = $"System.Diagnostics.Process.Start(\"bash\", new[] {{ \"-c\", \"sleep {seconds}; echo LATE > late.txt\" }});\nConsole.WriteLine(\"started\");";
         var notebook = folder.File("starts-a-process.ipynb");
-        File.WriteAllText(notebook, new JsonObject
-        {
-            ["nbformat"] = 4,
-            ["nbformat_minor"] = 5,
-            ["metadata"] = new JsonObject(),
-            ["cells"] = new JsonArray(new JsonObject
-            {
-                ["cell_type"] = "code",
-                ["metadata"] = new JsonObject(),
-                ["source"] = code,
-                ["outputs"] = new JsonArray(),
-                ["execution_count"] = null,
-            }),
-        }.ToJsonString());
+        File.WriteAllText(notebook, TestRepository.OneCellNotebook(code));
 
         var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, notebook);
 

@@ -295,7 +295,7 @@ public sealed class RunnerTests
         using var clone = TestRepository.TemporaryFolder();
         var layout = TestRepository.FakeRepository(clone.Path);
         var notebook = Path.Combine(layout.NotebooksDirectory, "edited.ipynb");
-        File.WriteAllText(notebook, OneCellNotebook("System.IO.File.AppendAllText(\"edited.ipynb\", \"\\n\");\nConsole.WriteLine(\"saved\");"));
+        File.WriteAllText(notebook, TestRepository.OneCellNotebook("System.IO.File.AppendAllText(\"edited.ipynb\", \"\\n\");\nConsole.WriteLine(\"saved\");"));
         var edited = File.ReadAllText(notebook) + "\n";
 
         var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
@@ -316,7 +316,7 @@ public sealed class RunnerTests
         var layout = TestRepository.FakeRepository(clone.Path);
         var real = Path.Combine(layout.NotebooksDirectory, "real", "real.ipynb");
         Directory.CreateDirectory(Path.GetDirectoryName(real)!);
-        File.WriteAllText(real, OneCellNotebook("Console.WriteLine(\"through the link\");"));
+        File.WriteAllText(real, TestRepository.OneCellNotebook("Console.WriteLine(\"through the link\");"));
         var link = Path.Combine(layout.NotebooksDirectory, "link.ipynb");
         File.CreateSymbolicLink(link, Path.Combine("real", "real.ipynb"));
 
@@ -327,21 +327,6 @@ public sealed class RunnerTests
         Assert.Contains("through the link", File.ReadAllText(real), StringComparison.Ordinal);
         Assert.Equal([link, real], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
     }
-
-    private static string OneCellNotebook(string code) => new JsonObject
-    {
-        ["nbformat"] = 4,
-        ["nbformat_minor"] = 5,
-        ["metadata"] = new JsonObject(),
-        ["cells"] = new JsonArray(new JsonObject
-        {
-            ["cell_type"] = "code",
-            ["metadata"] = new JsonObject(),
-            ["source"] = code,
-            ["outputs"] = new JsonArray(),
-            ["execution_count"] = null,
-        }),
-    }.ToJsonString();
 
     [Fact]
     public async Task An_output_folder_that_cannot_be_written_is_an_error_before_anything_runs()
