@@ -112,6 +112,28 @@ public sealed class AppExporterTests
         AssertParsesAsAProgram(app);
     }
 
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\n")]
+    [InlineData("\r")]
+    [InlineData("\u0085")]
+    [InlineData("\u2028")]
+    [InlineData("\u2029")]
+    public void Markdown_cannot_become_code_at_any_line_terminator_CSharp_knows(string terminator)
+    {
+        var app = Export(
+            ("code", SetupCell),
+            ("markdown", $"# Title{terminator}Console.WriteLine(\"INJECTED\");{terminator}more{terminator}"),
+            ("code", "var q = 1;"));
+
+        AssertParsesAsAProgram(app);
+        var tree = CSharpSyntaxTree.ParseText(app, new CSharpParseOptions(LanguageVersion.Latest).WithFeatures([new("FileBasedProgram", "true")]));
+        var injected = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+            .Where(i => i.ToString().Contains("INJECTED", StringComparison.Ordinal));
+        Assert.True(!injected.Any(), app);
+        Assert.Contains("\n// # Title\n// Console.WriteLine(\"INJECTED\");\n// more\n", app, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_variable_declared_again_in_a_later_cell_is_renamed_from_that_cell_on()
     {

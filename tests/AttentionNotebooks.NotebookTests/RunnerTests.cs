@@ -201,6 +201,41 @@ public sealed class RunnerTests
     }
 
     [Theory]
+    [InlineData("fifo", "x.ipynb: not a regular file (a FIFO); the runner reads regular files only")]
+    [InlineData("link-to-dev-zero", "x.ipynb: not a regular file (a character device); the runner reads regular files only")]
+    [InlineData("too-large", "x.ipynb: 104,857,601 bytes, above the runner's limit of 104,857,600 bytes (100 MiB) for a notebook file")]
+    public async Task A_notebook_that_is_not_a_regular_file_or_too_large_is_refused_in_one_line_without_reading_it(string kind, string expected)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        using var folder = TestRepository.TemporaryFolder();
+        using var output = TestRepository.TemporaryFolder();
+        var notebook = folder.File("x.ipynb");
+        switch (kind)
+        {
+            case "fifo":
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [notebook]))
+                    await mkfifo.WaitForExitAsync();
+                break;
+            case "link-to-dev-zero":
+                File.CreateSymbolicLink(notebook, "/dev/zero");
+                break;
+            default:
+                using (var sparse = File.Create(notebook))
+                    sparse.SetLength(NotebookFileReader.MaxBytes + 1);
+                break;
+        }
+
+        // Before: the FIFO hung the runner and /dev/zero grew its memory until it was killed.
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, notebook).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        var line = Assert.Single(run.Lines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.EndsWith(expected, line, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("explode")]
     [InlineData("run --timeout soon")]
     [InlineData("check --in-place")]
@@ -252,6 +287,45 @@ public sealed class RunnerTests
         Assert.Contains("what the code prints now", File.ReadAllText(notebook), StringComparison.Ordinal);
         Assert.Equal([notebook], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories));
         Assert.DoesNotContain(run.Lines, l => l.StartsWith("not written back", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_in_place_a_notebook_edited_while_it_runs_is_not_overwritten_and_the_executed_one_goes_beside_it()
+    {
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var notebook = Path.Combine(layout.NotebooksDirectory, "edited.ipynb");
+        File.WriteAllText(notebook, TestRepository.OneCellNotebook("System.IO.File.AppendAllText(\"edited.ipynb\", \"\\n\");\nConsole.WriteLine(\"saved\");"));
+        var edited = File.ReadAllText(notebook) + "\n";
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(edited, File.ReadAllText(notebook));
+        var beside = Assert.Single(Directory.GetFiles(layout.NotebooksDirectory, "edited.ipynb.executed-*.ipynb"));
+        Assert.Contains("saved", File.ReadAllText(beside), StringComparison.Ordinal);
+        Assert.Contains(run.Lines, l => l.StartsWith("FAILED edited.ipynb: it changed on disk while it ran, so it was not overwritten; the executed notebook is ", StringComparison.Ordinal) && l.EndsWith(beside, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_in_place_a_symlinked_notebook_is_written_through_to_its_target_and_the_link_stays()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        using var clone = TestRepository.TemporaryFolder();
+        var layout = TestRepository.FakeRepository(clone.Path);
+        var real = Path.Combine(layout.NotebooksDirectory, "real", "real.ipynb");
+        Directory.CreateDirectory(Path.GetDirectoryName(real)!);
+        File.WriteAllText(real, TestRepository.OneCellNotebook("Console.WriteLine(\"through the link\");"));
+        var link = Path.Combine(layout.NotebooksDirectory, "link.ipynb");
+        File.CreateSymbolicLink(link, Path.Combine("real", "real.ipynb"));
+
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", link);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        Assert.Contains("through the link", File.ReadAllText(real), StringComparison.Ordinal);
+        Assert.Equal([link, real], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -52,6 +52,22 @@ internal static class TestRepository
     }
 
     /// <summary>A temporary folder for executed notebooks, deleted at the end of the test.</summary>
+    /// <summary>The JSON of a notebook with one C# code cell holding <paramref name="code"/>, no outputs.</summary>
+    public static string OneCellNotebook(string code) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["nbformat"] = 4,
+        ["nbformat_minor"] = 5,
+        ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+        ["cells"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["cell_type"] = "code",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+            ["source"] = code,
+            ["outputs"] = new System.Text.Json.Nodes.JsonArray(),
+            ["execution_count"] = null,
+        }),
+    }.ToJsonString();
+
     public static TemporaryFolder TemporaryFolder() => new();
 
     /// <summary>A temporary folder inside the repository (artifacts/test-notebooks/), holding a copy of

@@ -82,7 +82,7 @@ public static class AppExporter
                 continue;
             Directory.CreateDirectory(Path.GetDirectoryName(app)!);
             AtomicFile.WriteAllText(app, text);
-            output.WriteLine($"wrote {Path.GetRelativePath(layout.Root, app).Replace(Path.DirectorySeparatorChar, '/')}");
+            output.WriteLine(TerminalText.Escape($"wrote {Path.GetRelativePath(layout.Root, app).Replace(Path.DirectorySeparatorChar, '/')}"));
             written++;
         }
 
@@ -138,8 +138,7 @@ public static class AppExporter
             if (cell.Kind != NotebookCellKind.Code)
             {
                 body.Append('\n');
-                foreach (var line in cell.Source.TrimEnd('\n').Split('\n'))
-                    body.Append(line.Length == 0 ? "//" : "// " + line).Append('\n');
+                AppendComment(body, cell.Source.TrimEnd(LineTerminatorCharacters));
                 continue;
             }
 
@@ -156,8 +155,8 @@ public static class AppExporter
         // Notebook 7's pretrained model is a library of its own beside the charts: reference it where the notebook uses it.
         if (usings.Contains("using AttentionNotebooks.Pretrained;"))
             app.Append($"#:project {libraryProject.Replace("AttentionNotebooks.Charts", "AttentionNotebooks.Pretrained", StringComparison.Ordinal)}\n");
-        app.Append($"// {notebookName} as a .NET file-based app, written by `{Command}`; do not edit: edit the notebook and export again.\n");
-        app.Append($"// Run it with: dotnet run {appName} (see README).\n");
+        AppendComment(app, $"{notebookName} as a .NET file-based app, written by `{Command}`; do not edit: edit the notebook and export again.");
+        AppendComment(app, $"Run it with: dotnet run {appName} (see README).");
         if (renames.Count > 0)
         {
             app.Append("// Renamed here, because a program's top-level statements are one scope while each notebook cell is its own:\n");
@@ -184,7 +183,7 @@ public static class AppExporter
         {
             var svgName = Path.GetFileNameWithoutExtension(appName) + ".cell{0}.svg";
             app.Append('\n').Append("// What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file\n");
-            app.Append($"// beside this app, {svgName.Replace("{0}", "N", StringComparison.Ordinal)} for cell N (not committed: see .gitignore).\n");
+            AppendComment(app, $"beside this app, {svgName.Replace("{0}", "N", StringComparison.Ordinal)} for cell N (not committed: see .gitignore).");
             app.Append("static void show(int cellNumber, object? cellValue)\n{\n");
             app.Append("    Show.Value(cellValue);\n");
             app.Append("    if (cellValue is AttentionNotebooks.Charts.Figure chart && AppContext.GetData(\"EntryPointFileDirectoryPath\") is string appFolder)\n");
@@ -196,6 +195,19 @@ public static class AppExporter
         if (types.Length > 0)
             app.Append("\n// Type declarations of the cells (a program declares them after its statements).\n").Append(types);
         return app.ToString();
+    }
+
+    // Every sequence that ends a line in C# (ECMA-334 "new-line"): a comment must end at none of them but its own, or
+    // the text after it would be code.
+    private static readonly string[] LineTerminators = ["\r\n", "\n", "\r", "\u0085", "\u2028", "\u2029"];
+    private static readonly char[] LineTerminatorCharacters = ['\n', '\r', '\u0085', '\u2028', '\u2029'];
+
+    /// <summary>Appends <paramref name="text"/> as <c>//</c> comments, one per line, split at every C# line
+    /// terminator (CR LF, LF, CR, U+0085, U+2028, U+2029), each ended with <c>\n</c>; an empty line is <c>//</c>.</summary>
+    private static void AppendComment(StringBuilder app, string text)
+    {
+        foreach (var line in text.Split(LineTerminators, StringSplitOptions.None))
+            app.Append(line.Length == 0 ? "//" : "// " + line).Append('\n');
     }
 
     private static bool IsCSharp(string kernel) =>

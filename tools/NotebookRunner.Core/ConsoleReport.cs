@@ -24,10 +24,16 @@ internal sealed class ConsoleReport
     }
 
     /// <summary>Writes a one-line error: <c>error: </c> and <paramref name="message"/>.</summary>
-    public void Error(string message) => _out.WriteLine($"error: {message}");
+    public void Error(string message) => Line($"error: {message}");
 
     /// <summary>Writes the usage text (<c>--help</c>).</summary>
     public void Usage() => _out.WriteLine(RunnerOptions.Usage);
+
+    // Every other line goes through here: its control characters are escaped (TerminalText), so no text a notebook,
+    // a cell or a file name holds can move the cursor or rewrite a line already printed.
+    private void Line(string text) => _out.WriteLine(TerminalText.Escape(text));
+
+    private void Line() => _out.WriteLine();
 
     /// <summary>Writes how the library build went: one line when it succeeded, else the build's output indented.</summary>
     public void LibraryBuilt(LibraryBuildResult result)
@@ -35,61 +41,64 @@ internal sealed class ConsoleReport
         var target = Path.GetRelativePath(_layout!.Root, _layout.LibraryOutputDirectory).Replace('\\', '/');
         if (result.Succeeded)
         {
-            _out.WriteLine($"built  lib/ -> {target}/  {Seconds(result.Duration)} s");
+            Line($"built  lib/ -> {target}/  {Seconds(result.Duration)} s");
             return;
         }
 
-        _out.WriteLine($"FAILED building the course library into {target}/ (dotnet build {RepositoryLayout.MarkerPath}):");
+        Line($"FAILED building the course library into {target}/ (dotnet build {RepositoryLayout.MarkerPath}):");
         foreach (var line in result.Output.Split('\n'))
-            _out.WriteLine($"    {line.TrimEnd()}");
+            Line($"    {line.TrimEnd()}");
     }
 
     /// <summary>Writes the line of a cell that failed, timed out or killed its kernel, and its error below it.</summary>
     public void CellFailed(string notebook, CellExecution cell)
     {
-        _out.WriteLine($"FAILED {Header(notebook, cell)}: {cell.Cell.FirstLine}");
+        Line($"FAILED {Header(notebook, cell)}: {cell.Cell.FirstLine}");
         foreach (var line in ErrorLines(cell.Error ?? string.Empty))
-            _out.WriteLine($"    {line}");
+            Line($"    {line}");
     }
 
     /// <summary>Writes the line of a cell whose committed figures do not match their digests, one line per figure.</summary>
     public void FigureDrifted(string notebook, CellExecution cell, IReadOnlyList<string> mismatches)
     {
-        _out.WriteLine($"DRIFT {Header(notebook, cell)}: {cell.Cell.FirstLine}");
-        _out.WriteLine("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):");
+        Line($"DRIFT {Header(notebook, cell)}: {cell.Cell.FirstLine}");
+        Line("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):");
         foreach (var line in mismatches)
-            _out.WriteLine($"      {line}");
+            Line($"      {line}");
     }
 
     /// <summary>Writes the line of a cell whose text outputs drifted, and the line diff (- committed, + now).</summary>
     public void TextDrifted(string notebook, CellExecution cell, IReadOnlyList<string> diff)
     {
-        _out.WriteLine($"DRIFT {Header(notebook, cell)}: {cell.Cell.FirstLine}");
-        _out.WriteLine("    text outputs differ from the committed ones (- committed, + now):");
+        Line($"DRIFT {Header(notebook, cell)}: {cell.Cell.FirstLine}");
+        Line("    text outputs differ from the committed ones (- committed, + now):");
         foreach (var line in diff)
-            _out.WriteLine($"    {line}");
+            Line($"    {line}");
     }
 
     /// <summary>Writes the line of a cell that ran (and matched, or was not compared).</summary>
     public void CellPassed(string notebook, CellExecution cell, bool notCompared)
     {
         var skip = notCompared ? "  (output not compared)" : string.Empty;
-        _out.WriteLine($"ok  {notebook}  cell {cell.Cell.Number}  {Seconds(cell.Duration)} s  {cell.Cell.FirstLine}{skip}");
+        Line($"ok  {notebook}  cell {cell.Cell.Number}  {Seconds(cell.Duration)} s  {cell.Cell.FirstLine}{skip}");
     }
 
     /// <summary>Writes the command that accepts a drifted notebook's new outputs.</summary>
     public void HowToAccept(string notebookPath)
     {
         var shownPath = _layout is null ? notebookPath : Path.GetRelativePath(_layout.Root, notebookPath).Replace('\\', '/');
-        _out.WriteLine($"    to accept the new outputs: dotnet run --project tools/NotebookRunner -- run --in-place {shownPath}");
+        Line($"    to accept the new outputs: dotnet run --project tools/NotebookRunner -- run --in-place {shownPath}");
     }
 
     /// <summary>Writes that an executed notebook could not be written.</summary>
     public void NotWritten(string notebook, string path, string reason) =>
-        _out.WriteLine($"FAILED {notebook}: the executed notebook could not be written to {path} ({reason})");
+        Line($"FAILED {notebook}: the executed notebook could not be written to {path} ({reason})");
+
+    /// <summary>Writes that <c>--in-place</c> did not write a notebook back, and why (<paramref name="reason"/>).</summary>
+    public void NotWrittenBack(string notebook, string reason) => Line($"FAILED {notebook}: {reason}");
 
     /// <summary>Writes how many apps <c>export</c> wrote (it names each one as it writes it).</summary>
-    public void Exported(int written) => _out.WriteLine($"export: {written} app(s) written, the others were current");
+    public void Exported(int written) => Line($"export: {written} app(s) written, the others were current");
 
     /// <summary>
     /// Writes the summary after the notebooks: a blank line, a table (notebook, cells run/code cells, seconds,
@@ -117,23 +126,23 @@ internal sealed class ConsoleReport
         int nameWidth = Math.Max("notebook".Length, rows.Max(r => r.Name.Length));
         int cellsWidth = Math.Max("cells".Length, rows.Max(r => r.Cells.Length));
         int secondsWidth = Math.Max("seconds".Length, rows.Max(r => r.Seconds.Length));
-        _out.WriteLine();
-        _out.WriteLine($"{"notebook".PadRight(nameWidth)}  {"cells".PadLeft(cellsWidth)}  {"seconds".PadLeft(secondsWidth)}  result");
+        Line();
+        Line($"{"notebook".PadRight(nameWidth)}  {"cells".PadLeft(cellsWidth)}  {"seconds".PadLeft(secondsWidth)}  result");
         foreach (var row in rows)
-            _out.WriteLine($"{row.Name.PadRight(nameWidth)}  {row.Cells.PadLeft(cellsWidth)}  {row.Seconds.PadLeft(secondsWidth)}  {row.Result}");
+            Line($"{row.Name.PadRight(nameWidth)}  {row.Cells.PadLeft(cellsWidth)}  {row.Seconds.PadLeft(secondsWidth)}  {row.Result}");
 
         int passed = reports.Count(r => r.Outcome == NotebookOutcome.Passed);
         int notPassed = reports.Count - passed;
         var total = Seconds(TimeSpan.FromTicks(reports.Sum(r => r.Execution.Duration.Ticks)));
-        _out.WriteLine($"{reports.Count} notebook{(reports.Count == 1 ? "" : "s")} in {total} s: {passed} ok, {notPassed} {(options.Command == RunnerCommand.Check ? "failed or drifted" : "failed")}");
+        Line($"{reports.Count} notebook{(reports.Count == 1 ? "" : "s")} in {total} s: {passed} ok, {notPassed} {(options.Command == RunnerCommand.Check ? "failed or drifted" : "failed")}");
         if (!options.InPlace)
         {
             var folder = options.OutputDirectory ?? _layout!.ExecutedNotebooksDirectory;
-            _out.WriteLine($"executed notebooks: {Shown(folder)}/");
+            Line($"executed notebooks: {Shown(folder)}/");
         }
 
         foreach (var kept in reports.Where(r => r.KeptCommittedFile))
-            _out.WriteLine($"not written back: {Shown(kept.Execution.Notebook.Path)} failed, so it is unchanged; its executed copy is {Shown(kept.ExecutedPath)}");
+            Line($"not written back: {Shown(kept.Execution.Notebook.Path)} failed, so it is unchanged; its executed copy is {Shown(kept.ExecutedPath)}");
     }
 
     private static string Header(string notebook, CellExecution cell) => $"{notebook} cell {cell.Cell.Number}";

@@ -256,7 +256,21 @@ public sealed class CourseRunner
         string? writeError = null;
         try
         {
-            WriteIfChanged(executedPath, execution.ToExecutedJson());
+            if (options.InPlace && !keptCommitted && notebook.ChangedOnDisk())
+            {
+                // Edited while it ran (as an editor would warn): the edit stays, the executed notebook goes beside it.
+                var beside = $"{notebook.Path}.executed-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.ipynb";
+                AtomicFile.WriteAllText(beside, execution.ToExecutedJson());
+                writeError = $"it changed on disk while it ran, so it was not overwritten; the executed notebook is {beside}";
+                _report.NotWrittenBack(name, writeError);
+                executedPath = beside;
+            }
+            else
+            {
+                // A symbolic link is written through: its final target is replaced atomically, the link stays.
+                var target = options.InPlace && !keptCommitted ? FinalTarget(executedPath) : executedPath;
+                WriteIfChanged(target, execution.ToExecutedJson());
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -303,6 +317,10 @@ public sealed class CourseRunner
 
         _report.CellPassed(name, cell, notCompared: check && cell.Cell.SkipsOutputCheck);
     }
+
+    // The file a path names after following every symbolic link (the path itself when it is none).
+    private static string FinalTarget(string path) =>
+        File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 
     private static void WriteIfChanged(string path, string text)
     {

@@ -30,6 +30,9 @@ public static class KernelHost
     public static async Task<int> RunAsync(string socketPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(socketPath);
+
+        // A process group of its own, before any cell runs: the runner ends every process a cell starts with it.
+        ProcessGroup.BecomeLeader();
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).ConfigureAwait(false);
         var stream = new NetworkStream(socket, ownsSocket: true);

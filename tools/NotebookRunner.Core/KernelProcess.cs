@@ -9,8 +9,10 @@ namespace NotebookRunner.Core;
 /// <summary>
 /// The runner's side of one notebook's kernel host process (<see cref="KernelHost"/>): starts it in the notebook's
 /// folder, sends it cells over a Unix domain socket, collects the outputs it streams back, and notices when it dies
-/// (exit code and stderr say why). A cell that times out has its process tree killed, and so does a runner that
-/// is stopped (<see cref="KillAll"/>). Nothing the host prints on its stdout or stderr reaches the runner's output.
+/// (exit code and stderr say why). The host runs in a process group of its own (<see cref="ProcessGroup"/>): a cell
+/// that times out has the group and the process tree killed, and so does a runner that is stopped
+/// (<see cref="KillAll"/>), a host that is disposed, and (the host excepted) a notebook that ends while its process
+/// serves the next one (<see cref="EndNotebookProcesses"/>). Nothing the host prints on its stdout or stderr reaches the runner's output.
 /// </summary>
 internal sealed class KernelProcess : IDisposable
 {
@@ -18,6 +20,7 @@ internal sealed class KernelProcess : IDisposable
     private static readonly ConcurrentDictionary<KernelProcess, byte> Live = new();
 
     private readonly Process _process;
+    private readonly int _processId;
     private readonly Socket _listener;
     private readonly string _socketDirectory;
     private readonly Task _exited;
@@ -35,6 +38,7 @@ internal sealed class KernelProcess : IDisposable
     private KernelProcess(Process process, Socket listener, string socketDirectory)
     {
         _process = process;
+        _processId = process.Id;
         _listener = listener;
         _socketDirectory = socketDirectory;
         _exited = process.WaitForExitAsync();
@@ -164,6 +168,16 @@ internal sealed class KernelProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kills every process the notebook's cells started (the host's process group, the host excepted), when the
+    /// process serves the next notebook.
+    /// </summary>
+    public void EndNotebookProcesses()
+    {
+        if (!_exited.IsCompleted)
+            ProcessGroup.KillMembersExcept(_processId, keep: _processId);
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -176,6 +190,9 @@ internal sealed class KernelProcess : IDisposable
         if (!_exited.Wait(TimeSpan.FromSeconds(2)))
             Kill();
         _exited.Wait(TimeSpan.FromSeconds(5));
+
+        // What the cells started outlives the host unless its process group is ended too.
+        ProcessGroup.Kill(_processId);
         _process.Dispose();
         TryDeleteDirectory(_socketDirectory);
     }
@@ -321,6 +338,7 @@ internal sealed class KernelProcess : IDisposable
     {
         try
         {
+            ProcessGroup.Kill(_processId);
             _process.Kill(entireProcessTree: true);
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)

@@ -35,6 +35,27 @@ public sealed class NotebookDocument
     /// <summary>The indentation the file uses (kept when the executed notebook is written).</summary>
     public string Indent { get; }
 
+    /// <summary>The SHA-256 of the file's text as <see cref="Load"/> read it (null when parsed from text), so that
+    /// <c>run --in-place</c> can tell whether the file changed on disk meanwhile.</summary>
+    internal byte[]? LoadedTextHash { get; private set; }
+
+    /// <summary>Whether the file's text differs from what <see cref="Load"/> read (false when not loaded from a file).</summary>
+    internal bool ChangedOnDisk()
+    {
+        if (LoadedTextHash is null)
+            return false;
+        try
+        {
+            return !HashOf(NotebookFileReader.ReadText(Path, FileName)).AsSpan().SequenceEqual(LoadedTextHash);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotebookInputException)
+        {
+            return true; // Removed, replaced by something else, or grown too large: not what was read.
+        }
+    }
+
+    private static byte[] HashOf(string text) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+
     /// <summary>The notebook's cells in order.</summary>
     public IReadOnlyList<NotebookCell> Cells { get; }
 
@@ -44,8 +65,8 @@ public sealed class NotebookDocument
     internal JsonObject Root { get; }
 
     /// <summary>
-    /// Reads and validates a notebook: the file must exist, end in .ipynb, hold nbformat 4 JSON, and every code cell
-    /// must be C#.
+    /// Reads and validates a notebook: the file must exist, end in .ipynb, be a regular file (or a link to one) of at
+    /// most <see cref="NotebookFileReader.MaxBytes"/> bytes, hold nbformat 4 JSON, and every code cell must be C#.
     /// </summary>
     /// <param name="path">The notebook's path.</param>
     /// <returns>The parsed notebook.</returns>
@@ -60,7 +81,10 @@ public sealed class NotebookDocument
             throw new NotebookInputException($"{path}: no such file");
         if (!fullPath.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase))
             throw new NotebookInputException($"{path}: not a notebook (expected a .ipynb file)");
-        return Parse(File.ReadAllText(fullPath), fullPath, path);
+        var text = NotebookFileReader.ReadText(fullPath, path);
+        var notebook = Parse(text, fullPath, path);
+        notebook.LoadedTextHash = HashOf(text);
+        return notebook;
     }
 
     /// <summary>Parses and validates notebook JSON.</summary>

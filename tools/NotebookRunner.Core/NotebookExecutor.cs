@@ -108,7 +108,11 @@ public sealed class NotebookExecutor : IDisposable
         finally
         {
             if (reusable)
+            {
+                // Whatever the notebook's cells started ends with it, even though its process serves the next one.
+                started.Kernel.EndNotebookProcesses();
                 Interlocked.Exchange(ref _idle, started.Kernel)?.Dispose();
+            }
             else
                 started.Kernel.Dispose();
         }

@@ -20,7 +20,7 @@ try
 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 {
     // For example an executed notebook that cannot be written: one line, not a stack trace.
-    output.WriteLine($"error: {ex.Message}");
+    output.WriteLine(TerminalText.Escape($"error: {ex.Message}"));
     return ExitCodes.BadInput;
 }
 finally
