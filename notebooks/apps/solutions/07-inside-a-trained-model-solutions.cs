@@ -7,6 +7,14 @@ using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Pretrained;
 
+// cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
+// (set by the test that compares this app's output with its notebook's, cell by cell).
+static void cell(int number)
+{
+    if (Environment.GetEnvironmentVariable("ATTENTION_APP_CELL_MARKERS") == "1")
+        Console.WriteLine($"##app-cell {number}");
+}
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 07-inside-a-trained-model-solutions.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -16,13 +24,13 @@ static void show(int cellNumber, object? cellValue)
         File.WriteAllText(Path.Combine(appFolder, $"07-inside-a-trained-model-solutions.cell{cellNumber}.svg"), chart.ToSvg());
 }
 
-Show.Cell(1);
+cell(1);
 
 // # Solutions · 7 · Inside a trained model
 //
 // Solutions to the exercises of [7 · Inside a trained model](../07-inside-a-trained-model.ipynb). Try them yourself first. Each needs the model and, for exercises 1 and 2, the head patterns over the notebook's sentence set:
 
-Show.Cell(3);
+cell(3);
 var model = MiniLm.Load();
 string[] sentences =
 [
@@ -41,7 +49,7 @@ Console.WriteLine($"{patterns.Count} heads measured over {outputs.Sum(o => o.Tok
 
 // ## 1. Find the next-token heads
 
-Show.Cell(5);
+cell(5);
 foreach (var p in patterns.OrderByDescending(p => p.Next).Take(3))
     Console.WriteLine($"layer {p.Layer}, head {p.Head}: next {p.Next:F2}, previous {p.Previous:F2}, [CLS] {p.Cls:F2}, [SEP] {p.Sep:F2}");
 var mine = model.Encode("The old lighthouse keeper watched the ships come home");
@@ -55,7 +63,7 @@ show(5, Plot.Weights(mine.Attention[best.Layer][best.Head], mine.Tokens, $"Layer
 
 // ## 2. Where do the sinks sit?
 
-Show.Cell(8);
+cell(8);
 for (int l = 0; l < 6; l++)
 {
     var layer = patterns.Where(p => p.Layer == l).ToArray();
@@ -69,7 +77,7 @@ for (int l = 0; l < 6; l++)
 //
 // A search engine in a few lines: embed every sentence once, embed the query, rank by cosine similarity (a dot product, since the embeddings have length 1).
 
-Show.Cell(11);
+cell(11);
 string[] corpus =
 [
     "The recipe needs two eggs and a cup of flour.",
@@ -101,7 +109,7 @@ foreach (var (name, m) in new[] { ("trained", model), ("untrained", untrained) }
 
 // ## 4. The most important head
 
-Show.Cell(14);
+cell(14);
 string[] pairs =
 [
     "Your journey starts with one step",
