@@ -217,17 +217,17 @@ foreach (int groups in new[] { 8, 4, 2, 1 })
     Console.WriteLine($"{groups} key-value heads  {kind,-20}  parameters {attention.ParameterCount,9:N0}   float32 cache per token {attention.NewCache().BytesPerToken,5:N0} bytes");
 }
 
-// The parameters fall by less than a half (the query and output projections stay); the cache falls by the full factor. What that means for real models — each number from the model's paper or its published configuration:
+// The parameters fall by less than a half (the query and output projections stay); the cache falls by the full factor. What that means for real models — each number from the model's paper or its published configuration, and checked against the code or configuration file its developers released (the second source in each row):
 //
 // | model | layers | query / key-value heads | head dim | attention | source |
 // |---|---|---|---|---|---|
-// | GPT-2 small (2019) | 12 | 12 / 12 | 64 | MHA | `config.json` of [openai-community/gpt2](https://huggingface.co/openai-community/gpt2/blob/main/config.json): `n_layer` 12, `n_head` 12, `n_embd` 768 |
-// | Llama 3 8B (2024) | 32 | 32 / 8 | 128 | GQA | [The Llama 3 Herd of Models](https://arxiv.org/abs/2407.21783), Table 3: 32 layers, model dimension 4,096, 32 attention heads, 8 key/value heads |
-// | Llama 3 70B (2024) | 80 | 64 / 8 | 128 | GQA | the same table: 80 layers, 8,192, 64 heads, 8 key/value heads |
-// | Mistral 7B (2023) | 32 | 32 / 8 | 128 | GQA, sliding window 4,096 in every layer | [Mistral 7B](https://arxiv.org/abs/2310.06825), Table 1: `n_layers` 32, `head_dim` 128, `n_heads` 32, `n_kv_heads` 8, `window_size` 4096 |
-// | Gemma 3 27B (2025) | 62 | 32 / 16 | 128 | GQA; 5 of every 6 layers local, window 1,024 | `text_config` of [google/gemma-3-27b-pt](https://huggingface.co/google/gemma-3-27b-pt/blob/main/config.json): `num_hidden_layers` 62, `num_attention_heads` 32, `num_key_value_heads` 16, `head_dim` 128, `sliding_window` 1024, `sliding_window_pattern` 6; the 5:1 interleaving and the 1,024-token span in the [Gemma 3 Technical Report](https://arxiv.org/abs/2503.19786) |
-// | Qwen3-8B (2025) | 36 | 32 / 8 | 128 | GQA | [Qwen3 Technical Report](https://arxiv.org/abs/2505.09388), Table 1: 36 layers, 32 / 8 heads; `head_dim` 128 in the `config.json` of [Qwen/Qwen3-8B](https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json) |
-// | DeepSeek-V3 (2024) | 61 | 128 heads, MLA | 128 | latent: $d_c$ = 512 plus 64 rotary features per token | [DeepSeek-V3 Technical Report](https://arxiv.org/abs/2412.19437), section 4.2: 61 layers, 128 heads of 128, KV compression dimension 512, decoupled key dimension 64 |
+// | GPT-2 small (2019) | 12 | 12 / 12 | 64 | MHA | `config.json` of [openai-community/gpt2](https://huggingface.co/openai-community/gpt2/blob/main/config.json): `n_layer` 12, `n_head` 12, `n_embd` 768; `default_hparams()` in [openai/gpt-2 `src/model.py`](https://github.com/openai/gpt-2/blob/master/src/model.py) says the same |
+// | Llama 3 8B (2024) | 32 | 32 / 8 | 128 | GQA | [The Llama 3 Herd of Models](https://arxiv.org/abs/2407.21783), Table 3: 32 layers, model dimension 4,096, 32 attention heads, 8 key/value heads; `model_args` of `meta_llama3_8b` in [meta-llama/llama-models `models/sku_list.py`](https://github.com/meta-llama/llama-models): `dim` 4096, `n_layers` 32, `n_heads` 32, `n_kv_heads` 8 |
+// | Llama 3 70B (2024) | 80 | 64 / 8 | 128 | GQA | the same table: 80 layers, 8,192, 64 heads, 8 key/value heads; `meta_llama3_70b` in the same `sku_list.py`: `dim` 8192, `n_layers` 80, `n_heads` 64, `n_kv_heads` 8 |
+// | Mistral 7B (2023) | 32 | 32 / 8 | 128 | GQA, sliding window 4,096 in every layer | [Mistral 7B](https://arxiv.org/abs/2310.06825), Table 1: `n_layers` 32, `head_dim` 128, `n_heads` 32, `n_kv_heads` 8, `window_size` 4096; `MistralConfig` in Hugging Face `transformers` (whose defaults are Mistral-7B-v0.1's): 32 layers, 32 / 8 heads, hidden size 4,096 |
+// | Gemma 3 27B (2025) | 62 | 32 / 16 | 128 | GQA; 5 of every 6 layers local, window 1,024 | `text_config` of [google/gemma-3-27b-pt](https://huggingface.co/google/gemma-3-27b-pt/blob/main/config.json): `num_hidden_layers` 62, `num_attention_heads` 32, `num_key_value_heads` 16, `head_dim` 128, `sliding_window` 1024, `sliding_window_pattern` 6; the 5:1 interleaving and the 1,024-token span in the [Gemma 3 Technical Report](https://arxiv.org/abs/2503.19786); `TransformerConfig.gemma3_27b` in [google-deepmind/gemma `gemma/transformer.py`](https://github.com/google-deepmind/gemma): 62 layers, 32 / 16 heads of 128, `sliding_window_size` 1024, the pattern five local layers then one global, repeated and cut at 62 (52 local, 10 global) |
+// | Qwen3-8B (2025) | 36 | 32 / 8 | 128 | GQA | [Qwen3 Technical Report](https://arxiv.org/abs/2505.09388), Table 1: 36 layers, 32 / 8 heads; `head_dim` 128 in the `config.json` of [Qwen/Qwen3-8B](https://huggingface.co/Qwen/Qwen3-8B/blob/main/config.json); `TransformerConfig.qwen3_8B` in [allenai/OLMo-core](https://github.com/allenai/OLMo-core) (`src/olmo_core/nn/transformer/config.py`, which loads Qwen3's released weights): 36 layers, 32 / 8 heads, `head_dim` 128 |
+// | DeepSeek-V3 (2024) | 61 | 128 heads, MLA | 128 | latent: $d_c$ = 512 plus 64 rotary features per token | [DeepSeek-V3 Technical Report](https://arxiv.org/abs/2412.19437), section 4.2: 61 layers, 128 heads of 128, KV compression dimension 512, decoupled key dimension 64; [deepseek-ai/DeepSeek-V3 `inference/configs/config_671B.json`](https://github.com/deepseek-ai/DeepSeek-V3/blob/main/inference/configs/config_671B.json): `n_layers` 61, `n_heads` 128, `kv_lora_rank` 512, `qk_rope_head_dim` 64, `v_head_dim` 128 |
 //
 // Per token and layer the cache holds $2 \cdot n_{kv} \cdot d_{head}$ numbers (MLA: $d_c + d^R_h$ = 576); a windowed layer holds at most its window of tokens. In 16-bit numbers:
 
@@ -251,7 +251,7 @@ var context = Enumerable.Range(0, 15).Select(i => Math.Pow(2, 10 + i * 0.5)).ToA
 show(26, Plot.Line(models.Select(m => Series.Of(m.Model, context, context.Select(t => m.Bytes((long)t) / 1e9))).ToArray(),
     "KV cache of one sequence, 16-bit", "context length (tokens)", "GB", logX: true, logY: true));
 
-// Read the chart from the right. One sequence of 128k tokens needs 43 GB of cache in Llama 3 70B — with 64 key-value heads instead of 8 (multi-head attention) it would be eight times that, 344 GB. Mistral's windowed cache stops at 0.54 GB, whatever the length. Gemma 3 27B starts highest (16 key-value heads in all 62 layers) but five sixths of its cache stop growing at 1,024 tokens, so it grows at the rate of its 10 global layers. DeepSeek-V3's latent costs 68.6 KiB per token, about half of Llama 3 8B's, in a model of 671 billion parameters. (GPT-2's context ends at 1,024 tokens; its line beyond is what the same layout would cost.)
+// Read the chart from the right. One sequence of 128k tokens needs 43 GB of cache in Llama 3 70B — with 64 key-value heads instead of 8 (multi-head attention) it would be eight times that, 344 GB. Mistral's windowed cache stops at 0.54 GB, whatever the length. Gemma 3 27B starts highest (16 key-value heads in all 62 layers) but 52 of its 62 layers (five local layers for every global one) stop growing at 1,024 tokens, so beyond that it grows at the rate of its 10 global layers. DeepSeek-V3's latent costs 68.6 KiB per token, about half of Llama 3 8B's, in a model of 671 billion parameters. (GPT-2's context ends at 1,024 tokens; its line beyond is what the same layout would cost.)
 
 // ## 4 · Sliding windows
 //
@@ -297,7 +297,7 @@ for (int t = 0; t < 40; t++)
 }
 Console.WriteLine($"decoded with the bounded cache = the windowed forward pass within 1e-6: {windowGap <= 1e-6f}");
 
-// Gemma 3 mixes both kinds: five local layers (window 1,024) for every global one, so in the table above five sixths of its cache stop growing at 1,024 tokens.
+// Gemma 3 mixes both kinds: five local layers (window 1,024) for every global one, so in the table above 52 of its 62 layers stop growing at 1,024 tokens (the pattern of six repeats ten times, and the 61st and 62nd layers are local again).
 
 // ## 5 · Multi-head latent attention
 //
