@@ -165,3 +165,16 @@ internal sealed record ModuleEntry(
 
     public override string ToString() => Name;
 }
+
+/// <summary>
+/// An entry of <c>sdpa-grouped.json</c>: libtorch's scaled_dot_product_attention on key/value heads repeated per group,
+/// causal, with a sliding window when <see cref="Window"/> is set; <see cref="Kind"/> "forward" (queries = cacheLength =
+/// tokens) or "decode" (the newest <see cref="Queries"/> tokens against a cache of <see cref="CacheLength"/>).
+/// </summary>
+internal sealed record GroupedSdpaEntry(
+    string Name, string LibtorchVersion, string TorchSharpVersion, string CpuCapability, long Seed, string Pytorch, string TorchSharp,
+    string Kind, int Batch, int Heads, int KvHeads, int Queries, int CacheLength, int HeadDim, int? Window,
+    float[] Q, float[] K, float[] V, float[] Output)
+{
+    public override string ToString() => Name;
+}
