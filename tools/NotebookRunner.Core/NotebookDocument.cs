@@ -146,6 +146,18 @@ public sealed class NotebookDocument
     /// <returns>The notebook text to write.</returns>
     public string ToExecutedJson(IReadOnlyDictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> executed)
     {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        WriteExecutedJson(writer, executed);
+        return writer.ToString();
+    }
+
+    /// <summary>As <see cref="ToExecutedJson"/>, written to <paramref name="writer"/> piece by piece, without building
+    /// the whole text as one string (a notebook's text may exceed the largest string .NET can hold).</summary>
+    /// <param name="writer">Where the notebook text goes.</param>
+    /// <param name="executed">Outputs and execution count by cell number.</param>
+    public void WriteExecutedJson(TextWriter writer, IReadOnlyDictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> executed)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(executed);
         var copy = (JsonObject)Root.DeepClone();
         var cellsJson = (JsonArray)copy["cells"]!;
@@ -164,7 +176,7 @@ public sealed class NotebookDocument
             }
         }
 
-        return JupyterJson.Serialize(copy, Indent);
+        JupyterJson.Serialize(writer, copy, Indent);
     }
 
     private static void EnsureCSharp(NotebookCell cell, string displayPath)
