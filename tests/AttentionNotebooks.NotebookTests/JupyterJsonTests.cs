@@ -103,13 +103,4 @@ public sealed class JupyterJsonTests
         Assert.Equal(5_000_000, stored.Length);
         Assert.All(stored, c => Assert.Equal('\u0001', c));
     }
-
-    [Fact]
-    public void A_line_diff_marks_removed_and_added_lines_with_context()
-    {
-        var diff = LineDiff.Compare(["a", "b", "c", "d"], ["a", "b", "x", "d"], context: 1);
-
-        Assert.Equal(["  b", "- c", "+ x", "  d"], diff);
-        Assert.Empty(LineDiff.Compare(["same"], ["same"]));
-    }
 }
