@@ -238,6 +238,26 @@ public sealed class RunnerTests
     }
 
     [Theory]
+    [InlineData("42", "has a number as its \"source\"")]
+    [InlineData("{\"code\": \"x\"}", "has an object as its \"source\"")]
+    [InlineData("null", "has null as its \"source\"")]
+    [InlineData("[\"Console.WriteLine(1);\\n\", 7]", "has a number as item 2 of its \"source\" list")]
+    public async Task A_cell_whose_source_is_not_text_is_bad_input_named_by_notebook_and_cell(string source, string problem)
+    {
+        // Before, such a cell ran as something else than it says (a number's digits, or nothing) and passed.
+        using var folder = TestRepository.TemporaryFolder();
+        var notebook = folder.File("odd.ipynb");
+        var json = JsonNode.Parse(TestRepository.OneCellNotebook("Console.WriteLine(1);"))!;
+        json["cells"]![0]!["source"] = JsonNode.Parse(source);
+        File.WriteAllText(notebook, json.ToJsonString());
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", folder.Path, notebook);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal([$"error: {notebook}: cell 1 {problem}; a cell's \"source\" must be a string or a list of strings"], run.Lines);
+    }
+
+    [Theory]
     [InlineData("invalid-json.ipynb", "invalid-json.ipynb: not valid JSON")]
     [InlineData("not-a-notebook.txt", "not-a-notebook.txt: not a notebook (expected a .ipynb file)")]
     [InlineData("json-but-not-a-notebook.ipynb", "json-but-not-a-notebook.ipynb: not a Jupyter notebook (no \"cells\" list)")]
