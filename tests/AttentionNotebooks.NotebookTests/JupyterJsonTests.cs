@@ -79,11 +79,28 @@ public sealed class JupyterJsonTests
     }
 
     [Fact]
-    public void A_line_diff_marks_removed_and_added_lines_with_context()
+    public void An_executed_notebook_is_written_piece_by_piece_without_building_its_text_as_one_string()
     {
-        var diff = LineDiff.Compare(["a", "b", "c", "d"], ["a", "b", "x", "d"], context: 1);
+        // 5,000,000 control characters: 30 MB of "\u0001" escapes in the file. Building the text as one string (as
+        // the runner did) allocates twice that in UTF-16 and again in the builder; at 185,000,000 characters the
+        // text is above the largest string .NET can hold and the runner died ("Out of memory.", exit 134).
+        using var folder = TestRepository.TemporaryFolder();
+        var path = folder.File("big.ipynb");
+        var notebook = NotebookDocument.Parse(TestRepository.OneCellNotebook("Console.Write(0);"), path, "big.ipynb");
+        var outputs = new Dictionary<int, (int, IReadOnlyList<NotebookOutput>)>
+        {
+            [1] = (1, [NotebookOutput.Stream("stdout", new string('\u0001', 5_000_000))]),
+        };
 
-        Assert.Equal(["  b", "- c", "+ x", "  d"], diff);
-        Assert.Empty(LineDiff.Compare(["same"], ["same"]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AtomicFile.Write(path, writer => notebook.WriteExecutedJson(writer, outputs), onlyIfChanged: true);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var length = new FileInfo(path).Length;
+        Assert.InRange(length, 30_000_000, 30_010_000);
+        Assert.True(allocated < length / 2, $"{allocated:N0} bytes allocated to write {length:N0} bytes");
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!["cells"]![0]!["outputs"]![0]!["text"]![0]!.GetValue<string>();
+        Assert.Equal(5_000_000, stored.Length);
+        Assert.All(stored, c => Assert.Equal('\u0001', c));
     }
 }

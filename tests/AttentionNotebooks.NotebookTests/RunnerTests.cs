@@ -147,6 +147,62 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task A_cell_that_prints_more_than_a_cell_may_store_is_cut_with_a_note_and_the_next_notebook_still_runs()
+    {
+        // The issue's cell printed 185,000,000 control characters and took the runner down; here the cell's budget is
+        // made small (60,000 bytes: 10,000 control characters of 6 bytes each) so the test stays cheap.
+        using var folder = TestRepository.TemporaryFolder();
+        using var output = TestRepository.TemporaryFolder();
+        var big = folder.File("big.ipynb");
+        var next = folder.File("next.ipynb");
+        File.WriteAllText(big, TestRepository.OneCellNotebook("Console.Write(new string('\\u0001', 200_000));"));
+        File.WriteAllText(next, TestRepository.OneCellNotebook("Console.Write(\"next\");"));
+        using var writer = new StringWriter();
+
+        var report = await new CourseRunner(writer, TestRepository.Layout) { MaxStoredBytesPerCell = 60_000 }
+            .RunAsync(["run", "--no-build", "--output", output.Path, big, next]);
+
+        Assert.True(report.ExitCode == ExitCodes.Success, writer.ToString());
+        var outputs = JsonNode.Parse(File.ReadAllText(output.File("big.ipynb")))!["cells"]![0]!["outputs"]!.AsArray();
+        Assert.Equal(new string('\u0001', 10_000), string.Concat(outputs[0]!["text"]!.AsArray().Select(t => (string?)t)));
+        Assert.Equal("stderr", (string?)outputs[1]!["name"]);
+        Assert.Equal(OutputCollector.CutNote(190_000, 60_000), string.Concat(outputs[1]!["text"]!.AsArray().Select(t => (string?)t)));
+        Assert.InRange(new FileInfo(output.File("big.ipynb")).Length, 60_000, 61_000);
+        Assert.Equal("next", (string?)JsonNode.Parse(File.ReadAllText(output.File("next.ipynb")))!["cells"]![0]!["outputs"]![0]!["text"]![0]);
+    }
+
+    [Fact]
+    public async Task A_notebook_that_cannot_be_written_fails_alone_and_the_summary_and_the_next_notebook_follow()
+    {
+        // Whatever goes wrong while one executed notebook is written (here: no memory left for its text) fails that
+        // notebook only, with a line that says so, and leaves no temporary file behind.
+        using var folder = TestRepository.TemporaryFolder();
+        using var output = TestRepository.TemporaryFolder();
+        var first = folder.File("first.ipynb");
+        var next = folder.File("next.ipynb");
+        File.WriteAllText(first, TestRepository.OneCellNotebook("Console.Write(\"first\");"));
+        File.WriteAllText(next, TestRepository.OneCellNotebook("Console.Write(\"next\");"));
+        using var writer = new StringWriter();
+        var runner = new CourseRunner(writer, TestRepository.Layout)
+        {
+            BeforeRename = temporary =>
+            {
+                if (Path.GetFileName(temporary).StartsWith(".first.ipynb.", StringComparison.Ordinal))
+                    throw new OutOfMemoryException("Out of memory.");
+            },
+        };
+
+        var report = await runner.RunAsync(["run", "--no-build", "--output", output.Path, first, next]);
+
+        var text = writer.ToString();
+        Assert.True(report.ExitCode == ExitCodes.NotebookFailed, text);
+        Assert.Contains($"FAILED first.ipynb: the executed notebook could not be written to {output.File("first.ipynb")} (OutOfMemoryException: Out of memory.)", text, StringComparison.Ordinal);
+        Assert.Equal([NotebookOutcome.Failed, NotebookOutcome.Passed], report.Notebooks.Select(n => n.Outcome));
+        Assert.Contains("1 ok, 1 failed", text, StringComparison.Ordinal);
+        Assert.Equal([output.File("next.ipynb")], Directory.GetFiles(output.Path));
+    }
+
+    [Fact]
     public async Task Run_does_not_compare_outputs()
     {
         using var output = TestRepository.TemporaryFolder();
@@ -179,6 +235,26 @@ public sealed class RunnerTests
         var next = JsonNode.Parse(File.ReadAllText(output.File("throwing.ipynb")))!["cells"]!.AsArray();
         Assert.Equal(1, (int?)next[0]!["execution_count"]);
         Assert.Equal(["cell 1 ran\n"], next[0]!["outputs"]![0]!["text"]!.AsArray().Select(t => (string?)t));
+    }
+
+    [Theory]
+    [InlineData("42", "has a number as its \"source\"")]
+    [InlineData("{\"code\": \"x\"}", "has an object as its \"source\"")]
+    [InlineData("null", "has null as its \"source\"")]
+    [InlineData("[\"Console.WriteLine(1);\\n\", 7]", "has a number as item 2 of its \"source\" list")]
+    public async Task A_cell_whose_source_is_not_text_is_bad_input_named_by_notebook_and_cell(string source, string problem)
+    {
+        // Before, such a cell ran as something else than it says (a number's digits, or nothing) and passed.
+        using var folder = TestRepository.TemporaryFolder();
+        var notebook = folder.File("odd.ipynb");
+        var json = JsonNode.Parse(TestRepository.OneCellNotebook("Console.WriteLine(1);"))!;
+        json["cells"]![0]!["source"] = JsonNode.Parse(source);
+        File.WriteAllText(notebook, json.ToJsonString());
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", folder.Path, notebook);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal([$"error: {notebook}: cell 1 {problem}; a cell's \"source\" must be a string or a list of strings"], run.Lines);
     }
 
     [Theory]

@@ -38,8 +38,25 @@ public static class AtomicFile
     /// file is complete and not yet renamed (tests use it to look at, or interrupt, that moment).</summary>
     internal static void WriteAllText(string path, string text, Action<string>? beforeRename)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(text);
+        Write(path, writer => writer.Write(text), onlyIfChanged: false, beforeRename);
+    }
+
+    /// <summary>
+    /// Writes a file atomically from a writer: <paramref name="content"/> writes the text (UTF-8, no byte order mark)
+    /// straight into the temporary file, so no string of the whole text is ever built. With
+    /// <paramref name="onlyIfChanged"/>, a file whose bytes are already those is left as it is (its time stamp too).
+    /// If <paramref name="content"/> throws, the temporary file is deleted and the old file stays.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="content">Writes the new contents.</param>
+    /// <param name="onlyIfChanged">True to leave an identical file untouched.</param>
+    /// <param name="beforeRename">Runs when the temporary file is complete and not yet renamed (for tests).</param>
+    /// <returns>Whether the file was replaced.</returns>
+    internal static bool Write(string path, Action<TextWriter> content, bool onlyIfChanged, Action<string>? beforeRename = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
         var temporary = TemporaryPathFor(path);
         InFlight[temporary] = 0;
         try
@@ -47,20 +64,44 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 using var writer = new StreamWriter(stream, KernelProtocol.Utf8, 1 << 16, leaveOpen: true);
-                writer.Write(text);
+                content(writer);
                 writer.Flush();
                 stream.Flush(flushToDisk: true);
             }
 
+            if (onlyIfChanged && SameBytes(temporary, path))
+                return false;
             if (!OperatingSystem.IsWindows() && File.Exists(path))
                 File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
             beforeRename?.Invoke(temporary);
             File.Move(temporary, path, overwrite: true);
+            return true;
         }
         finally
         {
             InFlight.TryRemove(temporary, out _);
             TryDelete(temporary);
+        }
+    }
+
+    // Whether two files hold the same bytes (false when the second does not exist), read a block at a time.
+    private static bool SameBytes(string first, string second)
+    {
+        if (!File.Exists(second))
+            return false;
+        using var a = new FileStream(first, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        using var b = new FileStream(second, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        if (a.Length != b.Length)
+            return false;
+        var left = new byte[1 << 16];
+        var right = new byte[1 << 16];
+        while (true)
+        {
+            int read = a.ReadAtLeast(left, left.Length, throwOnEndOfStream: false);
+            if (read == 0)
+                return true;
+            if (b.ReadAtLeast(right.AsSpan(0, read), read, throwOnEndOfStream: false) != read || !left.AsSpan(0, read).SequenceEqual(right.AsSpan(0, read)))
+                return false;
         }
     }
 

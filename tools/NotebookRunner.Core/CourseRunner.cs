@@ -89,7 +89,7 @@ public sealed class CourseRunner
             return new CourseReport(ExitCodes.BuildFailed, []);
 
         var reports = new List<NotebookReport>();
-        using (var executor = new NotebookExecutor(options.CellTimeout, options.ProcessPerNotebook))
+        using (var executor = new NotebookExecutor(options.CellTimeout, options.ProcessPerNotebook) { MaxStoredBytesPerCell = MaxStoredBytesPerCell })
         {
             // With a process per notebook, each notebook's kernel process starts while the notebook before it runs;
             // otherwise the next notebook reuses the process of the one before (when it ran to the end).
@@ -260,7 +260,7 @@ public sealed class CourseRunner
             {
                 // Edited while it ran (as an editor would warn): the edit stays, the executed notebook goes beside it.
                 var beside = $"{notebook.Path}.executed-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.ipynb";
-                AtomicFile.WriteAllText(beside, execution.ToExecutedJson());
+                AtomicFile.Write(beside, execution.WriteExecutedJson, onlyIfChanged: false, BeforeRename);
                 writeError = $"it changed on disk while it ran, so it was not overwritten; the executed notebook is {beside}";
                 _report.NotWrittenBack(name, writeError);
                 executedPath = beside;
@@ -269,13 +269,16 @@ public sealed class CourseRunner
             {
                 // A symbolic link is written through: its final target is replaced atomically, the link stays.
                 var target = options.InPlace && !keptCommitted ? FinalTarget(executedPath) : executedPath;
-                WriteIfChanged(target, execution.ToExecutedJson());
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                AtomicFile.Write(target, execution.WriteExecutedJson, onlyIfChanged: true, BeforeRename);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            writeError = ex.Message;
-            _report.NotWritten(name, executedPath, ex.Message);
+            // Whatever went wrong writing this notebook (a full disk, no memory left for its text) fails this
+            // notebook only: the half-written file is gone, the summary is printed and the next notebook runs.
+            writeError = ex is IOException or UnauthorizedAccessException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            _report.NotWritten(name, executedPath, writeError);
         }
 
         var outcome = !execution.Succeeded || writeError is not null ? NotebookOutcome.Failed
@@ -322,11 +325,9 @@ public sealed class CourseRunner
     private static string FinalTarget(string path) =>
         File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
 
-    private static void WriteIfChanged(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (File.Exists(path) && File.ReadAllText(path) == text)
-            return;
-        AtomicFile.WriteAllText(path, text);
-    }
+    /// <summary>What one cell may store (see <see cref="OutputCollector.MaxStoredBytes"/>; tests make it small).</summary>
+    internal long MaxStoredBytesPerCell { get; init; } = OutputCollector.MaxStoredBytes;
+
+    /// <summary>For tests: runs when an executed notebook's temporary file is complete, before it is renamed.</summary>
+    internal Action<string>? BeforeRename { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,6 +13,10 @@ public static class JupyterJson
 {
     /// <summary>The indentation VS Code uses for a notebook it creates.</summary>
     public const string DefaultIndent = " ";
+
+    // "\u0000" ... "\u001f", made once (a cell may print millions of control characters).
+    private static readonly string[] ControlEscapes =
+        Enumerable.Range(0, 32).Select(c => "\\u" + c.ToString("x4", CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>Finds the indentation unit of a JSON text (the leading whitespace of its first indented line).</summary>
     /// <param name="json">The file's text.</param>
@@ -40,11 +43,22 @@ public static class JupyterJson
     /// <returns>The text to write to the .ipynb file.</returns>
     public static string Serialize(JsonNode? node, string indent)
     {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        Serialize(writer, node, indent);
+        return writer.ToString();
+    }
+
+    /// <summary>Writes a JSON tree with sorted keys, the given indentation and a trailing newline to a writer, piece
+    /// by piece: no string of the whole text is built, so a notebook of any size can be written to a file.</summary>
+    /// <param name="writer">Where the text goes (for the executed notebook: the temporary file's writer).</param>
+    /// <param name="node">The notebook (or any JSON value).</param>
+    /// <param name="indent">The indentation unit, for example one or two spaces.</param>
+    public static void Serialize(TextWriter writer, JsonNode? node, string indent)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(indent);
-        var builder = new StringBuilder();
-        Write(builder, node, indent, 0);
-        builder.Append('\n');
-        return builder.ToString();
+        Write(writer, node, indent, 0);
+        writer.Write('\n');
     }
 
     /// <summary>Splits text into nbformat's list of lines: every line but the last keeps its "\n".</summary>
@@ -83,12 +97,12 @@ public static class JupyterJson
         _ => node.ToJsonString(),
     };
 
-    private static void Write(StringBuilder builder, JsonNode? node, string indent, int depth)
+    private static void Write(TextWriter builder, JsonNode? node, string indent, int depth)
     {
         switch (node)
         {
             case null:
-                builder.Append("null");
+                builder.Write("null");
                 break;
             case JsonObject obj:
                 WriteObject(builder, obj, indent, depth);
@@ -104,53 +118,53 @@ public static class JupyterJson
         }
     }
 
-    private static void WriteObject(StringBuilder builder, JsonObject obj, string indent, int depth)
+    private static void WriteObject(TextWriter builder, JsonObject obj, string indent, int depth)
     {
         if (obj.Count == 0)
         {
-            builder.Append("{}");
+            builder.Write("{}");
             return;
         }
 
-        builder.Append('{');
+        builder.Write('{');
         bool first = true;
         foreach (var (key, value) in obj.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
-            builder.Append(first ? "\n" : ",\n");
+            builder.Write(first ? "\n" : ",\n");
             first = false;
             AppendIndent(builder, indent, depth + 1);
             WriteString(builder, key);
-            builder.Append(": ");
+            builder.Write(": ");
             Write(builder, value, indent, depth + 1);
         }
 
-        builder.Append('\n');
+        builder.Write('\n');
         AppendIndent(builder, indent, depth);
-        builder.Append('}');
+        builder.Write('}');
     }
 
-    private static void WriteArray(StringBuilder builder, JsonArray array, string indent, int depth)
+    private static void WriteArray(TextWriter builder, JsonArray array, string indent, int depth)
     {
         if (array.Count == 0)
         {
-            builder.Append("[]");
+            builder.Write("[]");
             return;
         }
 
-        builder.Append('[');
+        builder.Write('[');
         for (int i = 0; i < array.Count; i++)
         {
-            builder.Append(i == 0 ? "\n" : ",\n");
+            builder.Write(i == 0 ? "\n" : ",\n");
             AppendIndent(builder, indent, depth + 1);
             Write(builder, array[i], indent, depth + 1);
         }
 
-        builder.Append('\n');
+        builder.Write('\n');
         AppendIndent(builder, indent, depth);
-        builder.Append(']');
+        builder.Write(']');
     }
 
-    private static void WriteValue(StringBuilder builder, JsonValue value)
+    private static void WriteValue(TextWriter builder, JsonValue value)
     {
         switch (value.GetValueKind())
         {
@@ -158,53 +172,64 @@ public static class JupyterJson
                 WriteString(builder, value.GetValue<string>());
                 break;
             case JsonValueKind.True:
-                builder.Append("true");
+                builder.Write("true");
                 break;
             case JsonValueKind.False:
-                builder.Append("false");
+                builder.Write("false");
                 break;
             case JsonValueKind.Number:
-                builder.Append(value.ToJsonString());
+                builder.Write(value.ToJsonString());
                 break;
             default:
-                builder.Append("null");
+                builder.Write("null");
                 break;
         }
     }
 
-    private static void WriteString(StringBuilder builder, string text)
+    // Runs of characters that need no escape are written as one span each.
+    private static void WriteString(TextWriter builder, string text)
     {
-        builder.Append('"');
+        builder.Write('"');
+        int run = 0;
         for (int i = 0; i < text.Length; i++)
         {
-            char c = text[i];
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    bool loneSurrogate = char.IsHighSurrogate(c)
-                        ? i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])
-                        : char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
-                    if (c < ' ' || loneSurrogate)
-                        builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else
-                        builder.Append(c);
-                    break;
-            }
+            if (Escape(text, i) is not { } escape)
+                continue;
+            builder.Write(text.AsSpan(run, i - run));
+            builder.Write(escape);
+            run = i + 1;
         }
 
-        builder.Append('"');
+        builder.Write(text.AsSpan(run));
+        builder.Write('"');
     }
 
-    private static void AppendIndent(StringBuilder builder, string indent, int depth)
+    // The escape JSON.stringify writes for the character at i, or null when it is written as it is.
+    private static string? Escape(string text, int i)
+    {
+        char c = text[i];
+        switch (c)
+        {
+            case '"': return "\\\"";
+            case '\\': return "\\\\";
+            case '\b': return "\\b";
+            case '\f': return "\\f";
+            case '\n': return "\\n";
+            case '\r': return "\\r";
+            case '\t': return "\\t";
+        }
+
+        bool loneSurrogate = char.IsHighSurrogate(c)
+            ? i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])
+            : char.IsLowSurrogate(c) && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
+        return c < ' ' ? ControlEscapes[c]
+            : loneSurrogate ? "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    private static void AppendIndent(TextWriter builder, string indent, int depth)
     {
         for (int i = 0; i < depth; i++)
-            builder.Append(indent);
+            builder.Write(indent);
     }
 }

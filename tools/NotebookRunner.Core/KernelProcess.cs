@@ -136,9 +136,9 @@ internal sealed class KernelProcess : IDisposable
 
     /// <summary>Runs one cell.</summary>
     public async Task<(CellStatus Status, IReadOnlyList<NotebookOutput> Outputs, string? Error)> RunAsync(
-        string code, TimeSpan timeout, GuidNormalizer normalizer)
+        string code, TimeSpan timeout, GuidNormalizer normalizer, long maxStoredBytes = OutputCollector.MaxStoredBytes)
     {
-        var run = new CellRun(new OutputCollector(normalizer));
+        var run = new CellRun(new OutputCollector(normalizer, maxStoredBytes));
         _current = run;
         try
         {
@@ -291,8 +291,7 @@ internal sealed class KernelProcess : IDisposable
                         break;
                     case KernelProtocol.Stream:
                         var name = reader.ReadString();
-                        var text = reader.ReadString();
-                        outputs?.AddStream(name, text);
+                        ReadStreamText(reader, outputs, name);
                         break;
                     case KernelProtocol.Display:
                         var displayId = KernelProtocol.ReadOptional(reader);
@@ -331,6 +330,29 @@ internal sealed class KernelProcess : IDisposable
         finally
         {
             _hungUp.TrySetResult();
+        }
+    }
+
+    // A stream message's text (a BinaryWriter string: its UTF-8 length, then the bytes), decoded and handed to the
+    // collector a block at a time, so a cell that prints a billion characters at once never makes the runner hold
+    // them as one string (the collector keeps what fits in the cell's budget).
+    private static void ReadStreamText(BinaryReader reader, OutputCollector? outputs, string name)
+    {
+        int length = reader.Read7BitEncodedInt();
+        if (length < 0)
+            throw new InvalidDataException($"A kernel message claims a string of {length} bytes.");
+        var decoder = KernelProtocol.Utf8.GetDecoder();
+        var bytes = new byte[Math.Min(length, 1 << 16)];
+        var chars = new char[KernelProtocol.Utf8.GetMaxCharCount(bytes.Length)];
+        while (length > 0)
+        {
+            int read = reader.Read(bytes, 0, Math.Min(length, bytes.Length));
+            if (read == 0)
+                throw new EndOfStreamException();
+            length -= read;
+            int count = decoder.GetChars(bytes, 0, read, chars, 0, flush: length == 0);
+            if (count > 0)
+                outputs?.AddStream(name, chars.AsSpan(0, count));
         }
     }
 

@@ -125,6 +125,8 @@ public sealed class NotebookDocument
         {
             if (cellsJson[i] is not JsonObject cellJson)
                 throw new NotebookInputException($"{displayPath}: cell {i + 1} is not a JSON object");
+            if (SourceProblem(cellJson) is { } problem)
+                throw new NotebookInputException($"{displayPath}: cell {i + 1} {problem}; a cell's \"source\" must be a string or a list of strings");
             var cell = NotebookCell.FromJson(i + 1, cellJson, defaultKernel);
             if (cell.Kind == NotebookCellKind.Code)
                 EnsureCSharp(cell, displayPath);
@@ -146,6 +148,18 @@ public sealed class NotebookDocument
     /// <returns>The notebook text to write.</returns>
     public string ToExecutedJson(IReadOnlyDictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> executed)
     {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        WriteExecutedJson(writer, executed);
+        return writer.ToString();
+    }
+
+    /// <summary>As <see cref="ToExecutedJson"/>, written to <paramref name="writer"/> piece by piece, without building
+    /// the whole text as one string (a notebook's text may exceed the largest string .NET can hold).</summary>
+    /// <param name="writer">Where the notebook text goes.</param>
+    /// <param name="executed">Outputs and execution count by cell number.</param>
+    public void WriteExecutedJson(TextWriter writer, IReadOnlyDictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> executed)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(executed);
         var copy = (JsonObject)Root.DeepClone();
         var cellsJson = (JsonArray)copy["cells"]!;
@@ -164,8 +178,40 @@ public sealed class NotebookDocument
             }
         }
 
-        return JupyterJson.Serialize(copy, Indent);
+        JupyterJson.Serialize(writer, copy, Indent);
     }
+
+    // What is wrong with a cell's "source" (a number, an object, a list holding something else than strings), or
+    // null when it is a string or a list of strings (or missing: an empty cell).
+    private static string? SourceProblem(JsonObject cell)
+    {
+        if (!cell.TryGetPropertyValue("source", out var source))
+            return null;
+        if (source is JsonArray lines)
+        {
+            for (int i = 0; i < lines.Count; i++)
+            {
+                if (Kind(lines[i]) != JsonValueKind.String)
+                    return $"has {Described(lines[i])} as item {i + 1} of its \"source\" list";
+            }
+
+            return null;
+        }
+
+        return Kind(source) == JsonValueKind.String ? null : $"has {Described(source)} as its \"source\"";
+    }
+
+    private static JsonValueKind Kind(JsonNode? node) => node?.GetValueKind() ?? JsonValueKind.Null;
+
+    private static string Described(JsonNode? node) => Kind(node) switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Null => "null",
+        _ => "a string",
+    };
 
     private static void EnsureCSharp(NotebookCell cell, string displayPath)
     {

@@ -59,6 +59,13 @@ public sealed class NotebookExecution
     public bool Succeeded => FailedCell is null;
 
     /// <summary>The executed notebook's text: the original with the new outputs and execution counts.</summary>
-    public string ToExecutedJson() =>
-        Notebook.ToExecutedJson(Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount, c.Outputs)));
+    public string ToExecutedJson() => Notebook.ToExecutedJson(Executed);
+
+    /// <summary>Writes the executed notebook's text to <paramref name="writer"/>, piece by piece (see
+    /// <see cref="NotebookDocument.WriteExecutedJson"/>).</summary>
+    /// <param name="writer">Where the text goes.</param>
+    public void WriteExecutedJson(TextWriter writer) => Notebook.WriteExecutedJson(writer, Executed);
+
+    private Dictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> Executed =>
+        Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount, c.Outputs));
 }

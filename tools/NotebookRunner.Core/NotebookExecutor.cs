@@ -58,6 +58,9 @@ public sealed class NotebookExecutor : IDisposable
     /// <summary>Whether every notebook gets a kernel process of its own (see the constructor).</summary>
     public bool ProcessPerNotebook { get; }
 
+    /// <summary>What one cell may store (see <see cref="OutputCollector.MaxStoredBytes"/>; tests make it small).</summary>
+    internal long MaxStoredBytesPerCell { get; init; } = OutputCollector.MaxStoredBytes;
+
     /// <summary>
     /// Starts the kernel process for a notebook that will run next and runs its first code cell (the setup cell,
     /// which loads packages and the library: the part of a notebook that costs most in a fresh process), so that
@@ -157,7 +160,7 @@ public sealed class NotebookExecutor : IDisposable
     private async Task<CellResult> RunAsync(Started started, NotebookCell cell)
     {
         var watch = Stopwatch.StartNew();
-        var (status, outputs, error) = await started.Kernel.RunAsync(cell.Source, CellTimeout, started.Normalizer).ConfigureAwait(false);
+        var (status, outputs, error) = await started.Kernel.RunAsync(cell.Source, CellTimeout, started.Normalizer, MaxStoredBytesPerCell).ConfigureAwait(false);
         return new CellResult(status, outputs, error, watch.Elapsed);
     }
 

@@ -49,7 +49,9 @@ public sealed class RunnerOptions
           --output <folder>    where executed notebooks go (default artifacts/notebooks/)
           -h, --help           print this text
 
-        exit codes: 0 all passed, 1 a notebook failed or drifted, 2 bad command line or input, 3 library build failed
+        exit codes: 0 all passed, 1 a notebook failed, drifted or could not be written, 2 bad command line or input,
+                    3 library build failed, 130 interrupted (Ctrl+C)
+        one cell stores at most 32 MiB of output text; the rest is cut, with a note (see tools/NotebookRunner/README.md)
         """;
 
     /// <summary>The command.</summary>
