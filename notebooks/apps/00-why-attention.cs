@@ -152,6 +152,28 @@ show(11, Plot.Line(
 
 // The fixed-size vector recalls a few facts perfectly, then degrades quickly: by $n = d = 64$ most recalls fail, because every extra fact adds noise to the one vector that holds them all. Attention keeps every fact and looks them up by similarity, so it recalls all of them, even at $n = 512$. That is the whole argument for attention in one chart: **don't compress the input into one vector; keep all of it and learn where to look.**
 //
+// Why is attention's recall perfect, and would it stay perfect? Two things in this experiment favour it: each query **is** one of the stored keys, exactly, and the scores are **not scaled**. The query's own key scores $k_j \cdot k_j = d = 64$, while a random other key scores a sum of 64 random $\pm 1$, around 0. Look at the scores, and at what softmax makes of them, with the scores as above and divided by $\sqrt{d} = 8$ as transformers divide them (notebook 2):
+
+cell(13);
+Console.WriteLine("    n   own key   best other key   weight on own key   same, scores / √d   recall, scores / √d   recall, noisy query");
+foreach (int n in sizes)
+{
+    var keys = RandomSigns(n);
+    var values = RandomSigns(n);
+    var scores = keys * keys.Transpose();                               // (n, n)  row j: query k_j against every key
+    float own = scores.Diagonal().Minimum();                            // k_j · k_j = d for every j
+    string bestOther = n == 1 ? "-" : Enumerable.Range(0, n).Max(j => Enumerable.Range(0, n).Where(i => i != j).Max(i => scores[j, i])).ToString();
+    double weightOwn = Enumerable.Range(0, n).Min(j => Softmax.Stable(scores.Row(j))[j]);                  // the smallest over the n queries
+    double weightScaled = Enumerable.Range(0, n).Min(j => Softmax.Stable(scores.Row(j) / MathF.Sqrt(d))[j]);
+    int recalledScaled = Enumerable.Range(0, n).Count(j => Decode(values, values.TransposeThisAndMultiply(Softmax.Stable(scores.Row(j) / MathF.Sqrt(d)))) == j);
+    var flips = generator.Rand(n, d).Map(u => u < 0.25f ? -1f : 1f);   // (n, d)  −1 flips a sign, for about 16 of the 64
+    var noisyScores = keys.PointwiseMultiply(flips) * keys.Transpose(); // (n, n)  query: k_j with about a quarter of its signs flipped
+    int recalledNoisy = Enumerable.Range(0, n).Count(j => Decode(values, values.TransposeThisAndMultiply(Softmax.Stable(noisyScores.Row(j)))) == j);
+    Console.WriteLine($"{n,5}   {own,7}   {bestOther,14}   {weightOwn,17:0.000000}   {weightScaled,17:0.000}   {recalledScaled / (double)n,19:P1}   {recalledNoisy / (double)n,19:P1}");
+}
+
+// The table shows both. The query's own key always scores $d = 64$, and the best of the other keys at most 34 here: a gap of 30 or more, which softmax turns into a weight of 1.000000 on the right key (the smallest over the $n$ queries; the other keys share less than $n\,e^{-30}$). Divided by $\sqrt{d}$, the gap shrinks to $30/8 \approx 3.8$ or more, and the weight on the right key falls as $n$ grows, to 0.742 at $n = 512$ — still enough for every recall here, since the answer is the nearest stored value. What does break it is a query that is only *near* its key, as a noisy or a learned query is: flip about a quarter of the query's signs (last column, scores unscaled as in the experiment) and its own score drops to $64 - 2f$ for $f$ flipped signs, about 32, close to the best other keys; recall falls to 83.0 % at $n = 512$. So attention's perfect recall above shows what keeping every fact makes possible when the query is exactly a stored key (and the unscaled scores make the weights sharp); it is not a guarantee.
+//
 // The perfect recall has a price. The fixed-size memory holds $d = 64$ numbers and recalls a fact with $d$ multiplications, however many facts it holds. Attention stores every key and every value, $2nd$ numbers ($65{,}536$ at $n = 512$, a thousand times more), and compares each query with all $n$ keys: $nd$ multiply-adds per query, $n^2 d$ when every one of $n$ positions asks. Memory and time that grow with the length of the input are what attention trades for not forgetting — the cost that [notebook 5](05-efficient-attention.ipynb) works to keep down.
 //
 // (The fixed-size memory here is a simple binding scheme, not a trained RNN. A trained encoder is cleverer about what it keeps, but it faces the same arithmetic: $d$ numbers cannot hold an unbounded number of independent facts.)
@@ -160,7 +182,7 @@ show(11, Plot.Line(
 //
 // For each output word, attention produces one weight per input word. Drawn as a matrix (output words as rows, input words as columns), the weights of a good translation model show *alignment*. The matrix below is **drawn by hand** to illustrate the idea — nothing here was learned — but it shows the pattern you would hope for: *translate* looks at *übersetzen*, at the very end of the German sentence.
 
-cell(14);
+cell(16);
 string[] english = ["Can", "you", "help", "me", "translate", "this", "sentence"];
 var alignment = Matrix<float>.Build.DenseOfArray(new float[,]
 {
@@ -175,9 +197,9 @@ var alignment = Matrix<float>.Build.DenseOfArray(new float[,]
 });
 Console.WriteLine($"Every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.Abs(alignment.Row(i).Sum() - 1f) < 1e-6f)}");
 
-cell(15);
+cell(17);
 string[] germanWords = ["Kannst", "du", "mir", "helfen", "diesen", "Satz", "zu", "übersetzen"];
-show(15, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
+show(17, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
 {
     RowLabels = english, ColumnLabels = germanWords, RowTitle = "English (output)", ColumnTitle = "German (input)",
 }));
@@ -188,11 +210,13 @@ show(15, Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, n
 //
 // $$A = \operatorname{softmax}\!\left(\frac{Q K^\top}{\sqrt{d_k}}\right), \qquad Q = X_{\text{en}} W_q^\top, \quad K = X_{\text{de}} W_k^\top, \quad V = X_{\text{de}} W_v^\top, \qquad Z = A V$$
 //
+// A word on the notation: each $W$ here is stored as PyTorch's `nn.Linear` (and the library's `Linear`) stores it, one row per output feature, $d_{out} \times d_{in}$, so a row vector of inputs is multiplied by its transpose, $X W^\top$. Notebook 2 first writes the same product as $X W$, with a $d_{in} \times d_{out}$ matrix $W$ — the transpose of the stored one — and then shows why `Linear` stores it the other way round.
+//
 // The queries come from one sequence (7 English words), the keys and values from another (8 German words), so $A$ has one row per English word and one column per German word: the shape of the hand-drawn alignment. This is **cross-attention**, the encoder–decoder attention of the transformer, and the library has it as `CrossAttention`.
 //
 // The word vectors and the three projections below are random numbers from the seeded generator: nothing has been trained, so the weights are **not an alignment yet**. They are where a model starts. A pattern like the hand-drawn alignment above is what training produces, by adjusting the vectors and $W_q, W_k, W_v$ until, for example, the query of *translate* matches the key of *übersetzen* best.
 
-cell(17);
+cell(19);
 var untrained = new TorchGenerator(2025);
 var englishVectors = untrained.Randn(english.Length, 4);                // (7, 4): one random vector per English word
 var germanVectors = untrained.Randn(germanWords.Length, 4);             // (8, 4): one per German word
@@ -201,8 +225,8 @@ var crossResult = cross.Forward(englishVectors, germanVectors);         // queri
 Console.WriteLine($"weights: {Shape.Of(crossResult.Weights)} (English × German), context vectors: {Shape.Of(crossResult.Context)}");
 Console.WriteLine($"every row sums to 1: {Enumerable.Range(0, 7).All(i => Math.Abs(crossResult.Weights.Row(i).Sum() - 1f) < 1e-6f)}");
 
-cell(18);
-show(18, Plot.Heatmap(crossResult.Weights, title: "Cross-attention weights, untrained (random vectors and projections)", options: HeatmapOptions.AttentionWeights with
+cell(20);
+show(20, Plot.Heatmap(crossResult.Weights, title: "Cross-attention weights, untrained (random vectors and projections)", options: HeatmapOptions.AttentionWeights with
 {
     RowLabels = english, ColumnLabels = germanWords, RowTitle = "English (queries)", ColumnTitle = "German (keys and values)",
 }));

@@ -42,15 +42,17 @@ cell(1);
 
 // ## Why more than one head?
 //
-// One attention head computes one set of weights per token: a single notion of "what is relevant". Language has many at once — the subject of a verb, the previous word, the noun an adjective belongs to. **Multi-head attention** runs $h$ heads in parallel, each with its own projections and therefore its own weights, and combines their context vectors. Whether trained heads really take different jobs is something we can test: in [notebook 6, task 2](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) two heads are trained on a target that needs the tokens one and two places back, and each head learns one of the two offsets.
+// One attention head computes one set of weights per token: a single notion of "what is relevant". Language has many at once — the subject of a verb, the previous word, the noun an adjective belongs to. **Multi-head attention** runs $h$ heads in parallel, each with its own projections and therefore its own weights, and combines their context vectors. Whether trained heads really take different jobs is something we can test: in [notebook 6, task 2](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) two heads are trained on a target that needs the tokens one and two places back, and each head learns one of the two offsets (a single head learns that task too, less well: two heads are preferred there, not necessary).
 
 // ## Version 1: stack independent heads
 //
 // The simplest implementation is literal: $h$ `CausalAttention` modules, each producing $d_{out}$ features per token, concatenated along the feature axis:
 //
-// $$Z = \left[\, Z_1 \;\middle|\; Z_2 \;\middle|\; \cdots \;\middle|\; Z_h \,\right], \qquad Z_i = \operatorname{CausalAttention}_i(X)$$
+// $$Z = \left[\, Z_0 \;\middle|\; Z_1 \;\middle|\; \cdots \;\middle|\; Z_{h-1} \,\right], \qquad Z_i = \operatorname{CausalAttention}_i(X)$$
 //
-// With two heads of $d_{out} = 2$ the output has 4 features per token. The book builds it after `torch.manual_seed(123)`; the heads are built one after another from the same generator, as PyTorch's `nn.ModuleList` does, so head 1 gets exactly the weights of the `CausalAttention` in notebook 3.
+// Heads are numbered from 0, like the code (`Heads[0]`) and the charts.
+//
+// With two heads of $d_{out} = 2$ the output has 4 features per token. The book builds it after `torch.manual_seed(123)`; the heads are built one after another from the same generator, as PyTorch's `nn.ModuleList` does, so head 0 gets exactly the weights of the `CausalAttention` in notebook 3.
 
 cell(5);
 var inputs = SampleData.Inputs();                      // (6, 3)
@@ -61,20 +63,20 @@ var wrapperResult = wrapper.Forward(batch);
 Console.WriteLine($"{wrapperResult.Context.Count} sequences of {Shape.Of(wrapperResult.Context[0])}: heads × d_out = {wrapper.DOut} features");
 show(5, wrapperResult.Context[0]);
 
-// Columns 1–2 come from the first head, `wrapper.Heads[0]` (they are the `CausalAttention` output of notebook 3: first row $[-0.4519, 0.2216]$), and columns 3–4 from the second, `wrapper.Heads[1]`. The book prints the same $6 \times 4$ matrix for each sequence. Each head has its own weights (the charts number heads from 0, like the code):
+// Columns 0–1 come from head 0, `wrapper.Heads[0]` (they are the `CausalAttention` output of notebook 3: first row $[-0.4519, 0.2216]$), and columns 2–3 from head 1, `wrapper.Heads[1]`. The book prints the same $6 \times 4$ matrix for each sequence. Each head has its own weights:
 
 cell(7);
 show(7, Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
 
 // ## Version 2: one projection, split into heads
 //
-// The wrapper multiplies the input by $3h$ small matrices, one after another. GPT does the same arithmetic with three large ones: a single $W_{query}$ of width $d_{out}$ whose columns are divided among the heads. Head $i$ uses the $i$-th block of $\text{head\_dim} = d_{out}/h$ columns of $Q$, $K$ and $V$:
+// The wrapper multiplies the input by $3h$ small matrices, one after another. GPT does the same arithmetic with three large ones: a single $W_{query}$ of width $d_{out}$ whose columns are divided among the heads. Head $i$ ($i = 0, \dots, h-1$) uses block $i$ of $\text{head\_dim} = d_{out}/h$ columns of $Q$, $K$ and $V$:
 //
 // **A change of notation.** Notebook 2 wrote $Q = X W_{query}$ with a $d_{in} \times d_{out}$ matrix, and so does the diagram below. From here on the projections are `Linear` layers, which store their weight as PyTorch does, $d_{out} \times d_{in}$ (one row per output feature), and compute $X W^\top$ (notebook 2's `SelfAttention` already did). It is the same mapping with the matrix stored on its side: a `Linear`'s $d_{out} \times d_{in}$ weight $W$ is the transpose of the $d_{in} \times d_{out}$ matrix that $X$ would be multiplied by.
 //
-// $$Q = X W_{query}^\top, \qquad Q_i = Q[:,\ (i-1)\,\text{head\_dim} : i\,\text{head\_dim}]$$
+// $$Q = X W_{query}^\top, \qquad Q_i = Q[:,\ i\,\text{head\_dim} : (i+1)\,\text{head\_dim}]$$
 //
-// $$Z_i = \operatorname{softmax}\!\left(\frac{\operatorname{mask}(Q_i K_i^\top)}{\sqrt{\text{head\_dim}}}\right) V_i, \qquad \text{output} = \left[\, Z_1 \mid \cdots \mid Z_h \,\right] W_o^\top + b_o$$
+// $$Z_i = \operatorname{softmax}\!\left(\frac{\operatorname{mask}(Q_i K_i^\top)}{\sqrt{\text{head\_dim}}}\right) V_i, \qquad \text{output} = \left[\, Z_0 \mid \cdots \mid Z_{h-1} \,\right] W_o^\top + b_o$$
 //
 // **What changed** from the wrapper: three projections shared by all heads instead of three per head; $d_{out}$ is now the *total* width, split into heads; and an **output projection** $W_o$ (`out_proj`, a `Linear(d_out, d_out)` with bias) mixes the heads' features after concatenation.
 //
@@ -112,31 +114,33 @@ display(head2 * head2.Transpose());          // a[0, 1] @ a[0, 1].T: (3, 3)
 
 // ## Step by step on the sample
 //
-// Let us do the split by hand for one sequence with two heads of `head_dim` 1 (so $d_{out} = 2$, as in the book's example), using the projections of a `MultiHeadAttention` built with seed 123:
+// Let us do the split by hand for one sequence with $d_{out} = 4$ and two heads, so each head has `head_dim` $= 2$ columns, using the projections of a `MultiHeadAttention` built with seed 123, and compare with the library's `Forward`:
 
 cell(13);
-var mha = new MultiHeadAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
-int T = inputs.RowCount, headDim = mha.HeadDim;                    // 6, 1
-var queries = mha.WQuery.Forward(inputs);                          // (6, 2)
-var keys = mha.WKey.Forward(inputs);                               // (6, 2)
-var values = mha.WValue.Forward(inputs);                           // (6, 2)
-var concatenated = Matrix<float>.Build.Dense(T, mha.DOut);         // (6, 2)
-for (int h = 0; h < mha.NumHeads; h++)
+var mha4 = new MultiHeadAttention(dIn: 3, dOut: 4, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
+int T = inputs.RowCount, headDim = mha4.HeadDim;                   // 6, 2
+var queries = mha4.WQuery.Forward(inputs);                         // (6, 4)
+var keys = mha4.WKey.Forward(inputs);                              // (6, 4)
+var values = mha4.WValue.Forward(inputs);                          // (6, 4)
+var concatenated = Matrix<float>.Build.Dense(T, mha4.DOut);        // (6, 4)
+for (int h = 0; h < mha4.NumHeads; h++)
 {
-    var q = queries.SubMatrix(0, T, h * headDim, headDim);         // (6, 1) head h's columns
-    var k = keys.SubMatrix(0, T, h * headDim, headDim);            // (6, 1)
-    var v = values.SubMatrix(0, T, h * headDim, headDim);          // (6, 1)
-    var w = Softmax.Stable(CausalMask.MaskedFill(q * k.Transpose(), mha.Mask) / MathF.Sqrt(headDim));  // (6, 6)
-    concatenated.SetSubMatrix(0, h * headDim, w * v);              // (6, 1) into its block
+    var q = queries.SubMatrix(0, T, h * headDim, headDim);         // (6, 2) head h's columns
+    var k = keys.SubMatrix(0, T, h * headDim, headDim);            // (6, 2)
+    var v = values.SubMatrix(0, T, h * headDim, headDim);          // (6, 2)
+    var w = Softmax.Stable(CausalMask.MaskedFill(q * k.Transpose(), mha4.Mask) / MathF.Sqrt(headDim));  // (6, 6)
+    concatenated.SetSubMatrix(0, h * headDim, w * v);              // (6, 2) into its block
 }
-var output = mha.OutProj.Forward(concatenated);                    // (6, 2)
+var output = mha4.OutProj.Forward(concatenated);                   // (6, 4)
+string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
+Console.WriteLine($"largest difference from MultiHeadAttention.Forward: {Below((mha4.Forward(batch).Context[0] - output).Enumerate().Max(Math.Abs))}");
 show(13, output);
 
-// And the library's `MultiHeadAttention` on the whole batch:
+// The book's own example is smaller: $d_{out} = 2$ split into two heads, so `head_dim` 1. The library's `MultiHeadAttention` built that way, on the whole batch:
 
 cell(15);
+var mha = new MultiHeadAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
 var mhaResult = mha.Forward(batch);
-Console.WriteLine($"largest difference from the derivation: {(mhaResult.Context[0] - output).Enumerate().Max(Math.Abs):G2}");
 show(15, mhaResult.Context[0]);
 
 // The book prints this $6 \times 2$ matrix for both sequences: first row $[0.3190, 0.4858]$, last row $[0.2575, 0.4028]$. The weights of each head:
@@ -144,7 +148,7 @@ show(15, mhaResult.Context[0]);
 cell(17);
 show(17, Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
 
-// Two things to keep in mind when reading these pictures. With `head_dim` 1, each head's query and key of a token are single numbers, so every score is a product of two scalars, $\omega_{ij} = q_i k_j$: for a fixed query the ranking of the keys is simply the ranking of the $k_j$ (reversed when $q_i < 0$). And the two heads differ only because their random initial weights differ: nothing has been learned, so they do not (yet) stand for two notions of relevance. Heads that were *trained* do specialise — each on its own relation — and that is what the extra heads are for ([notebook 6](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) shows two heads learning two different offsets).
+// Two things to keep in mind when reading these pictures. With `head_dim` 1, each head's query and key of a token are single numbers, so every score is a product of two scalars, $\omega_{ij} = q_i k_j$: for a fixed query the ranking of the keys is simply the ranking of the $k_j$ (reversed when $q_i < 0$). And the two heads differ only because their random initial weights differ: nothing has been learned, so they do not (yet) stand for two notions of relevance. Heads that were *trained* can specialise — each on its own relation — and that is what the extra heads are for ([notebook 6](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) shows two heads learning two different offsets).
 
 // ## The wrapper and the split are the same mechanism
 //
@@ -155,7 +159,6 @@ Linear Stack(Func<CausalAttention, Linear> pick) =>
     new(Matrix<float>.Build.DenseOfRowVectors(wrapper.Heads.SelectMany(head => pick(head).Weight.EnumerateRows())));
 var identity = new Linear(Matrix<float>.Build.DenseIdentity(4), Vector<float>.Build.Dense(4));
 var split = new MultiHeadAttention(Stack(h => h.WQuery), Stack(h => h.WKey), Stack(h => h.WValue), identity, contextLength: 6, numHeads: 2);
-string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
 var splitResult = split.Forward(batch);
 Console.WriteLine($"largest difference from the wrapper: {Below((splitResult.Context[0] - wrapperResult.Context[0]).Enumerate().Max(Math.Abs))}");
 
@@ -200,5 +203,6 @@ Console.WriteLine($"parameters, as GPT-2 has it (qkvBias: true):        {gpt2.Pa
 // 3. **Heads and weights.** For `mha` (seed 123) with `numHeads: 1` instead of 2 (and `dOut: 2`), are the weights of the single head equal to either head's weights above? Explain from the shapes.
 //
 // 4. **A KV cache: one token at a time.** GPT writes text one token at a time, and at every step the keys and values of the earlier tokens are the same as before (the causal mask makes sure of it), so recomputing them is wasted work. Write the generation loop with a *KV cache* for `mha` (seed 123): at step $t$ project only token $t$ into its query, key and value; append the key and the value to two lists; let the query attend, head by head, to all cached keys (no mask needed: the future is not in the cache); concatenate the heads and apply `OutProj`. Check that your six outputs equal the rows of `mha.Forward(batch)`, the causal forward over the whole sequence.
+// 5. **The split, yourself, for any number of heads.** `MultiHeadAttention` came from the library; now write its forward pass. Write `Matrix<float> MultiHead(MultiHeadAttention m, Matrix<float> x)` from the module's four `Linear` layers, its mask and `Softmax.Stable`: project once, split $Q$, $K$ and $V$ into `m.NumHeads` blocks of `m.HeadDim` columns, attend in each head (causal mask, scaled by $\sqrt{\text{head\_dim}}$), merge the heads' outputs into their blocks and apply `OutProj`. Check it against `m.Forward([x]).Context[0]` on the sample for modules (seed 123) with $d_{out} = 6$ and 3 heads, $d_{out} = 8$ and 2 heads, and $d_{out} = 8$ and 4 heads — heads of 2, 4 and 2 features.
 //
 // Solutions: [solutions/04-multi-head-attention-solutions.ipynb](solutions/04-multi-head-attention-solutions.ipynb).

@@ -154,7 +154,13 @@ for (int p = 0; p < 3; p++)
 //
 // ## The training loop
 //
-// The models below are one class, `AttentionClassifier`: a token embedding, optionally plus a learned position embedding (as GPT-2 and the book, section 2.8, add them), one causal attention layer (a `CausalAttention` head or a `MultiHeadAttention`), and a linear read-out to the classes. The optimiser is `AdamW` (PyTorch's `torch.optim.AdamW` with its defaults except the learning rate): Adam (Kingma & Ba, 2015) keeps running averages of each parameter's gradient and squared gradient and steps by their ratio, so every parameter moves at a similar pace whatever its gradient's scale; the W is *decoupled* weight decay (Loshchilov & Hutter, 2019), a shrink of every weight that does not go through those averages.
+// The models below are one class, `AttentionClassifier`: a token embedding, optionally plus a learned position embedding (as GPT-2 and the book, section 2.8, add them), one causal attention layer (a `CausalAttention` head or a `MultiHeadAttention`), and a linear read-out to the classes. The optimiser is `AdamW` (PyTorch's `torch.optim.AdamW` with its defaults except the learning rate $\eta$: $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$, weight decay $\lambda = 0.01$). At step $t = 1, 2, \dots$, for every parameter $\theta$ with gradient $g$, element by element, with $m$ and $v$ starting at 0, it computes in PyTorch's order:
+//
+// $$\theta \leftarrow \theta\,(1 - \eta\lambda), \qquad m \leftarrow \beta_1 m + (1 - \beta_1)\, g, \qquad v \leftarrow \beta_2 v + (1 - \beta_2)\, g^2$$
+//
+// $$\hat m = \frac{m}{1 - \beta_1^t}, \qquad \hat v = \frac{v}{1 - \beta_2^t}, \qquad \theta \leftarrow \theta - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}$$
+//
+// $m$ and $v$ are Adam's (Kingma & Ba, 2015) running averages of the gradient and of its square. Both start at 0, so early on they are too small; dividing by $1 - \beta^t$ (the *bias correction*) undoes that — at $t = 1$, $\hat m = g$ and $\hat v = g^2$. The step $\hat m / \sqrt{\hat v}$ is about $\pm 1$ for a gradient of steady sign, whatever its scale, so every parameter moves by about $\eta$ per step. The W is the *decoupled* weight decay (Loshchilov & Hutter, 2019): the first line shrinks the weight itself and never enters $m$ or $v$; adding $\lambda\theta$ to the gradient instead (Adam's L2 penalty) would divide it by $\sqrt{\hat v}$ too. (`AdamW.Step` in `lib/AttentionNotebooks/Training/AdamW.cs` is these lines, with $\eta/(1 - \beta_1^t)$ and $\sqrt{v}/\sqrt{1 - \beta_2^t}$ computed as PyTorch computes them.)
 //
 // One helper trains a model and prints a progress line every `every` steps:
 
@@ -227,12 +233,16 @@ foreach (var row in probe)
         orderBlind -= Math.Log(row.Take(t).Count(id => id == row[t - 1]) / (double)t);
 orderBlind /= counted;
 double uniform = Enumerable.Range(1, tokens - 1).Average(t => 1.0 / (t + 1));   // weight 1/(t+1) on every visible key
+double earlierOnly = Enumerable.Range(1, tokens - 1).Average(t => 1.0 / t);     // weight 1/t on each earlier key, 0 on itself
+double onItself = afterBlind.Average(w => Enumerable.Range(1, tokens - 1).Average(t => (double)w[t, t]));   // weight of query t on key t
 
 Console.WriteLine($"test loss with positions:        {lookBack1.Loss(probe, probeTargets):0.0000}");
 Console.WriteLine($"test loss without positions:     {blind.Loss(probe, probeTargets):0.0000}");
 Console.WriteLine($"best order-blind guess:          {orderBlind:0.0000}");
 Console.WriteLine($"chance, ln {vocab}:                   {Math.Log(vocab):0.0000}");
-Console.WriteLine($"average weight on t − 1 without positions: {LookBackTask.AverageWeightOnOffset(afterBlind, 1):0.000} (spread evenly: {uniform:0.000})");
+Console.WriteLine($"average weight on t − 1 without positions: {LookBackTask.AverageWeightOnOffset(afterBlind, 1):0.000}");
+Console.WriteLine($"    spread evenly over the t + 1 visible tokens: {uniform:0.000}; over the t earlier tokens only: {earlierOnly:0.000}");
+Console.WriteLine($"    average weight of query t on itself: {onItself:0.000}");
 
 cell(21);
 show(21, Plot.Line(
@@ -242,18 +252,38 @@ show(21, Plot.Line(
      Series.Of("chance (ln 16)", new[] { 1, 200 }, new[] { Math.Log(vocab), Math.Log(vocab) })],
     "Task 1: training loss", "step", "cross-entropy"));
 
-// Without positions the model does not learn to look back: its weight on $t - 1$ is what spreading the weight evenly gives, and its loss stays far above the 0.02 the same model reaches with positions. Why, exactly? Notebook 2 showed that self-attention ignores word order ([Self-attention ignores word order](02-self-attention-trainable-weights.ipynb#self-attention-ignores-word-order)): permute the tokens and every token gets the same context vector in its new place, $Z(PX) = P\,Z(X)$. The causal mask changes *which* tokens a query sees — query $t$ sees tokens $0, \dots, t$ — but not *how* it sees them: its output is $\sum_{j \le t} a_{tj} v_j$, where each score $s_{tj}$ depends only on the contents of token $t$ and token $j$, and the softmax treats all visible scores alike. Shuffle tokens $0, \dots, t-1$ among themselves and query $t$'s output does not change. So without positions, position $t$ can know its own token and the **multiset** of the tokens before it — which tokens came, and roughly how often — but not their **order**, and "the token just before me" is a question about order.
+// Without positions the model does not learn to look back. Its weight on $t - 1$, 0.223, lies between what spreading the weight evenly gives — 0.191 over all $t + 1$ visible tokens, 0.275 over the $t$ earlier tokens only — because it has learned to put less weight on its own token (0.113 on average, where even spreading gives 0.191): its own token says nothing about the one before it. The rest it spreads over the earlier tokens, and its loss stays far above the 0.02 the same model reaches with positions. Why can it not single out $t - 1$? Notebook 2 showed that self-attention ignores word order ([Self-attention ignores word order](02-self-attention-trainable-weights.ipynb#self-attention-ignores-word-order)): permute the tokens and every token gets the same context vector in its new place, $Z(PX) = P\,Z(X)$. The causal mask changes *which* tokens a query sees — query $t$ sees tokens $0, \dots, t$ — but not *how* it sees them: its output is $\sum_{j \le t} a_{tj} v_j$, where each score $s_{tj}$ depends only on the contents of token $t$ and token $j$, and the softmax treats all visible scores alike. Shuffle tokens $0, \dots, t-1$ among themselves and query $t$'s output does not change. So without positions, position $t$ can know its own token and the **multiset** of the tokens before it — which tokens came, and roughly how often — but not their **order**, and "the token just before me" is a question about order.
 //
-// That is why the loss does not stay at chance either: the tokens seen so far are a real hint (at $t = 1$ there is only one earlier token, so it must be the answer). The best any order-blind predictor can do is guess each earlier token in proportion to how often it occurred: the "best order-blind guess" above, well below $\ln 16$. The trained model ends between that bound and chance — its context vector is an *average* of value vectors, which blurs the counts — and far from the model with positions.
+// That holds for **one** causal layer, the model here. Stack several and order can come back without any position embedding: a first layer can compute something that depends on how many tokens position $t$ sees (even spreading gives the query's own token weight $1/(t+1)$, a different number at every position), and a later layer can use it as a position. Haviv et al. (2022) found that causal transformer language models trained without positional encodings still learn positional information.
+//
+// That is why the loss does not stay at chance either: the tokens seen so far are a real hint (at $t = 1$ there is only one earlier token, so it must be the answer). The best any order-blind predictor can do is guess each earlier token in proportion to how often it occurred: the "best order-blind guess" above, well below $\ln 16$. That bound rests on two assumptions: the tokens are drawn independently and uniformly, as this task draws them (so, given which tokens came before, every order of them is equally likely), and the model is one layer (which sees only the multiset). The trained model ends between that bound and chance — its context vector is an *average* of value vectors, which blurs the counts — and far from the model with positions.
 
 // ## Task 2: two heads, two jobs
 //
-// Now a target that needs two offsets at once. An obvious choice, $(x_{t-1} + x_{t-2}) \bmod V$, turns out not to force anything: it is symmetric in the two tokens, and a single head that puts half its weight on each of them, giving $\tfrac12 (v_{t-1} + v_{t-2})$, already carries what it needs. Trained on it, this notebook's two-head model does learn — in 400 steps the loss falls from $\ln 8 = 2.08$ to 0.70 — but both heads end up splitting their weight about equally between $t - 1$ and $t - 2$ (0.47–0.50 each): nothing pushed them to specialise.
-//
-// So we make the **order** matter. The target is the *ordered pair* $(x_{t-1}, x_{t-2})$ of 8 symbols — class $8 \cdot x_{t-1} + x_{t-2}$, 64 classes (`TwoOffsetTask`). An equal average of the two value vectors is the same for $(a, b)$ and $(b, a)$, so a head that averages cannot tell which token was where. Two heads, each locked to one offset, can: their outputs land in different columns of the concatenation, and the read-out sees "$a$ at $t-1$" and "$b$ at $t-2$" separately. A `MultiHeadAttention` with 2 heads of 8 features (16 in all), with positions:
+// Now a target that needs two offsets at once. An obvious choice is $(x_{t-1} + x_{t-2}) \bmod V$. It turns out not to force two jobs: it is symmetric in the two tokens, so a single head that puts half its weight on each of them, giving $\tfrac12 (v_{t-1} + v_{t-2})$, loses nothing the target depends on: which token stood where does not change the sum. Train a two-head `MultiHeadAttention` (2 heads of 8 features, 16 in all, with positions) on it, with $V = 8$ symbols, so 8 classes and chance at $\ln 8 = 2.08$; the inputs are `TwoOffsetTask`'s random tokens, with the sum as the target:
 
 cell(24);
 const int symbols = 8;
+(int[][] Inputs, int[][] Targets) SumBatch(TorchGenerator g, int batchSize)   // targets (x[t−1] + x[t−2]) mod 8
+{
+    var (x, pairClass) = TwoOffsetTask.Batch(g, batchSize, tokens, symbols);        // pairClass = 8·x[t−1] + x[t−2]
+    var y = pairClass.Select(row => row.Select(c => c == CrossEntropy.IgnoreIndex ? c : (c / symbols + c % symbols) % symbols).ToArray()).ToArray();
+    return (x, y);
+}
+var (sumProbe, sumProbeTargets) = SumBatch(new TorchGenerator(1), 64);
+var sumHeads = AttentionClassifier.WithMultiHeadAttention(symbols, symbols, 16, tokens, numHeads: 2, positions: true, new TorchGenerator(123));
+var dataSum = new TorchGenerator(456);
+var lossesSum = Train(sumHeads, () => SumBatch(dataSum, 16), steps: 400, lr: 1e-2, every: 100);
+var sumAfter = sumHeads.Forward(sumProbe);
+Console.WriteLine($"test loss {sumHeads.Loss(sumProbe, sumProbeTargets):0.0000} (chance ln {symbols} = {Math.Log(symbols):0.0000})");
+for (int head = 0; head < 2; head++)
+    Console.WriteLine($"head {head}: average weight on t − 1 {LookBackTask.AverageWeightOnOffset(sumAfter.Head(head), 1):0.000}, on t − 2 {LookBackTask.AverageWeightOnOffset(sumAfter.Head(head), 2):0.000}");
+
+// In 400 steps the training loss falls from 2.0992 to 0.6979 (test loss 0.7028): the model learns, though it stays far from 0. And both heads split their weight about equally between $t - 1$ and $t - 2$ (head 0: 0.470 and 0.500, head 1: 0.487 and 0.492): nothing pushed them to specialise.
+//
+// So we make the **order** matter. The target is the *ordered pair* $(x_{t-1}, x_{t-2})$ of 8 symbols — class $8 \cdot x_{t-1} + x_{t-2}$, 64 classes (`TwoOffsetTask`). An equal average of the two value vectors is the same for $(a, b)$ and $(b, a)$, so a head that averages cannot tell which token was where. Two heads, each locked to one offset, can: their outputs land in different columns of the concatenation, and the read-out sees "$a$ at $t-1$" and "$b$ at $t-2$" separately. A `MultiHeadAttention` with 2 heads of 8 features (16 in all), with positions:
+
+cell(26);
 var (pairProbe, pairProbeTargets) = TwoOffsetTask.Batch(new TorchGenerator(1), 64, tokens, symbols);
 var pairLabels = pairProbe[0].Select(id => id.ToString()).ToArray();
 var twoHeads = AttentionClassifier.WithMultiHeadAttention(symbols, TwoOffsetTask.Classes(symbols), 16, tokens, numHeads: 2, positions: true, new TorchGenerator(123));
@@ -266,18 +296,18 @@ for (int head = 0; head < 2; head++)
     Console.WriteLine($"head {head}: average weight on t − 1 {LookBackTask.AverageWeightOnOffset(pairsAfter.Head(head), 1):0.000}, on t − 2 {LookBackTask.AverageWeightOnOffset(pairsAfter.Head(head), 2):0.000}" +
                       $"   (before training: {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 1):0.000}, {LookBackTask.AverageWeightOnOffset(pairsBefore.Head(head), 2):0.000})");
 
-cell(25);
-show(25, Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pairsAfter.Weights[0][0], pairsAfter.Weights[0][1]], pairLabels,
+cell(27);
+show(27, Plot.Heatmaps([pairsBefore.Weights[0][0], pairsBefore.Weights[0][1], pairsAfter.Weights[0][0], pairsAfter.Weights[0][1]], pairLabels,
               ["head 0, before", "head 1, before", "head 0, after 150 steps", "head 1, after 150 steps"],
               "Two heads on the ordered pair (x[t-1], x[t-2])", columns: 2, options: causalWeights));
 
-// Before training both heads blur; after, each has its own diagonal: head 0 took $t - 2$ (about 0.95 of its weight), head 1 took $t - 1$ (about 0.9), and each puts almost nothing on the other's offset. Nothing told head 0 which job to take — which head takes which offset depends on the random start — but the two split the work, because that is what the target rewards. This is what notebook 4 meant by heads that *specialise*: the same mechanism, different learned weights, different relations. (Exercise 2 asks what a single head of the same width does.)
+// Before training both heads blur; after, each has its own diagonal: head 0 took $t - 2$ (about 0.95 of its weight), head 1 took $t - 1$ (about 0.9), and each puts almost nothing on the other's offset. Nothing told head 0 which job to take — which head takes which offset depends on the random start — but the two split the work, because that is what the target rewards. This is what notebook 4 meant by heads that *specialise*: the same mechanism, different learned weights, different relations. A second head is *preferred* here, not *necessary*: a single head of the same width can weight the two offsets unequally, and $0.3\,v_a + 0.7\,v_b$ does tell $(a, b)$ from $(b, a)$; exercise 2 trains one and measures how much worse it does.
 
 // ## Task 3: content, not position
 //
 // Tasks 1 and 2 are about *where* to look. Notebook 0's key→value lookup is about *what*: look for the entry whose key matches the query, wherever it is. As a sequence (`LookupTask`): four dictionary entries, each one token "key → value" (8 keys, 8 values; the keys of a sequence are distinct), then a query token "key?"; the target at the query is the value stored with that key. The entry to attend to is wherever the key happens to be, so positions cannot help — this model has none (`positions: false`): one causal head of 32 features.
 
-cell(28);
+cell(30);
 const int keyCount = 8, valueCount = 8, pairs = 4;
 string Label(int token) => token < keyCount * valueCount ? $"k{token / valueCount}→v{token % valueCount}" : $"k{token - keyCount * valueCount}?";
 var lookupProbe = LookupTask.Batch(new TorchGenerator(1), 256, pairs, keyCount, valueCount);
@@ -289,16 +319,18 @@ var lossesLookup = Train(lookup, () => { var b = LookupTask.Batch(dataLookup, 32
 var lookupAfter = lookup.Forward(lookupProbe.Inputs);
 int right = Enumerable.Range(0, 256).Count(b => lookupAfter.Logits[b].Row(pairs).MaximumIndex() == lookupProbe.Targets[b][pairs]);
 Console.WriteLine($"average weight of the query on the entry holding its key: {LookupTask.AverageWeightOnKey(lookupBefore, lookupProbe.KeyPositions):0.000} before, {LookupTask.AverageWeightOnKey(lookupAfter.Head(0), lookupProbe.KeyPositions):0.000} after");
-Console.WriteLine($"values recalled correctly: {right} of 256 test queries (chance: 1 in {valueCount})");
-
-cell(29);
-var lookupLabels = lookupProbe.Inputs[0].Select(Label).ToArray();
-show(29, Plot.Heatmaps([lookupBefore[0], lookupAfter.Head(0)[0]], lookupLabels, ["before training", "after 300 steps"], "Lookup: the query's row finds its key", options: causalWeights));
-
-// Look at the last row, the query: after training its weight sits on the entry with the same key. (The other rows have no target, so what they attend to does not matter.) The query and key projections have learned that "k3?" and "k3→v5" should score high together whatever the value, and the value projection and read-out carry the value out. It is notebook 0's attention lookup, $\operatorname{softmax}(K q)$ then a weighted sum of values, except that nobody chose the vectors: training found them.
+Console.WriteLine($"values recalled correctly: {right} of 256 test queries (chance: 1 in {valueCount}); test loss {lookup.Loss(lookupProbe.Inputs, lookupProbe.Targets):0.0000}");
 
 cell(31);
-show(31, Plot.Line(
+var lookupLabels = lookupProbe.Inputs[0].Select(Label).ToArray();
+show(31, Plot.Heatmaps([lookupBefore[0], lookupAfter.Head(0)[0]], lookupLabels, ["before training", "after 300 steps"], "Lookup: the query's row finds its key", options: causalWeights));
+
+// Look at the last row, the query: after training its weight sits on the entry with the same key. (The other rows have no target, so what they attend to does not matter.) The query and key projections have learned that "k3?" and "k3→v5" should score high together whatever the value, and the value projection and read-out carry the value out. It is notebook 0's attention lookup, $\operatorname{softmax}(K q)$ then a weighted sum of values, except that nobody chose the vectors: training found them.
+//
+// The training loss printed every 50 steps is the loss of that step's batch only (32 fresh queries), so it jumps: 0.0088 at step 250, 0.0623 at step 300. The test loss printed above, 0.0256 on 256 fixed sequences, is the steadier measure of where training ended.
+
+cell(33);
+show(33, Plot.Line(
     [Series.Of("task 2: ordered pair, 2 heads", Enumerable.Range(1, lossesPairs.Count), lossesPairs),
      Series.Of("task 3: lookup", Enumerable.Range(1, lossesLookup.Count), lossesLookup)],
     "Tasks 2 and 3: training loss", "step", "cross-entropy"));
@@ -307,8 +339,9 @@ show(31, Plot.Line(
 //
 // - The softmax's Jacobian is $\operatorname{diag}(a) - a a^\top$; a backward pass uses it as $dS = A \odot (dA - \operatorname{rowsum}(dA \odot A))$, and masked positions get exactly zero gradient.
 // - Attention's backward pass follows the forward pass in reverse: $dV = A^\top dZ$, $dA = dZ\,V^\top$, then the softmax, then $dQ = dS\,K/\sqrt{d_k}$, $dK = dS^\top Q/\sqrt{d_k}$ and the projections. Checked here against finite differences; in the tests also against libtorch.
-// - Trained with AdamW, a one-head model learns to look back $k$ tokens — weight about 0.97 on $t - k$ — but only with position embeddings: without them, query $t$ knows which tokens came before it, not in which order.
-// - On a target that depends on the *order* of two tokens, two heads split the job, one offset each.
+// - AdamW moves each weight by about $\eta$ per step: $\hat m / (\sqrt{\hat v} + \epsilon)$ from bias-corrected running averages of the gradient and its square, with the weight decay applied to the weight directly.
+// - Trained with AdamW, a one-head model learns to look back $k$ tokens — weight about 0.97 on $t - k$ — but only with position embeddings: without them, query $t$ of one causal layer knows which tokens came before it, not in which order. (Stacked causal layers can recover order without position embeddings: Haviv et al., 2022.)
+// - On a symmetric target, $(x_{t-1} + x_{t-2}) \bmod V$, two heads each split their weight evenly over both tokens; on a target that depends on the *order* of two tokens, two heads split the job, one offset each (one head can learn it too, less well).
 // - Attention can look up by content: the query learns to find the entry that holds its key, wherever it stands.
 
 // ## Further reading
@@ -317,14 +350,16 @@ show(31, Plot.Line(
 // - Diederik P. Kingma and Jimmy Ba, [Adam: A Method for Stochastic Optimization](https://arxiv.org/abs/1412.6980), ICLR 2015.
 // - Ilya Loshchilov and Frank Hutter, [Decoupled Weight Decay Regularization](https://arxiv.org/abs/1711.05101), ICLR 2019 — AdamW.
 // - Catherine Olsson et al., [In-context Learning and Induction Heads](https://transformer-circuits.pub/2022/in-context-learning-and-induction-heads/index.html), Transformer Circuits Thread, 2022 — heads that attend to the previous token, and two-layer circuits that look things up in context.
+// - Adi Haviv, Ori Ram, Ofir Press, Peter Izsak and Omer Levy, [Transformer Language Models without Positional Encodings Still Learn Positional Information](https://arxiv.org/abs/2203.16634), Findings of EMNLP 2022 — stacked causal layers recover order without position embeddings.
 // - Sebastian Raschka, *Build a Large Language Model (From Scratch)*, Manning, 2024, chapter 5 — training a GPT model with `loss.backward()` and AdamW; Andrej Karpathy's [nanoGPT](https://github.com/karpathy/nanoGPT) is the same loop at full size.
 //
 // That is the end of the road: attention from the first dot product to weights that are learned. Next, beyond the road: a real trained model, opened up — [7 · Inside a trained model](07-inside-a-trained-model.ipynb).
 
 // ## Exercises
 //
-// 1. **Without $\sqrt{d_k}$.** Build task 1's model ($k = 1$) and, before training, multiply `model.CausalAttention!.WQuery.Weight` by $\sqrt{d_k} = 4$ in place (`w.Multiply(4f, w)`): its initial scores are then what they would be without the division by $\sqrt{d_k}$. How large is the largest weight of each query at the start, compared with the normal model? Train both for 200 steps and compare the losses at steps 25, 100 and 200 and the final weight on $t - 1$.
+// 1. **Without $\sqrt{d_k}$.** Build task 1's model ($k = 1$) and, before training, multiply `model.CausalAttention!.WQuery.Weight` by $\sqrt{d_k} = 4$ in place (`w.Multiply(4f, w)`): its initial scores are then what they would be without the division by $\sqrt{d_k}$. How large is the largest weight of each query at the start, compared with the normal model? Train both for 200 steps and compare the losses at steps 25, 100 and 200 and the final weight on $t - 1$ — over a few seeds, not one: how much do the runs of one variant differ among themselves?
 // 2. **One head on task 2.** Train the same model with `numHeads: 1` (one head of 16 features) on the ordered pairs. What loss does it reach in 150 steps, compared with two heads? Where does its single head put its weight on $t - 1$ and $t - 2$, and why can unequal weights help it?
 // 3. **Lookup without a key.** In task 3, what should the weights look like if the query's key were not in the dictionary? Build such a sequence by hand (four entries, then a query for a fifth key) and look at the query's row.
+// 4. **Backward through the heads' concatenation and the output projection.** This notebook derived one head's backward pass; `MultiHeadAttentionTrainer` adds what comes after the heads, which was not derived. Take `new MultiHeadAttention(dIn: 3, dOut: 4, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123))` on the sample, its output $Y = [Z_0 \mid Z_1]\,W_o^\top + b_o$ and the loss $L = \sum Y \odot G$ with $G$ = `new TorchGenerator(7).Randn(6, 4)`. Derive $dW_o$, $db_o$ and $dZ$ for the concatenation $Z = [Z_0 \mid Z_1]$; work out the backward pass of the concatenation (what are $dZ_0$ and $dZ_1$?), run each head through this notebook's one-head backward pass, and assemble $dW_{query}$. Check $dW_o$, $db_o$ and $dW_{query}$ against finite differences and against `MultiHeadAttentionTrainer`.
 //
 // Solutions: [solutions/06-attention-that-learns-solutions.ipynb](solutions/06-attention-that-learns-solutions.ipynb).

@@ -1,6 +1,9 @@
 #:project ../../../lib/AttentionNotebooks.Charts/AttentionNotebooks.Charts.csproj
 // notebooks/solutions/03-causal-attention-solutions.ipynb as a .NET file-based app, written by `dotnet run --project tools/NotebookRunner -- export`; do not edit: edit the notebook and export again.
 // Run it with: dotnet run notebooks/apps/solutions/03-causal-attention-solutions.cs (see README).
+// Renamed here, because a program's top-level statements are one scope while each notebook cell is its own:
+//   cell 13: module → module_13
+//   cell 16: ca → ca_16
 using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
@@ -79,14 +82,47 @@ Console.WriteLine($"matches the library's mask for every length: {sameMasks}");
 
 int[] lengths = [6, 4, 2];
 var padded = lengths.Select(length => SampleData.Inputs().SubMatrix(0, length, 0, 3).Stack(Matrix<float>.Build.Dense(6 - length, 3))).ToArray();
-var module = new CausalAttention(3, 2, 6, 0f, generator: new TorchGenerator(123));
-var library = module.Forward(padded, lengths);
+var module_13 = new CausalAttention(3, 2, 6, 0f, generator: new TorchGenerator(123));
+var library = module_13.Forward(padded, lengths);
 for (int b = 0; b < 3; b++)
 {
-    var scores = module.WQuery.Forward(padded[b]) * module.WKey.Forward(padded[b]).Transpose();     // (6, 6)
+    var scores = module_13.WQuery.Forward(padded[b]) * module_13.WKey.Forward(padded[b]).Transpose();     // (6, 6)
     var weights = Softmax.Stable(CausalMask.MaskedFill(scores, PaddingMask(6, lengths[b])) / MathF.Sqrt(2));
     float difference = (weights - library.Weights[b]).Enumerate().Max(Math.Abs);
     Console.WriteLine($"sequence {b + 1} (length {lengths[b]}): matches the library's weights within 1e-6: {difference < 1e-6f}");
 }
 
 // The check allows $10^{-6}$ instead of demanding equal bits, like the notebook's own comparisons. The hidden positions of every row are exactly where the weights are 0; the padding rows of sequences 2 and 3 spread their weight over the real tokens of their sequence.
+
+// ## 5. Causal attention's forward pass, yourself
+//
+// One line per step of $Z = \operatorname{softmax}\!\left(\operatorname{mask}(Q K^\top)/\sqrt{d_k}\right) V$:
+
+cell(16);
+Matrix<float> CausalForward(CausalAttention m, Matrix<float> x)
+{
+    var queries = m.WQuery.Forward(x);                                  // (T, d_out)  Q = X·W_qᵀ
+    var keys = m.WKey.Forward(x);                                       // (T, d_out)  K = X·W_kᵀ
+    var values = m.WValue.Forward(x);                                   // (T, d_out)  V = X·W_vᵀ
+    var scores = queries * keys.Transpose();                            // (T, T)      Q·Kᵀ
+    var masked = CausalMask.MaskedFill(scores, m.Mask);                 // (T, T)      −∞ above the diagonal
+    var weights = Softmax.Stable(masked / MathF.Sqrt(keys.ColumnCount)); // (T, T)     rows sum to 1
+    return weights * values;                                            // (T, d_out)  Z = A·V
+}
+
+string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
+var ca_16 = new CausalAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, generator: new TorchGenerator(123));
+var wide = new CausalAttention(3, 4, 6, 0f, generator: new TorchGenerator(7));
+var cases = new (string Name, CausalAttention Module, Matrix<float> X)[]
+{
+    ("ca, 6 tokens     ", ca_16, SampleData.Inputs()),
+    ("ca, 4 tokens     ", ca_16, SampleData.Inputs().SubMatrix(0, 4, 0, 3)),
+    ("d_out 4, 6 tokens", wide, SampleData.Inputs()),
+};
+foreach (var (name, module, x) in cases)
+{
+    float difference = (CausalForward(module, x) - module.Forward(x).Context).Enumerate().Max(Math.Abs);
+    Console.WriteLine($"{name}: largest difference {Below(difference)}; matches the library within 1e-6: {difference < 1e-6f}");
+}
+
+// The mask needs no cutting: `MaskedFill` uses the top-left $T \times T$ block of the module's mask, PyTorch's `mask[:T, :T]`. (`CausalAttention.Forward` also checks its input and applies dropout, which is off here; the library computes the same operations in the same order, in `Attention.ScaledDotProduct`.)

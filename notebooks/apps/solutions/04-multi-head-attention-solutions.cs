@@ -3,6 +3,7 @@
 // Run it with: dotnet run notebooks/apps/solutions/04-multi-head-attention-solutions.cs (see README).
 // Renamed here, because a program's top-level statements are one scope while each notebook cell is its own:
 //   cell 9: q → q_9
+//   cell 12: x → x_12
 using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
@@ -81,14 +82,14 @@ Console.WriteLine($"softmax((scores of head 0 + scores of head 1) / √2) equals
 
 cell(12);
 var mha = new MultiHeadAttention(dIn: 3, dOut: 2, contextLength: 6, dropout: 0f, numHeads: 2, generator: new TorchGenerator(123));
-var x = SampleData.Inputs();
-var full = mha.Forward([x]).Context[0];                                 // (6, 2): every position at once
+var x_12 = SampleData.Inputs();
+var full = mha.Forward([x_12]).Context[0];                                 // (6, 2): every position at once
 int hd = mha.HeadDim;
 var keyCache = new List<Vector<float>>();
 var valueCache = new List<Vector<float>>();
 for (int t = 0; t < 6; t++)
 {
-    var token = x.SubMatrix(t, 1, 0, 3);                                // (1, 3): only the newest token
+    var token = x_12.SubMatrix(t, 1, 0, 3);                                // (1, 3): only the newest token
     var query = mha.WQuery.Forward(token).Row(0);                       // (dOut)
     keyCache.Add(mha.WKey.Forward(token).Row(0));                       // the cache grows by one key
     valueCache.Add(mha.WValue.Forward(token).Row(0));                   // and one value
@@ -109,3 +110,38 @@ for (int t = 0; t < 6; t++)
 }
 
 // The same six outputs, one step at a time. At step $t$ the cached version computes one query, one key and one value and $t$ dot products per head, instead of all $t$ queries, keys and values and $t^2$ dot products; the price is memory — the cache holds every key and value so far, for every layer and head, which is why long conversations with a large model need gigabytes of "KV cache". The mask disappears because the cache only ever contains the past.
+
+// ## 5. The split, yourself, for any number of heads
+//
+// Head $h$ owns columns $h \cdot \text{head\_dim}, \dots, (h+1) \cdot \text{head\_dim} - 1$ of $Q$, $K$, $V$ and of the concatenation:
+
+cell(15);
+Matrix<float> MultiHead(MultiHeadAttention m, Matrix<float> x)
+{
+    int tokens = x.RowCount, headDim = m.HeadDim;
+    var queries = m.WQuery.Forward(x);                                  // (T, d_out)  one projection for all heads
+    var keys = m.WKey.Forward(x);                                       // (T, d_out)
+    var values = m.WValue.Forward(x);                                   // (T, d_out)
+    var merged = Matrix<float>.Build.Dense(tokens, m.DOut);             // (T, d_out)  [Z_0 | … | Z_{h−1}]
+    for (int h = 0; h < m.NumHeads; h++)
+    {
+        var q = queries.SubMatrix(0, tokens, h * headDim, headDim);     // (T, head_dim)  split: head h's block
+        var k = keys.SubMatrix(0, tokens, h * headDim, headDim);        // (T, head_dim)
+        var v = values.SubMatrix(0, tokens, h * headDim, headDim);      // (T, head_dim)
+        var scores = CausalMask.MaskedFill(q * k.Transpose(), m.Mask);  // (T, T)  −∞ above the diagonal
+        var weights = Softmax.Stable(scores / MathF.Sqrt(headDim));     // (T, T)
+        merged.SetSubMatrix(0, h * headDim, weights * v);               // (T, head_dim) merge: into its block
+    }
+    return m.OutProj.Forward(merged);                                   // (T, d_out)  Z·W_oᵀ + b_o
+}
+
+string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny float differences vary by machine
+foreach (var (dOut, heads) in new[] { (6, 3), (8, 2), (8, 4) })
+{
+    var m = new MultiHeadAttention(dIn: 3, dOut: dOut, contextLength: 6, dropout: 0f, numHeads: heads, generator: new TorchGenerator(123));
+    var x = SampleData.Inputs();
+    float difference = (MultiHead(m, x) - m.Forward([x]).Context[0]).Enumerate().Max(Math.Abs);
+    Console.WriteLine($"d_out {dOut}, {heads} heads of {m.HeadDim}: largest difference {Below(difference)}; matches the library within 1e-6: {difference < 1e-6f}");
+}
+
+// The split and the merge are only column blocks: the `view` and `transpose` of PyTorch's version move no numbers that matter here, since each head's block is already a (T, `head_dim`) matrix of our (T, `d_out`) one. Everything else is notebook 3's causal attention, run once per head, and one `Linear` at the end.
