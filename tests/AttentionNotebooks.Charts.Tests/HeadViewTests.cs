@@ -104,8 +104,22 @@ public sealed class HeadViewTests
             AssertLiveWeights(args[0].GetProperty("z").EnumerateArray().Single(), SixByTwelve[l][h]);
             Assert.Equal([0], args[1].EnumerateArray().Select(e => e.GetInt32()));
         }
+        Assert.False(layout.TryGetProperty("title", out _));
         Assert.Equal(SampleData.Tokens, PlotlyJson.Strings(layout.GetProperty("xaxis").GetProperty("ticktext")));
         Assert.Equal(SampleData.Tokens, PlotlyJson.Strings(layout.GetProperty("yaxis").GetProperty("ticktext")));
+    }
+
+    [Fact]
+    public void The_live_title_is_in_the_top_left_corner_as_in_the_svg_above_the_menu()
+    {
+        var (_, layout) = PlotlyJson.Parse(Plot.HeadView(SixByTwelve, SampleData.Tokens, title: "Heads </script>"));
+        var title = layout.GetProperty("title");
+        Assert.Equal("Heads &lt;/script&gt;", title.GetProperty("text").GetString());
+        Assert.Equal(("container", "left", 0.0), (title.GetProperty("xref").GetString(), title.GetProperty("xanchor").GetString(), title.GetProperty("x").GetDouble()));
+        Assert.Equal(("container", "top", 1.0), (title.GetProperty("yref").GetString(), title.GetProperty("yanchor").GetString(), title.GetProperty("y").GetDouble()));
+        var menu = layout.GetProperty("updatemenus")[0];
+        Assert.Equal("bottom", menu.GetProperty("yanchor").GetString());
+        Assert.True(layout.GetProperty("margin").GetProperty("t").GetDouble() > menu.GetProperty("pad").GetProperty("b").GetDouble() + 34);
     }
 
     [Fact]

@@ -31,10 +31,12 @@ internal static partial class PlotlyRenderer
         // Top to bottom: the title, the menu, the column labels and their title, the grid.
         double titleBand = title is null ? 8 : 46, menuBand = 34, axisBand = panel.Fit.RotateColumnLabels ? 100 : 58;
         var layout = BaseLayout(new Margin { l = 90, r = 30, t = titleBand + menuBand + axisBand, b = 30 });
+        // The title in the top-left corner, as the SVG has it (and clear of Plotly's mode bar, top right).
         if (title is not null)
             layout.Extra["title"] = new Dictionary<string, object>
             {
-                ["text"] = PlotlyText.Title(title), ["y"] = 1, ["yref"] = "container", ["yanchor"] = "top", ["pad"] = new Dictionary<string, object> { ["t"] = 14 },
+                ["text"] = PlotlyText.Title(title), ["x"] = 0, ["xref"] = "container", ["xanchor"] = "left", ["y"] = 1, ["yref"] = "container", ["yanchor"] = "top",
+                ["pad"] = new Dictionary<string, object> { ["l"] = 16, ["t"] = 14 },
             };
         layout.xaxis = new Xaxis
         {
