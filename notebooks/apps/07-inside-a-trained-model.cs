@@ -152,11 +152,10 @@ show(14, Plot.Weights(output.Attention[0][2], tokens, "Layer 0, head 2: each tok
 
 // Every row has its weight on the token before it (0.9998 or more); `[CLS]` has no token before it and looks at itself. This is notebook 6's "look back 1" pattern, learned here from text instead of from a task built to need it.
 //
-// In a live session (VS Code or Jupyter) every chart here is an interactive Plotly chart: hover a cell for its query, key and weight. To look at another head, change `layer` and `head` below and run the cell again — the head view of [bertviz](https://github.com/jessevig/bertviz), one head at a time:
+// In a live session (VS Code or Jupyter) every chart here is an interactive Plotly chart: hover a cell for its query, key and weight. `Plot.HeadView` takes the weights of all 72 heads and shows one of them large: live, it is one heatmap with a menu above it, from `layer 0, head 0` to `layer 5, head 11` — pick a head and the heatmap shows its weights, as the head view of [bertviz](https://github.com/jessevig/bertviz) does. Stored in the notebook (and on GitHub, where no script runs) it is the SVG of the head it starts on, here layer 1, head 8:
 
 cell(16);
-int pickLayer = 1, pickHead = 8;
-show(16, Plot.Weights(output.Attention[pickLayer][pickHead], tokens, $"Layer {pickLayer}, head {pickHead}"));
+show(16, Plot.HeadView(output.Attention, tokens, layer: 1, head: 8, title: "all-MiniLM-L6-v2: pick any of its 72 heads"));
 
 // ## What heads do, measured
 //

@@ -24,6 +24,15 @@ var tokens = SampleData.Tokens;
 var causal = new CausalAttention(3, 2, 6, generator: new TorchGenerator(123)).Forward(SampleData.Inputs());
 Matrix<float> weights = causal.Weights;   // (6, 6)
 var heads = new MultiHeadAttention(3, 2, 6, 0f, 2, generator: new TorchGenerator(123)).Forward(SampleData.Batch());
+// A head view over 6 layers x 12 heads (as notebook 7's model has), each layer a non-causal MultiHeadAttention of its
+// own seed on the sample's inputs; the menu is checked by choosing "layer 2, head 4".
+var sharpened = SampleData.Inputs() * 4f;
+IReadOnlyList<IReadOnlyList<Matrix<float>>> attention = Enumerable.Range(0, 6)
+    .Select(l => new MultiHeadAttention(3, 12, 6, 0f, 12, generator: new TorchGenerator(100 + (ulong)l)).Forward([sharpened], [sharpened]).Weights[0])
+    .ToArray();
+(int Layer, int Head) initial = (1, 8), chosen = (2, 4);
+string chosenName = $"layer {chosen.Layer}, head {chosen.Head}";
+var headView = Plot.HeadView(attention, tokens, initial.Layer, initial.Head, "Head view: 6 layers x 12 heads");
 var figures = new (string Name, Figure Figure)[]
 {
     ("heatmap", Plot.Weights(weights, tokens, "Causal attention weights", causal: true)),
@@ -31,6 +40,7 @@ var figures = new (string Name, Figure Figure)[]
     ("scatter3d", Plot.Scatter3D(SampleData.Inputs(), tokens, title: "Embeddings")),
     ("bar", Plot.QueryWeights(weights, 1, tokens)),
     ("line", Plot.Line([0.0, 1, 2, 3], [1.0, 0.5, 0.25, 0.125], "Halving", "step", "value")),
+    ("headview", headView),
 };
 
 // live: plotly.js comes with the first chart, as in a notebook; late: it arrives after every chart (the charts wait for
@@ -56,7 +66,7 @@ string Page(string mode)
     html.Append("""
         <script type="text/javascript">
         window.addEventListener('load', function () { setTimeout(function () {
-          var out = [];
+          var out = [], later = [];
           document.querySelectorAll('.an-live-chart, .an-html-chart').forEach(function (chart) {
             var plot = chart.querySelector('.an-live-plot') || chart.querySelector('div[id^="an-plotly-"]'), svg = chart.querySelector('.an-live-svg');
             var r = { id: plot.id, plotly: plot.classList.contains('js-plotly-plot'),
@@ -75,14 +85,38 @@ string Page(string mode)
               }
               r.title = (plot.querySelector('.gtitle') || {}).textContent || null;
               r.colorbars = plot.querySelectorAll('.colorbar').length;
+              if (plot.layout.updatemenus) {
+                // A menu (the head view): read it, open it and choose CHOICE as a reader would, by clicks.
+                r.menuEntries = plot.layout.updatemenus[0].buttons.map(function (b) { return b.label; });
+                var header = plot.querySelector('.updatemenu-header');
+                r.menuHeader = header ? header.textContent : null;
+                r.zBefore = plot.data[0].z;
+                if (header) {
+                  header.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+                  var buttons = [].slice.call(plot.querySelectorAll('.updatemenu-dropdown-button'));
+                  r.drawnEntries = buttons.length;
+                  var target = buttons.filter(function (b) { return b.textContent === CHOICE; })[0];
+                  r.chose = !!target;
+                  if (target) target.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+                }
+                later.push(function () {
+                  r.zAfter = plot.data[0].z;
+                  r.menuHeaderAfter = (plot.querySelector('.updatemenu-header') || {}).textContent || null;
+                  try { Plotly.Fx.hover(plot, { xval: 2, yval: 5 }); var h = plot.querySelector('.hoverlayer .hovertext'); r.hoverAfter = h ? h.textContent : null; }
+                  catch (e) { r.hoverAfter = 'error: ' + e; }
+                });
+              }
             }
             out.push(r);
           });
-          var pre = document.createElement('pre'); pre.id = 'an-results'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+          setTimeout(function () {
+            later.forEach(function (f) { f(); });
+            var pre = document.createElement('pre'); pre.id = 'an-results'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
+          }, 500);
         }, 300); });
         </script>
         </body></html>
-        """);
+        """.Replace("CHOICE", JsonSerializer.Serialize(chosenName), StringComparison.Ordinal));
     return html.ToString();
 }
 
@@ -176,6 +210,8 @@ foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejectin
                 $"{label}: {tokens.Count} bars drawn and no text printed inside them (bars {r.GetProperty("bars")}, bar texts {r.GetProperty("barTexts")})");
         if (figures[k].Name == "bar")
             Check(r.GetProperty("title").GetString() == "Attention weights of the query \"journey\"", $"{label}: the title reads Attention weights of the query \"journey\", got {r.GetProperty("title")}");
+        if (figures[k].Name == "headview")
+            CheckHeadView(r, label);
         if (figures[k].Name == "scatter3d")
             Check(types.Contains("scatter3d", StringComparison.Ordinal), $"{label}: a scatter3d trace");
     }
@@ -188,8 +224,78 @@ foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejectin
     Check(share > 0.02, $"{name}: screenshot {width}x{height} not blank ({inked} non-white pixels, {share:P1})");
 }
 
+// The head view alone, drawn live, for screenshots: as drawn, with its menu open, and after choosing a head.
+foreach (string state in new[] { "drawn", "open", "chosen" })
+{
+    string path = Path.Combine(outDir, $"headview-{state}.html");
+    string action = state switch
+    {
+        "open" => "header.dispatchEvent(new MouseEvent('click', { bubbles: true }));",
+        "chosen" => "header.dispatchEvent(new MouseEvent('click', { bubbles: true })); " +
+                    "[].slice.call(plot.querySelectorAll('.updatemenu-dropdown-button')).filter(function (b) { return b.textContent === " + JsonSerializer.Serialize(chosenName) + "; })" +
+                    ".forEach(function (b) { b.dispatchEvent(new MouseEvent('click', { bubbles: true })); });",
+        _ => "",
+    };
+    File.WriteAllText(path,
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>head view</title></head><body style=\"background: #ffffff; margin: 0;\">\n" +
+        LiveHtml.Render(headView, includePlotly: true) +
+        "\n<script>window.addEventListener('load', function () { setTimeout(function () { var plot = document.querySelector('.an-live-plot'); " +
+        "var header = plot.querySelector('.updatemenu-header'); if (header) { " + action + " } }, 300); });</script>\n</body></html>\n",
+        new UTF8Encoding(false));
+    string png = Path.Combine(outDir, $"headview-{state}.png");
+    File.Delete(png);
+    RunChromium($"--screenshot={png}", $"--window-size={headView.Width + 40},{headView.Height + 40}", new Uri(path).AbsoluteUri);
+    var (width, height, inked) = Png.CountNonBackground(png);
+    Check(inked / (double)(width * height) > 0.05, $"head view {state}: screenshot {width}x{height} not blank ({inked} non-white pixels)");
+}
+File.WriteAllText(Path.Combine(outDir, "headview.svg"), headView.ToSvg() + "\n");
+{
+    string live = LiveHtml.Render(headView);
+    Console.WriteLine($"     head view sizes: SVG {Encoding.UTF8.GetByteCount(headView.ToSvg()):N0} bytes; live HTML without plotly.js {Encoding.UTF8.GetByteCount(live):N0} bytes " +
+                      $"(of which the SVG fallback {Encoding.UTF8.GetByteCount(headView.ToSvg()):N0}); Plotly script (data, layout, newPlot) {Encoding.UTF8.GetByteCount(headView.ToPlotly().GetPlottingJS()):N0} bytes");
+}
+
 Console.WriteLine(failures == 0 ? $"LiveCharts: all checks passed ({outDir})" : $"LiveCharts: {failures} checks failed ({outDir})");
 return failures == 0 ? 0 : 1;
+
+// The head view's menu: an entry per head named as notebook 7 names heads, the initial head shown, and choosing another
+// by clicks shows that head's weights (rounded to 4 decimals in the page) and hover texts.
+void CheckHeadView(JsonElement r, string label)
+{
+    var entries = r.GetProperty("menuEntries").EnumerateArray().Select(e => e.GetString()).ToArray();
+    var expected = Enumerable.Range(0, 72).Select(k => $"layer {k / 12}, head {k % 12}").ToArray();
+    Check(entries.SequenceEqual(expected), $"{label}: the menu has 72 entries, layer 0, head 0 to layer 5, head 11 (got {entries.Length}: {string.Join("; ", entries.Take(3))} … {entries.LastOrDefault()})");
+    Check(r.GetProperty("drawnEntries").GetInt32() == 72, $"{label}: the opened menu draws 72 entries, got {r.GetProperty("drawnEntries")}");
+    string initialName = $"layer {initial.Layer}, head {initial.Head}";
+    Check(r.GetProperty("menuHeader").GetString() == initialName, $"{label}: the menu shows \"{initialName}\" first, got {r.GetProperty("menuHeader")}");
+    double before = MaxDifference(r.GetProperty("zBefore"), attention[initial.Layer][initial.Head]);
+    Check(before <= 0.5e-4 + 1e-7, $"{label}: the drawn z is {initialName}'s weights within 0.5e-4 (max difference {before:G3})");
+    Check(r.GetProperty("chose").GetBoolean(), $"{label}: the entry \"{chosenName}\" was found and clicked");
+    double after = MaxDifference(r.GetProperty("zAfter"), attention[chosen.Layer][chosen.Head]);
+    double stale = MaxDifference(r.GetProperty("zAfter"), attention[initial.Layer][initial.Head]);
+    Check(after <= 0.5e-4 + 1e-7 && stale > 1e-3, $"{label}: after choosing, the drawn z is {chosenName}'s weights within 0.5e-4 (max difference {after:G3}; from {initialName}'s {stale:G3})");
+    Check(r.GetProperty("menuHeaderAfter").GetString() == chosenName, $"{label}: the menu then shows \"{chosenName}\", got {r.GetProperty("menuHeaderAfter")}");
+    string hoverExpected = $"{tokens[5]} → {tokens[2]}: {attention[chosen.Layer][chosen.Head][5, 2].ToString("F4", CultureInfo.InvariantCulture)}";
+    string? hover = r.GetProperty("hoverAfter").ValueKind == JsonValueKind.String ? r.GetProperty("hoverAfter").GetString() : null;
+    Check(hover is not null && hover.Contains(hoverExpected, StringComparison.Ordinal), $"{label}: hovering cell (5, 2) then shows \"{hoverExpected}\", got \"{hover}\"");
+}
+
+static double MaxDifference(JsonElement z, Matrix<float> expected)
+{
+    var rows = z.EnumerateArray().ToArray();
+    if (rows.Length != expected.RowCount)
+        return double.PositiveInfinity;
+    double max = 0;
+    for (int i = 0; i < rows.Length; i++)
+    {
+        var row = rows[i].EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        if (row.Length != expected.ColumnCount)
+            return double.PositiveInfinity;
+        for (int j = 0; j < row.Length; j++)
+            max = Math.Max(max, Math.Abs(row[j] - expected[i, j]));
+    }
+    return max;
+}
 
 /// <summary>A minimal PNG reader for Chromium's screenshots: 8-bit RGB or RGBA, not interlaced.</summary>
 internal static class Png

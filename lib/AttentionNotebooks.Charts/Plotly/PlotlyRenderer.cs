@@ -13,6 +13,7 @@ internal static partial class PlotlyRenderer
     public static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Render(ChartModel model, string? title) => model switch
     {
         HeatmapModel heatmap => Heatmap(heatmap, title),
+        HeadViewModel headView => HeadView(headView, title),
         BarModel bar => Bar(bar, title),
         LineModel line => Line(line, title),
         ScatterModel { IsThreeD: true } scatter => Scatter3D(scatter, title),

@@ -8,13 +8,20 @@ internal static partial class SvgRenderer
 {
     private const double ColorBarWidth = 14;
 
-    /// <summary>The panels in a grid, and a vertical colour bar beside the first row with its ticks, caption and masked swatch.</summary>
-    private static SvgDocument Heatmap(HeatmapModel model, string? title)
+    private const double NoteHeight = 24;
+
+    /// <summary>
+    /// The panels in a grid, and a vertical colour bar beside the first row with its ticks, caption and masked swatch;
+    /// <paramref name="note"/>, if any, is a line of muted text between the title and the panels; the document is named
+    /// by the title, else by <paramref name="documentTitle"/>, else by the kind of chart.
+    /// </summary>
+    private static SvgDocument Heatmap(HeatmapModel model, string? title, string? note = null, string? documentTitle = null)
     {
         var layouts = model.Panels.Select(p => new HeatmapPanelLayout(p)).ToArray();
         int columns = model.GridColumns, gridRows = model.GridRows;
         double slotWidth = layouts.Max(l => l.Width), slotHeight = layouts.Max(l => l.Height);
-        double top = Margin + (title is null ? 0 : TitleHeight);
+        double noteTop = Margin + (title is null ? 0 : TitleHeight);
+        double top = noteTop + (note is null ? 0 : NoteHeight);
         double contentWidth = columns * slotWidth + (columns - 1) * HeatmapPanelLayout.PanelGapX;
         double contentHeight = gridRows * slotHeight + (gridRows - 1) * HeatmapPanelLayout.PanelGapY;
 
@@ -40,11 +47,15 @@ internal static partial class SvgRenderer
 
         double width = Math.Max(legendLeft + legendWidth, Margin + contentWidth) + Margin;
         width = SvgDocument.FitTitle(width, title);
+        if (note is not null)
+            width = Math.Max(width, Margin * 2 + TextMetrics.Width(ChartText.Display(note, ChartText.TitleLength), 12));
         double height = Math.Max(top + contentHeight, legendBottom) + Margin;
-        var doc = new SvgDocument(width, height, title ?? (model.Grid ? "Heatmaps" : "Heatmap"));
+        var doc = new SvgDocument(width, height, title ?? documentTitle ?? (model.Grid ? "Heatmaps" : "Heatmap"));
 
         AddHeatmapDefinitions(doc);
         doc.AddTitle(title);
+        if (note is not null)
+            doc.Root.Add(SvgDocument.Text(Margin, noteTop + 6, note, 12, fill: Palette.MutedText, cls: "note", maxLength: ChartText.TitleLength));
         for (int k = 0; k < layouts.Length; k++)
         {
             int row = k / columns, column = k % columns;

@@ -7,12 +7,13 @@ public sealed class LiveHtmlTests
 {
     private static readonly Matrix<float> Weights = Matrix<float>.Build.DenseOfArray(new float[,] { { 1f, 0f }, { 0.4f, 0.6f } });
 
-    public static TheoryData<string> Figures => ["heatmap", "grid", "bar", "line", "scatter", "scatter3d"];
+    public static TheoryData<string> Figures => ["heatmap", "grid", "headview", "bar", "line", "scatter", "scatter3d"];
 
     private static Figure Make(string kind, string title) => kind switch
     {
         "heatmap" => Plot.Weights(Weights, ["a", "b"], title),
         "grid" => Plot.Heatmaps([Weights, Weights], ["a", "b"], ["head 0", "head 1"], title),
+        "headview" => Plot.HeadView([[Weights, Weights.Transpose()]], ["a", "b"], 0, 1, title),
         "bar" => Plot.Bar(Vector<float>.Build.DenseOfArray([0.25f, 0.75f]), ["a", "b"], title),
         "line" => Plot.Line([new Series("x]; var layout", [0.0, 1.0], [1.0, 2.0])], title),
         "scatter" => Plot.Scatter2D(Matrix<float>.Build.DenseOfArray(new float[,] { { 0f, 1f }, { 2f, 3f } }), ["a", "b"], title: title),
