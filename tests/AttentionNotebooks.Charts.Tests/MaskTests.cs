@@ -37,6 +37,7 @@ public sealed class MaskTests
         Assert.Single(SvgAssert.WithClass(root, "visible-swatch"));
         Assert.Single(SvgAssert.WithClass(root, "masked-swatch"));
         Assert.Empty(SvgAssert.WithClass(root, "colorbar"));
+        Assert.Empty(root.Descendants(SvgAssert.Ns + "linearGradient"));
         Assert.Empty(SvgAssert.WithClass(root, "range-caption"));
         var legend = SvgAssert.WithClass(root, "legend").Single().Descendants().Where(e => e.Attribute("x") is not null).Max(e => SvgAssert.Number(e, "x"));
         Assert.True(legend < SvgAssert.Number(root, "width"));

@@ -50,7 +50,7 @@ internal static partial class SvgRenderer
         double height = Math.Max(top + contentHeight, legendBottom) + Margin;
         var doc = new SvgDocument(width, height, title ?? (model.Grid ? "Heatmaps" : "Heatmap"));
 
-        AddHeatmapDefinitions(doc, scale.Stops);
+        AddHeatmapDefinitions(doc, scale.IsMask ? null : scale.Stops);
         doc.AddTitle(title);
         for (int k = 0; k < layouts.Length; k++)
         {
@@ -98,15 +98,19 @@ internal static partial class SvgRenderer
         return doc;
     }
 
-    private static void AddHeatmapDefinitions(SvgDocument doc, IReadOnlyList<(double Position, string Color)> stops)
+    /// <summary>The colour bar's gradient of <paramref name="stops"/> (none for a mask chart, which has no colour bar: null) and the hatch of masked cells.</summary>
+    private static void AddHeatmapDefinitions(SvgDocument doc, IReadOnlyList<(double Position, string Color)>? stops)
     {
         var ns = SvgDocument.Ns;
-        var gradient = new XElement(ns + "linearGradient",
-            new XAttribute("id", SvgDocument.Id("scale")),
-            new XAttribute("x1", "0"), new XAttribute("y1", "1"), new XAttribute("x2", "0"), new XAttribute("y2", "0"));
-        foreach (var (position, color) in stops)
-            gradient.Add(new XElement(ns + "stop", new XAttribute("offset", SvgNumber.Format(position * 100) + "%"), new XAttribute("stop-color", color)));
-        doc.Defs.Add(gradient);
+        if (stops is not null)
+        {
+            var gradient = new XElement(ns + "linearGradient",
+                new XAttribute("id", SvgDocument.Id("scale")),
+                new XAttribute("x1", "0"), new XAttribute("y1", "1"), new XAttribute("x2", "0"), new XAttribute("y2", "0"));
+            foreach (var (position, color) in stops)
+                gradient.Add(new XElement(ns + "stop", new XAttribute("offset", SvgNumber.Format(position * 100) + "%"), new XAttribute("stop-color", color)));
+            doc.Defs.Add(gradient);
+        }
         doc.Defs.Add(new XElement(ns + "pattern",
             new XAttribute("id", SvgDocument.Id("masked")),
             new XAttribute("width", "6"), new XAttribute("height", "6"),
