@@ -30,7 +30,7 @@ public sealed class Figure
         });
     }
 
-    /// <summary>The kind of chart: <c>heatmap</c>, <c>heatmaps</c>, <c>headview</c>, <c>bar</c>, <c>scatter</c>, <c>scatter3d</c> or <c>line</c>.</summary>
+    /// <summary>The kind of chart: <c>heatmap</c>, <c>heatmaps</c>, <c>mask</c>, <c>headview</c>, <c>bar</c>, <c>scatter</c>, <c>scatter3d</c> or <c>line</c>.</summary>
     public string Kind => _model.Kind;
 
     /// <summary>The title drawn above the chart, or null for none.</summary>

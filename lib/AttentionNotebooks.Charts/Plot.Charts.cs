@@ -90,21 +90,26 @@ public static partial class Plot
         string? title = null, ScatterOptions? options = null) =>
         new(ScatterModel.Create(ScatterData.Create(points, labels, highlight, highlightLabel, options ?? new ScatterOptions(), 3)), title);
 
-    /// <summary>Lines with markers, one per series, with a legend; for experiments and benchmarks.</summary>
+    /// <summary>
+    /// Lines, one per series, with a legend; for experiments and benchmarks. A series of at most 50 points gets a
+    /// marker per point; a longer one (a training curve) is drawn as a line only.
+    /// </summary>
     /// <param name="series">The series, each with as many x as y values, all finite (positive on a log axis).</param>
     /// <param name="title">Title, or null.</param>
     /// <param name="xTitle">Title of the x axis, or null.</param>
     /// <param name="yTitle">Title of the y axis, or null.</param>
     /// <param name="logX">Logarithmic x axis (e.g. sequence lengths 64, 128, …, 4096).</param>
     /// <param name="logY">Logarithmic y axis (e.g. times spanning decades).</param>
+    /// <param name="yFromZero">Whether the linear y axis reaches 0, so that heights compare as sizes (not with <paramref name="logY"/>).</param>
     /// <exception cref="ArgumentException">
-    /// No series, a null series, a value that is not positive on a log axis (the message names the series and point),
+    /// No series, a null series, <paramref name="yFromZero"/> with <paramref name="logY"/>, a value that is not positive on a log axis (the message names the series and point),
     /// or values spanning less than 1e-300 (subnormal doubles) on a linear axis. Each <see cref="Series"/> checks its
     /// own points when made.
     /// </exception>
     /// <example><code>Plot.Line([Series.Of("naive", lengths, naiveMs), Series.Of("flash", lengths, flashMs)], "Time per forward pass", "tokens", "ms", logX: true, logY: true)</code></example>
-    public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false) =>
-        new(LineModel.Create(series, xTitle, yTitle, logX, logY), title);
+    public static Figure Line(IReadOnlyList<Series> series, string? title = null, string? xTitle = null, string? yTitle = null, bool logX = false, bool logY = false,
+        bool yFromZero = false) =>
+        new(LineModel.Create(series, xTitle, yTitle, logX, logY, yFromZero: yFromZero), title);
 
     /// <summary>One line through the points (x[i], y[i]).</summary>
     /// <param name="x">x values.</param>

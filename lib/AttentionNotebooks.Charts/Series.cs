@@ -5,7 +5,7 @@ using AttentionNotebooks.Charts.Layout;
 namespace AttentionNotebooks.Charts;
 
 /// <summary>
-/// One line of a <see cref="Plot.Line(IReadOnlyList{Series}, string?, string?, string?, bool, bool)"/> chart: a name
+/// One line of a <see cref="Plot.Line(IReadOnlyList{Series}, string?, string?, string?, bool, bool, bool)"/> chart: a name
 /// and its points in order. Checked when made and immutable: the values are copied.
 /// </summary>
 public sealed record Series

@@ -13,6 +13,9 @@ static void cell(int number)
         Console.WriteLine($"##app-cell {number}");
 }
 
+// What a notebook's display(x) shows as text.
+static void display(object? value) => Show.Value(value);
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 01-simplified-self-attention.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -159,7 +162,12 @@ show(22, allContext);
 // Row 2 of $Z$ is $z^{(2)} = [0.4419, 0.6515, 0.5683]$, the context vector we built by hand. The attention weights as a heatmap — row $i$ shows where token $i$ looks:
 
 cell(24);
-show(24, Plot.Weights(allWeights, tokens, "Simplified self-attention: attention weights"));
+// Near-uniform because the scores are close together: the embeddings are three numbers below 1, so within a row the dot
+// products (the scores printed above) differ by less than 1, and softmax turns a difference d into a weight ratio of only e^d.
+double spread = Enumerable.Range(0, 6).Max(i => allScores.Row(i).Maximum() - allScores.Row(i).Minimum());
+Console.WriteLine($"largest spread of the scores within a row: {spread:0.0000}, so no weight is more than e^{spread:0.0000} = {Math.Exp(spread):0.00} times another of its row");
+display(Plot.Weights(allWeights, tokens, "Simplified self-attention: attention weights"));
+show(24, Plot.WeightsRelativeToUniform(allWeights, tokens, "The same weights relative to uniform (1 = 1/6 each)"));
 
 // ## One source of truth: the library
 //

@@ -13,6 +13,9 @@ static void cell(int number)
         Console.WriteLine($"##app-cell {number}");
 }
 
+// What a notebook's display(x) shows as text.
+static void display(object? value) => Show.Value(value);
+
 // What a notebook shows for the value a cell ends with: its text; a chart is also saved as an SVG file
 // beside this app, 02-self-attention-trainable-weights.cellN.svg for cell N (not committed: see .gitignore).
 static void show(int cellNumber, object? cellValue)
@@ -175,9 +178,12 @@ for (int i = 0; i < dims.Length; i++)
     Console.WriteLine($"{dims[i],5}   {unscaledMax[i],8:0.0000}   {scaledMax[i],6:0.0000}   {unscaledDerivative[i],8:0.0000}   {scaledDerivative[i],6:0.0000}");
 
 cell(17);
-show(17, Plot.Line(
+display(Plot.Line(
     [Series.Of("unscaled", dims, unscaledMax), Series.Of("scaled by 1/√d_k", dims, scaledMax)],
-    "Largest softmax weight over 16 keys (mean of 200 draws)", "d_k", "largest weight", logX: true));
+    "Largest softmax weight over 16 keys (mean of 200 draws)", "d_k", "largest weight", logX: true, yFromZero: true));
+show(17, Plot.Line(
+    [Series.Of("unscaled", dims, unscaledDerivative), Series.Of("scaled by 1/√d_k", dims, scaledDerivative)],
+    "How strongly the weights react: ‖∂α/∂s‖ (mean of 200 draws)", "d_k", "‖∂α/∂s‖", logX: true, yFromZero: true));
 
 // Without scaling, the softmax over 16 keys becomes nearly one-hot as $d_k$ grows (GPT-2 uses $d_k = 64$), and from $d_k = 8$ on its derivative shrinks with it — at $d_k = 1024$ to about a fifth of the scaled one: the weights stop responding to changes of the scores. With scaling, the distribution and its derivative keep the same size at every $d_k$. Now the weights and the context vector of *journey*, with $d_k = 2$:
 
@@ -225,7 +231,13 @@ show(25, resultLinear.Context);
 // The book's first row is $[-0.0739, 0.0713]$. Different seed, different initialisation, different numbers — but the same computation. Its attention weights:
 
 cell(27);
-show(27, Plot.Weights(resultLinear.Weights, SampleData.Tokens, "SelfAttention (seed 789): attention weights"));
+// Near-uniform because the freshly initialised W_query and W_key are small (drawn from ±1/√d_in = ±0.577), so the queries and
+// keys are short and every scaled score is close to 0: softmax of near-equal scores gives each of the 6 keys about 1/6.
+var scaledScores = saLinear.WQuery.Forward(inputs) * saLinear.WKey.Forward(inputs).Transpose() / MathF.Sqrt(2);   // (6, 6) ω/√d_k
+Console.WriteLine($"scaled scores from {scaledScores.Enumerate().Min():0.0000} to {scaledScores.Enumerate().Max():0.0000}; " +
+                  $"weights from {resultLinear.Weights.Enumerate().Min():0.0000} to {resultLinear.Weights.Enumerate().Max():0.0000} (uniform: 1/6 = 0.1667)");
+display(Plot.Weights(resultLinear.Weights, SampleData.Tokens, "SelfAttention (seed 789): attention weights"));
+show(27, Plot.WeightsRelativeToUniform(resultLinear.Weights, SampleData.Tokens, "The same weights relative to uniform (1 = 1/6 each)"));
 
 // ## Transferring the weights: both classes compute the same thing
 //

@@ -176,16 +176,18 @@ for (int t = 0; t < 6; t++)
 
 // ## Padding: sequences of different lengths
 //
-// A batch is one block of shape (batch, tokens, features), but real sentences have different lengths. The usual way out: **pad** every shorter sequence at its end with filler rows up to a common length, and remember how many tokens of each sequence are real (d2l calls them `valid_lens`; the Annotated Transformer builds its `src_mask` from the padding token). The filler must not leak into the real tokens: no query may attend to a padding key. That is a second mask, over the key columns, and it combines with the causal one — counting positions from 1 as above, query $i$ of a sequence with $L$ real tokens may look at key $j$ only when
+// A batch is one block of shape (batch, tokens, features), but real sentences have different lengths. The usual way out: **pad** every shorter sequence at its end with filler rows up to a common length, and remember how many tokens of each sequence are real (d2l calls them `valid_lens`; the Annotated Transformer builds its `src_mask` from the padding token). The filler must not leak into the real tokens: no query may attend to a padding key. That is a second mask, over the key columns, and it combines with the causal one. Counting positions from 0, as the code and the charts do, the real tokens of a sequence with $L$ of them are $0, \dots, L-1$, and query $i$ may look at key $j$ only when
 //
-// $$j \le i \quad \text{and} \quad j \le L .$$
+// $$j \le i \quad \text{and} \quad j < L ;$$
 //
-// Take our sentence as sequence 1 and its first three tokens, *Your journey starts*, as sequence 2, padded with three rows of zeros. The mask of sequence 2 first (1 = hidden, as before):
+// key $j$ is hidden when $j > i$ or $j \ge L$.
+//
+// Take our sentence as sequence 1 and its first three tokens, *Your journey starts*, as sequence 2, padded with three rows of zeros ($L = 3$: keys 3, 4 and 5 are padding). The mask of sequence 2 first, drawn as the weight charts draw masked cells: hidden (1) hatched, visible (0) white:
 
 cell(29);
 string[] paddedTokens = ["Your", "journey", "starts", "<pad>", "<pad>", "<pad>"];
-var paddingMask = AttentionMask.CausalWithPadding(tokens: 6, length: 3);   // (6, 6): 1 where j > i or j ≥ 3
-show(29, Plot.Heatmap(paddingMask, paddedTokens, "Causal + key-padding mask, length 3 of 6 (1 = hidden)", new HeatmapOptions { Decimals = 0 }));
+var paddingMask = AttentionMask.CausalWithPadding(tokens: 6, length: 3);   // (6, 6): 1 (hidden) where j > i or j ≥ 3
+show(29, Plot.Mask(paddingMask, paddedTokens, "Causal + key-padding mask, length 3 of 6"));
 
 // The triangle above the diagonal is the causal mask; the last three columns are the padding keys, hidden from every query. The last three **rows** are the queries of the padding positions, and they are *not* hidden: a row whose every key is hidden would have nothing to attend to, and the softmax of nothing but $-\infty$ is $0/0$: NaN from `torch.softmax` and from `Softmax.Naive`, an error from `Softmax.Stable`, and a row of zeros from libtorch 2.10's `scaled_dot_product_attention`, which special-cases it. With the causal mask in place each padding row sees exactly the three real tokens, so it stays well defined. `AttentionMask.Causal(T)` and `AttentionMask.KeyPadding(T, L)` give the two masks on their own.
 //

@@ -66,7 +66,17 @@ show(5, wrapperResult.Context[0]);
 // Columns 0–1 come from head 0, `wrapper.Heads[0]` (they are the `CausalAttention` output of notebook 3: first row $[-0.4519, 0.2216]$), and columns 2–3 from head 1, `wrapper.Heads[1]`. The book prints the same $6 \times 4$ matrix for each sequence. Each head has its own weights:
 
 cell(7);
-show(7, Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
+// Near-uniform because each head's freshly initialised W_query and W_key are small (drawn from ±1/√d_in = ±0.577), so every
+// scaled score is close to 0 and softmax spreads each query's weight almost evenly over the keys it may see.
+for (int h = 0; h < wrapper.Heads.Count; h++)
+{
+    var head = wrapper.Heads[h];
+    var scaled = head.WQuery.Forward(inputs) * head.WKey.Forward(inputs).Transpose() / MathF.Sqrt(head.DOut);   // (6, 6) ω/√d_k
+    var visible = from i in Enumerable.Range(0, 6) from j in Enumerable.Range(0, i + 1) select scaled[i, j];
+    Console.WriteLine($"head {h}: visible scaled scores from {visible.Min():0.0000} to {visible.Max():0.0000}");
+}
+display(Plot.Heatmaps(wrapperResult, SampleData.Tokens, title: "MultiHeadAttentionWrapper (seed 123): weights per head"));
+show(7, Plot.WeightsRelativeToUniform(wrapperResult, SampleData.Tokens, title: "The same weights relative to uniform (1 = 1/(i + 1) for query i)"));
 
 // ## Version 2: one projection, split into heads
 //
@@ -146,7 +156,15 @@ show(15, mhaResult.Context[0]);
 // The book prints this $6 \times 2$ matrix for both sequences: first row $[0.3190, 0.4858]$, last row $[0.2575, 0.4028]$. The weights of each head:
 
 cell(17);
-show(17, Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
+// Near-uniform for the same reason: small initial weights, so each head's scores q_i k_j (head_dim 1) are all close to 0.
+for (int h = 0; h < mha.NumHeads; h++)
+{
+    var scaled = queries.SubMatrix(0, T, h * headDim, headDim) * keys.SubMatrix(0, T, h * headDim, headDim).Transpose() / MathF.Sqrt(headDim);   // (6, 6)
+    var visible = from i in Enumerable.Range(0, T) from j in Enumerable.Range(0, i + 1) select scaled[i, j];
+    Console.WriteLine($"head {h}: visible scaled scores from {visible.Min():0.0000} to {visible.Max():0.0000}");
+}
+display(Plot.Heatmaps(mhaResult, SampleData.Tokens, title: "MultiHeadAttention (seed 123): weights per head"));
+show(17, Plot.WeightsRelativeToUniform(mhaResult, SampleData.Tokens, title: "The same weights relative to uniform (1 = 1/(i + 1) for query i)"));
 
 // Two things to keep in mind when reading these pictures. With `head_dim` 1, each head's query and key of a token are single numbers, so every score is a product of two scalars, $\omega_{ij} = q_i k_j$: for a fixed query the ranking of the keys is simply the ranking of the $k_j$ (reversed when $q_i < 0$). And the two heads differ only because their random initial weights differ: nothing has been learned, so they do not (yet) stand for two notions of relevance. Heads that were *trained* can specialise — each on its own relation — and that is what the extra heads are for ([notebook 6](06-attention-that-learns.ipynb#task-2-two-heads-two-jobs) shows two heads learning two different offsets).
 

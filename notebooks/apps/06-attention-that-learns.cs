@@ -189,7 +189,7 @@ Console.WriteLine("ready");
 cell(15);
 const int vocab = 16, dim = 16, tokens = 12;
 var (probe, probeTargets) = LookBackTask.Batch(new TorchGenerator(1), 64, tokens, vocab, offset: 1);   // 64 test sequences
-var probeLabels = probe[0].Select(id => id.ToString()).ToArray();   // the first test sequence's tokens
+var probeLabels = probe[0].Select((id, t) => $"{t}:{id}").ToArray();   // the first test sequence, position:id (ids repeat)
 var lookBack1 = AttentionClassifier.WithCausalAttention(vocab, vocab, dim, tokens, positions: true, new TorchGenerator(123));
 var before1 = lookBack1.Forward(probe).Head(0);                     // 64 × (12, 12)
 var data1 = new TorchGenerator(456);
@@ -285,7 +285,7 @@ for (int head = 0; head < 2; head++)
 
 cell(26);
 var (pairProbe, pairProbeTargets) = TwoOffsetTask.Batch(new TorchGenerator(1), 64, tokens, symbols);
-var pairLabels = pairProbe[0].Select(id => id.ToString()).ToArray();
+var pairLabels = pairProbe[0].Select((id, t) => $"{t}:{id}").ToArray();   // position:id (ids repeat)
 var twoHeads = AttentionClassifier.WithMultiHeadAttention(symbols, TwoOffsetTask.Classes(symbols), 16, tokens, numHeads: 2, positions: true, new TorchGenerator(123));
 var pairsBefore = twoHeads.Forward(pairProbe);
 var dataPairs = new TorchGenerator(456);

@@ -21,6 +21,36 @@ public sealed class LineTests
     }
 
     [Fact]
+    public void A_series_of_more_than_50_points_is_a_line_without_markers_and_a_short_one_keeps_them()
+    {
+        var steps = Enumerable.Range(1, 200).ToArray();
+        var figure = Plot.Line([Series.Of("loss", steps, steps.Select(s => 3.0 / s)), Series.Of("chance", new[] { 1, 200 }, new[] { 2.0, 2.0 }),
+            Series.Of("fifty", Enumerable.Range(1, 50), Enumerable.Range(1, 50).Select(s => 1.0))]);
+        var root = SvgAssert.Parse(figure);
+        Assert.Equal(3, root.Descendants(SvgAssert.Ns + "polyline").Count());
+        Assert.Equal(52, SvgAssert.WithClass(root, "marker").Count);
+        Assert.Equal("loss: 200 points", root.Descendants(SvgAssert.Ns + "polyline").First().Element(SvgAssert.Ns + "title")!.Value);
+        var (data, _) = PlotlyJson.Parse(figure);
+        Assert.Equal(["lines", "lines+markers", "lines+markers"], data.EnumerateArray().Select(t => t.GetProperty("mode").GetString()!));
+        Assert.Equal(200, data[0].GetProperty("x").GetArrayLength());
+    }
+
+    [Fact]
+    public void A_y_axis_from_zero_starts_at_0_in_both_renderings_and_not_on_a_log_axis()
+    {
+        var figure = Plot.Line([Series.Of("largest weight", Lengths, new[] { 0.2, 0.3, 0.5, 0.7, 0.9 })], logX: true, yFromZero: true);
+        var ticks = SvgAssert.Texts(SvgAssert.Parse(figure), "tick-label");
+        Assert.Contains("0.0", ticks);
+        var (_, layout) = PlotlyJson.Parse(figure);
+        Assert.Equal(0, layout.GetProperty("yaxis").GetProperty("range")[0].GetDouble());
+        Assert.True(layout.GetProperty("yaxis").GetProperty("range")[1].GetDouble() >= 0.9);
+        var (_, auto) = PlotlyJson.Parse(Plot.Line([Series.Of("largest weight", Lengths, new[] { 0.2, 0.3, 0.5, 0.7, 0.9 })], logX: true));
+        Assert.False(auto.GetProperty("yaxis").TryGetProperty("range", out _));
+        var e = Assert.Throws<ArgumentException>(() => Plot.Line([Series.Of("t", Lengths, Lengths)], logY: true, yFromZero: true));
+        Assert.Equal("yFromZero", e.ParamName);
+    }
+
+    [Fact]
     public void A_logarithmic_axis_spaces_powers_of_two_evenly()
     {
         var root = SvgAssert.Parse(Plot.Line([Series.Of("n", Lengths, Lengths)], logX: true, logY: true));

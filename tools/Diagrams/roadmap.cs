@@ -43,7 +43,8 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
     int width = 2 * first + (stations.Count - 1) * step;                 // 164 pixels per station after the first
     string W(int margin) => (width - margin).ToString(CultureInfo.InvariantCulture);
     string X(int i) => (first + i * step).ToString(CultureInfo.InvariantCulture);
-    int lastSolid = stations.Count(s => s.Colour is not null) - 1;
+    int core = stations.Count(s => s.Colour is not null), beyond = stations.Count - core;   // solid stations, then dashed ones
+    int lastSolid = core - 1;
     var you = current is { } n ? stations.First(s => s.Number == n) : null;
     var svg = new StringBuilder();
     svg.Append($"""
@@ -52,7 +53,7 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
 
         """);
     svg.Append(you is null
-        ? "  <title>Road map of the course: five stages of attention and what comes after</title>\n"
+        ? $"  <title>Road map of the course: {stations.Count} stations, {core} from why attention exists to multi-head attention and {beyond} beyond</title>\n"
         : $"  <title>Road map of the course: you are at station {you.Number}, {you.Name}</title>\n");
     svg.Append($"""
 
@@ -61,7 +62,7 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
 
         """);
     svg.Append(you is null
-        ? "  <text x=\"40\" y=\"44\" font-size=\"20\" font-weight=\"700\" fill=\"#1e293b\">Road map<tspan dx=\"14\" font-size=\"14\" font-weight=\"400\" fill=\"#64748b\">five stations, from why attention exists to multi-head attention</tspan></text>\n"
+        ? $"  <text x=\"40\" y=\"44\" font-size=\"20\" font-weight=\"700\" fill=\"#1e293b\">Road map<tspan dx=\"14\" font-size=\"14\" font-weight=\"400\" fill=\"#64748b\">{Words(stations.Count)} stations: {Words(core)} from why attention exists to multi-head attention, then {Words(beyond)} beyond</tspan></text>\n"
         : $"  <text x=\"40\" y=\"44\" font-size=\"20\" font-weight=\"700\" fill=\"#1e293b\">Road map<tspan dx=\"14\" font-size=\"14\" font-weight=\"400\" fill=\"#64748b\">you are at station {you.Number}: {Escape(you.Name.ToLowerInvariant())}</tspan></text>\n");
     svg.Append($"""
 
@@ -117,6 +118,11 @@ static string Draw(IReadOnlyList<Station> stations, int? current)
         """);
     return svg.ToString();
 }
+
+// A count as a word, as the subtitle reads ("nine stations"); the digits beyond twelve.
+static string Words(int n) => n is >= 0 and <= 12
+    ? new[] { "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve" }[n]
+    : n.ToString(CultureInfo.InvariantCulture);
 
 static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
 

@@ -15,6 +15,20 @@ internal static class ColorScale
         (0.625, "#4292c6"), (0.750, "#2171b5"), (0.875, "#08519c"), (1.000, "#08306b"),
     ];
 
+    /// <summary>
+    /// The diverging colour scale of charts centred on a value (e.g. weights relative to uniform, centred at 1): red
+    /// below the centre, near-white at it, blue above it, so that blue still means more attention. Nine stops
+    /// (ColorBrewer's "RdBu", ordered from red to blue).
+    /// </summary>
+    public static readonly (double Position, string Color)[] DivergingStops =
+    [
+        (0.000, "#b2182b"), (0.125, "#d6604d"), (0.250, "#f4a582"), (0.375, "#fddbc7"), (0.500, "#f7f7f7"),
+        (0.625, "#d1e5f0"), (0.750, "#92c5de"), (0.875, "#4393c3"), (1.000, "#2166ac"),
+    ];
+
+    /// <summary>The one fill of the visible cells of a mask chart: white, beside the hatched grey of hidden cells.</summary>
+    public const string Visible = "#ffffff";
+
     /// <summary>Fill for cells that hold ±∞ (masked positions).</summary>
     public const string Masked = "#e5e7eb";
 
@@ -22,22 +36,27 @@ internal static class ColorScale
     public const string DarkText = "#000000";
 
     /// <summary>The colour for <paramref name="t"/> in [0, 1] (clamped), as <c>#rrggbb</c>.</summary>
-    public static string At(double t)
+    public static string At(double t) => At(t, Stops);
+
+    /// <summary>The colour for <paramref name="t"/> in [0, 1] (clamped) on the scale given by <paramref name="stops"/>.</summary>
+    public static string At(double t, IReadOnlyList<(double Position, string Color)> stops)
     {
         t = double.IsNaN(t) ? 0 : Math.Clamp(t, 0, 1);
-        for (int k = 1; k < Stops.Length; k++)
+        for (int k = 1; k < stops.Count; k++)
         {
-            if (t <= Stops[k].Position)
+            if (t <= stops[k].Position)
             {
-                var (p0, c0) = Stops[k - 1];
-                var (p1, c1) = Stops[k];
+                var (p0, c0) = stops[k - 1];
+                var (p1, c1) = stops[k];
+                if (p1 == p0)
+                    return c1;
                 double f = (t - p0) / (p1 - p0);
                 var a = Parse(c0);
                 var b = Parse(c1);
                 return Hex(Mix(a.R, b.R, f), Mix(a.G, b.G, f), Mix(a.B, b.B, f));
             }
         }
-        return Stops[^1].Color;
+        return stops[^1].Color;
     }
 
     /// <summary>WCAG relative luminance of a <c>#rrggbb</c> colour, in [0, 1].</summary>
@@ -62,7 +81,10 @@ internal static class ColorScale
     }
 
     /// <summary>The Plotly colorscale: <c>[[0, "#f7fbff"], …, [1, "#08306b"]]</c>.</summary>
-    public static object[] ForPlotly() => Stops.Select(s => (object)new object[] { s.Position, s.Color }).ToArray();
+    public static object[] ForPlotly() => ForPlotly(Stops);
+
+    /// <summary>The Plotly colorscale of <paramref name="stops"/>.</summary>
+    public static object[] ForPlotly(IReadOnlyList<(double Position, string Color)> stops) => stops.Select(s => (object)new object[] { s.Position, s.Color }).ToArray();
 
     private static int Mix(int a, int b, double f) => (int)Math.Round(a + (b - a) * f, MidpointRounding.AwayFromZero);
 

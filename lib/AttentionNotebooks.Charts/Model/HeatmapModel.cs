@@ -101,7 +101,7 @@ internal readonly record struct ValueRange(double Lo, double Hi, bool AutoLo = f
         _ => null,
     };
 
-    public static ValueRange For(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options)
+    public static ValueRange For(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options, double? center = null)
     {
         if (options.Range is { } range)
         {
@@ -120,6 +120,8 @@ internal readonly record struct ValueRange(double Lo, double Hi, bool AutoLo = f
                     }
             return new ValueRange(range.Min, range.Max);
         }
+        if (center is double c)
+            return Centred(panels, c);
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (var p in panels)
             for (int i = 0; i < p.Rows; i++)
@@ -142,7 +144,49 @@ internal readonly record struct ValueRange(double Lo, double Hi, bool AutoLo = f
         return new ValueRange(lo, hi, options.Min is null, options.Max is null);
     }
 
+    /// <summary>
+    /// The range symmetric about <paramref name="center"/> that reaches the unmasked value farthest from it (±1 when
+    /// every value equals the centre), both ends taken from the data.
+    /// </summary>
+    private static ValueRange Centred(IReadOnlyList<HeatmapPanelData> panels, double center)
+    {
+        double reach = 0;
+        foreach (var p in panels)
+            for (int i = 0; i < p.Rows; i++)
+                for (int j = 0; j < p.Columns; j++)
+                    if (!p.IsMasked(i, j))
+                        reach = Math.Max(reach, Math.Abs(p.Values[i, j] - center));
+        if (reach == 0)
+            reach = 1;
+        return new ValueRange(center - reach, center + reach, AutoLo: true, AutoHi: true);
+    }
+
     private static string Show(float v) => v.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// How a heatmap turns values into colours and what its legend shows: the colour stops (shared by the cells, the
+/// SVG's colour bar and Plotly's colorscale), the value a diverging scale is centred on (null for a sequential scale
+/// from the data's or the options' range), and whether the chart is a two-state mask, whose legend names the two
+/// states (<paramref name="VisibleLabel"/>: white; <paramref name="HiddenLabel"/>: hatched) instead of a colour bar.
+/// </summary>
+/// <param name="Stops">Colour stops, positions from 0 to 1.</param>
+/// <param name="Center">The value drawn in the middle colour, the colour range symmetric about it; or null.</param>
+/// <param name="VisibleLabel">For a mask chart, the legend entry of the white cells; null otherwise.</param>
+/// <param name="HiddenLabel">For a mask chart, the legend entry of the hatched cells; null otherwise.</param>
+internal sealed record HeatmapScale(IReadOnlyList<(double Position, string Color)> Stops, double? Center = null, string? VisibleLabel = null, string? HiddenLabel = null)
+{
+    /// <summary>The sequential blues of every heatmap: pale for small, dark for large.</summary>
+    public static HeatmapScale Sequential { get; } = new(ColorScale.Stops);
+
+    /// <summary>The diverging red–white–blue scale centred on <paramref name="center"/>.</summary>
+    public static HeatmapScale DivergingAt(double center) => new(ColorScale.DivergingStops, center);
+
+    /// <summary>A two-state mask: visible cells white, hidden cells hatched grey, named in the legend.</summary>
+    public static HeatmapScale Mask { get; } = new([(0, ColorScale.Visible), (1, ColorScale.Visible)], null, "visible (0)", "hidden (1)");
+
+    /// <summary>Whether the chart is a two-state mask (a legend of two swatches, no colour bar).</summary>
+    public bool IsMask => VisibleLabel is not null;
 }
 
 /// <summary>
@@ -206,14 +250,17 @@ internal sealed record HeatmapCellFit(double CellWidth, double CellHeight, int? 
 internal sealed record HeatmapPanel(HeatmapPanelData Data, HeatmapCellFit Fit, CellGrid<string> CellTexts, CellGrid<string> HoverTexts,
     CellGrid<string?> Fills, CellGrid<string> TextColors, bool AnyMasked)
 {
-    /// <summary>Describes <paramref name="data"/> with the cell sizing <paramref name="fit"/> on the colour scale <paramref name="range"/>.</summary>
-    public static HeatmapPanel Create(HeatmapPanelData data, HeatmapCellFit fit, ValueRange range)
+    /// <summary>
+    /// Describes <paramref name="data"/> with the cell sizing <paramref name="fit"/> on the colour range
+    /// <paramref name="range"/> of <paramref name="scale"/> (hover texts of a mask chart say <c>visible</c> or <c>hidden</c>).
+    /// </summary>
+    public static HeatmapPanel Create(HeatmapPanelData data, HeatmapCellFit fit, ValueRange range, HeatmapScale scale)
     {
         int rows = data.Rows, columns = data.Columns;
         var texts = new CellGrid<string>(rows, columns, (i, j) => CellText(data, i, j, fit.Decimals ?? 4));
         var hovers = new CellGrid<string>(rows, columns, (i, j) =>
-            $"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {(data.IsMarked(i, j) ? $"masked ({texts[i, j]})" : texts[i, j])}");
-        var fills = new CellGrid<string?>(rows, columns, (i, j) => data.IsMasked(i, j) ? null : ColorScale.At(range.Normalise(data.Values[i, j])));
+            $"{data.RowLabels[i]} → {data.ColumnLabels[j]}: {(scale.IsMask ? (data.IsMarked(i, j) ? "hidden" : "visible") : data.IsMarked(i, j) ? $"masked ({texts[i, j]})" : texts[i, j])}");
+        var fills = new CellGrid<string?>(rows, columns, (i, j) => data.IsMasked(i, j) ? null : ColorScale.At(range.Normalise(data.Values[i, j]), scale.Stops));
         var textColors = new CellGrid<string>(rows, columns, (i, j) => fills[i, j] is { } fill ? ColorScale.TextOn(fill) : Palette.MutedText);
         return new HeatmapPanel(data, fit, texts, hovers, fills, textColors, data.AnyMasked());
     }
@@ -244,8 +291,9 @@ internal sealed record HeatmapPanel(HeatmapPanelData Data, HeatmapCellFit Fit, C
 /// <param name="ColorBarTicks">Values of the colour bar's ticks.</param>
 /// <param name="ColorBarTickLabels">Their labels.</param>
 /// <param name="RangeNote">What the range caption means (its tooltip), or null when the range is fixed.</param>
+/// <param name="Scale">The colour stops, the centre of a diverging scale, or the two states of a mask chart.</param>
 internal sealed record HeatmapModel(IReadOnlyList<HeatmapPanel> Panels, int GridColumns, bool Grid, ValueRange Range, string? ColorBarTitle,
-    IReadOnlyList<double> ColorBarTicks, IReadOnlyList<string> ColorBarTickLabels, string? RangeNote) : ChartModel
+    IReadOnlyList<double> ColorBarTicks, IReadOnlyList<string> ColorBarTickLabels, string? RangeNote, HeatmapScale Scale) : ChartModel
 {
     /// <summary>
     /// Checks the options against the panels and describes them, <paramref name="columns"/> per row (null: as many as
@@ -253,14 +301,15 @@ internal sealed record HeatmapModel(IReadOnlyList<HeatmapPanel> Panels, int Grid
     /// </summary>
     /// <exception cref="ArgumentException">The colour range is invalid or a value lies outside a fixed one.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The decimals are not between 0 and 8.</exception>
-    public static HeatmapModel Create(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options, int? columns, bool grid)
+    public static HeatmapModel Create(IReadOnlyList<HeatmapPanelData> panels, HeatmapOptions options, int? columns, bool grid, HeatmapScale? scale = null)
     {
+        scale ??= HeatmapScale.Sequential;
         HeatmapCellFit[] fits;
         ValueRange range;
         int gridColumns;
         if (columns is int given)
         {
-            range = ValueRange.For(panels, options);
+            range = ValueRange.For(panels, options, scale.Center);
             fits = panels.Select(p => HeatmapCellFit.For(p, options)).ToArray();
             gridColumns = Math.Clamp(given, 1, panels.Count);
         }
@@ -268,15 +317,17 @@ internal sealed record HeatmapModel(IReadOnlyList<HeatmapPanel> Panels, int Grid
         {
             fits = panels.Select(p => HeatmapCellFit.For(p, options)).ToArray();
             gridColumns = Math.Clamp(DefaultColumns(panels, fits), 1, panels.Count);
-            range = ValueRange.For(panels, options);
+            range = ValueRange.For(panels, options, scale.Center);
         }
         var (ticks, decimals) = Ticks.Linear(range.Lo, range.Hi, 6);
-        string? note = range.Caption is null ? null : grid
+        string? note = range.Caption is null ? null : scale.Center is double c
+            ? $"The colour range is symmetric about {c.ToString(CultureInfo.InvariantCulture)} and reaches the value farthest from it (masked cells left out); it is not fixed."
+            : grid
             ? "The colour range runs from the smallest to the largest value of these matrices (masked cells left out); it is not fixed."
             : "The colour range runs from the smallest to the largest value of this matrix (masked cells left out); it is not fixed.";
-        var described = panels.Select((p, k) => HeatmapPanel.Create(p, fits[k], range)).ToArray();
+        var described = panels.Select((p, k) => HeatmapPanel.Create(p, fits[k], range, scale)).ToArray();
         return new HeatmapModel(described, gridColumns, grid, range, string.IsNullOrEmpty(options.ColorBarTitle) ? null : options.ColorBarTitle,
-            ticks, Ticks.Labels(ticks, Math.Max(decimals, 1)), note);
+            ticks, Ticks.Labels(ticks, Math.Max(decimals, 1)), note, scale);
     }
 
     /// <summary>As many panels per row as fit in about 1100 pixels of SVG, with the rows balanced.</summary>
@@ -295,9 +346,18 @@ internal sealed record HeatmapModel(IReadOnlyList<HeatmapPanel> Panels, int Grid
     /// <summary>Whether any cell of any panel is masked (the legend then names the masked swatch).</summary>
     public bool AnyMasked => Panels.Any(p => p.AnyMasked);
 
-    public override string Kind => Grid ? "heatmaps" : "heatmap";
+    public override string Kind => Scale.IsMask ? "mask" : Grid ? "heatmaps" : "heatmap";
 
-    public override string Describe() => Grid
-        ? $"{Panels.Count} matrices ({string.Join(", ", Panels.Select(p => Shape.Of(p.Data.Values)).Distinct())})"
-        : $"a {Shape.Of(Panels[0].Data.Values)} matrix";
+    public override string Describe()
+    {
+        string shown = Grid
+            ? $"{Panels.Count} matrices ({string.Join(", ", Panels.Select(p => Shape.Of(p.Data.Values)).Distinct())})"
+            : $"a {Shape.Of(Panels[0].Data.Values)} matrix";
+        if (Scale.IsMask)
+        {
+            int hidden = Panels.Sum(p => Enumerable.Range(0, p.Data.Rows).Sum(i => Enumerable.Range(0, p.Data.Columns).Count(j => p.Data.IsMarked(i, j))));
+            return $"{shown} ({hidden} of {Panels.Sum(p => p.Data.Rows * p.Data.Columns)} cells hidden)";
+        }
+        return Scale.Center is double c ? $"{shown} (diverging colours centred at {c.ToString(CultureInfo.InvariantCulture)})" : shown;
+    }
 }

@@ -10,10 +10,12 @@ namespace AttentionNotebooks.Charts;
 /// <param name="Color">The line's and markers' colour.</param>
 /// <param name="Dashed">Whether the line is dashed (the colours have run out and start again).</param>
 /// <param name="PointTexts">What hovering each point says: <c>name: (x, y)</c>, up to 6 significant digits.</param>
-internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed, IReadOnlyList<string> PointTexts);
+/// <param name="Markers">Whether each point is drawn as a marker: only for series of at most <see cref="LineModel.MaxMarkers"/> points (beyond, markers hide the line).</param>
+internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed, IReadOnlyList<string> PointTexts, bool Markers);
 
 /// <summary>
-/// A line chart as both renderers show it: lines with markers, one colour per series, a legend when there is more
+/// A line chart as both renderers show it: lines, with a marker per point on series of at most
+/// <see cref="MaxMarkers"/> points (a training curve of 200 steps is a line, not 200 dots), one colour per series, a legend when there is more
 /// than one; linear or logarithmic axes. A logarithmic x axis over at most 8 distinct x values (sequence lengths 256,
 /// 512, 1024, 2048) gets its ticks at those values, each labelled, when the labels fit.
 /// </summary>
@@ -25,13 +27,17 @@ internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnl
 /// <param name="XAxis">The x axis: range and ticks (at the data's x values when <paramref name="XDataTicks"/> is not null).</param>
 /// <param name="YAxis">The y axis: range and ticks.</param>
 /// <param name="XDataTicks">The distinct x values when the x axis is ticked at them, or null.</param>
+/// <param name="YFromZero">Whether the y axis was asked to reach 0 (Plotly is then given the y axis's range).</param>
 internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitle, string? YTitle, bool LogX, bool LogY, Axis XAxis, Axis YAxis,
-    IReadOnlyList<double>? XDataTicks) : ChartModel
+    IReadOnlyList<double>? XDataTicks, bool YFromZero = false) : ChartModel
 {
     /// <summary>Width of the SVG plot in pixels, on which the data ticks must fit.</summary>
     public const double PlotWidth = 520;
 
     private const int MaxDataTicks = 8;
+
+    /// <summary>The most points a series may have to get a marker per point: 50.</summary>
+    public const int MaxMarkers = 50;
 
     /// <summary>Checks the series and builds both axes, so that every bad input fails here, not when drawn.</summary>
     /// <param name="series">The series (each already checked by its constructor).</param>
@@ -39,11 +45,12 @@ internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitl
     /// <param name="yTitle">Title of the y axis, or null.</param>
     /// <param name="logX">Logarithmic x axis.</param>
     /// <param name="logY">Logarithmic y axis.</param>
+    /// <param name="yFromZero">Whether the y axis reaches 0 (so that sizes compare by height), on a linear axis.</param>
     /// <param name="single">
     /// The chart was made from the caller's x and y arrays (<c>Plot.Line(x, y)</c>): errors name <c>x</c> and
     /// <c>y</c> instead of <c>series</c>.
     /// </param>
-    public static LineModel Create(IReadOnlyList<Series> series, string? xTitle, string? yTitle, bool logX, bool logY, bool single = false)
+    public static LineModel Create(IReadOnlyList<Series> series, string? xTitle, string? yTitle, bool logX, bool logY, bool single = false, bool yFromZero = false)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series.Count == 0)
@@ -60,13 +67,15 @@ internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitl
         }
         var all = series.ToArray();
         var x = MakeAxis(all, s => s.X, logX, "x", single ? "x" : nameof(series));
-        var y = MakeAxis(all, s => s.Y, logY, "y", single ? "y" : nameof(series));
+        if (yFromZero && logY)
+            throw new ArgumentException("yFromZero and logY were both set: a logarithmic y axis cannot reach 0.", nameof(yFromZero));
+        var y = MakeAxis(all, s => s.Y, logY, "y", single ? "y" : nameof(series), yFromZero);
         double[]? dataTicks = logX ? DataTicks(all, x) : null;
         if (dataTicks is not null)
             x = x.WithTicksAt(dataTicks);
         var lines = all.Select((s, k) => new LineSeries(s.Name, s.X, s.Y, Palette.Series[k % Palette.Series.Length], k >= Palette.Series.Length,
-            s.X.Select((v, i) => $"{s.Name}: ({Number(v)}, {Number(s.Y[i])})").ToArray())).ToArray();
-        return new LineModel(lines, string.IsNullOrEmpty(xTitle) ? null : xTitle, string.IsNullOrEmpty(yTitle) ? null : yTitle, logX, logY, x, y, dataTicks);
+            s.X.Select((v, i) => $"{s.Name}: ({Number(v)}, {Number(s.Y[i])})").ToArray(), s.X.Count <= MaxMarkers)).ToArray();
+        return new LineModel(lines, string.IsNullOrEmpty(xTitle) ? null : xTitle, string.IsNullOrEmpty(yTitle) ? null : yTitle, logX, logY, x, y, dataTicks, yFromZero);
     }
 
     /// <summary>Whether the chart has a legend: when it has more than one series.</summary>
@@ -102,10 +111,10 @@ internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitl
             throw new ArgumentException($"{name} has {axis} = {v.ToString(CultureInfo.InvariantCulture)} at point {i}, but a logarithmic {axis} axis needs positive values.", "series");
     }
 
-    private static Axis MakeAxis(Series[] series, Func<Series, IReadOnlyList<double>> pick, bool log, string what, string parameter)
+    private static Axis MakeAxis(Series[] series, Func<Series, IReadOnlyList<double>> pick, bool log, string what, string parameter, bool includeZero = false)
     {
         double lo = series.Min(s => pick(s).Min()), hi = series.Max(s => pick(s).Max());
-        return log ? Axis.Logarithmic(lo, hi) : Axis.Linear(lo, hi, target: 6, what: what, parameter: parameter);
+        return log ? Axis.Logarithmic(lo, hi) : Axis.Linear(lo, hi, includeZero, target: 6, what: what, parameter: parameter);
     }
 
     /// <summary>A coordinate in a hover text: up to 6 significant digits, culture-invariant.</summary>

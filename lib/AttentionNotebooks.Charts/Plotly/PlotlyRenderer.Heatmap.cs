@@ -47,7 +47,7 @@ internal static partial class PlotlyRenderer
             {
                 z = z, x = Enumerable.Range(0, data.Columns).ToArray(), y = Enumerable.Range(0, data.Rows).ToArray(),
                 text = hover, hoverinfo = "text", zmin = model.Range.Lo, zmax = model.Range.Hi, zauto = false,
-                colorscale = ColorScale.ForPlotly(), showscale = k == 0,
+                colorscale = ColorScale.ForPlotly(model.Scale.Stops), showscale = k == 0 && !model.Scale.IsMask,
                 colorbar = new Colorbar { thickness = 14, outlinewidth = 0, title = ColorBarTitle(model), titleside = "right" },
                 xaxis = "x" + suffix, yaxis = "y" + suffix,
             });
@@ -71,7 +71,7 @@ internal static partial class PlotlyRenderer
             layout.plot_bgcolor = ColorScale.Masked;
             annotations.Add(new Annotation
             {
-                text = "grey cells: masked", x = 1, y = -0.02, xref = "paper", yref = "paper", xanchor = "right", yanchor = "top",
+                text = model.Scale.IsMask ? $"white cells: {model.Scale.VisibleLabel}, grey cells: {model.Scale.HiddenLabel}" : "grey cells: masked", x = 1, y = -0.02, xref = "paper", yref = "paper", xanchor = "right", yanchor = "top",
                 showarrow = false, font = new Font { size = 11, color = Palette.MutedText },
             });
             layout.margin.b = 50;

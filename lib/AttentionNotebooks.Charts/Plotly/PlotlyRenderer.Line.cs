@@ -5,12 +5,12 @@ namespace AttentionNotebooks.Charts.Plotly;
 
 internal static partial class PlotlyRenderer
 {
-    /// <summary>One scatter trace with lines and markers per series; a logarithmic x axis ticked at the data's x values when the model says so.</summary>
+    /// <summary>One scatter trace per series, with markers when the model draws them; a logarithmic x axis ticked at the data's x values when the model says so.</summary>
     private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Line(LineModel model, string? title)
     {
         var traces = model.Series.Select(s => (Trace)new Scatter
         {
-            name = PlotlyText.AxisTitle(s.Name), mode = "lines+markers",
+            name = PlotlyText.AxisTitle(s.Name), mode = s.Markers ? "lines+markers" : "lines",
             x = s.X.ToArray(), y = s.Y.ToArray(),
             line = new Line { color = s.Color, width = 2, dash = s.Dashed ? "dash" : "solid" },
             marker = new Marker { size = 7, color = s.Color },
@@ -20,6 +20,8 @@ internal static partial class PlotlyRenderer
             ? new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = "log", gridcolor = Palette.Grid, tickmode = "array", tickvals = ticks, ticktext = model.XAxis.TickLabels }
             : new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = model.LogX ? "log" : "linear", gridcolor = Palette.Grid };
         layout.yaxis = new Yaxis { title = PlotlyText.AxisTitle(model.YTitle ?? ""), type = model.LogY ? "log" : "linear", gridcolor = Palette.Grid };
+        if (model.YFromZero)
+            layout.yaxis.range = new[] { model.YAxis.Lo, model.YAxis.Hi };
         layout.showlegend = model.ShowLegend;
         if (title is not null)
             layout.title = PlotlyText.Title(title);

@@ -44,6 +44,13 @@ internal static partial class SvgRenderer
         double captionY = barTop + barHeight + 14;
         double swatchY = barTop + barHeight + 12 + (caption is null ? 0 : 20);
         double legendBottom = caption is null && !anyMasked ? barTop + barHeight : anyMasked ? swatchY + ColorBarWidth + 4 : captionY + 8;
+        var scale = model.Scale;
+        if (scale.IsMask)
+        {
+            // Two swatches, visible (white) and hidden (hatched), instead of a colour bar.
+            legendWidth = ColorBarWidth + 6 + Math.Max(TextMetrics.Width(scale.VisibleLabel!, 11), TextMetrics.Width(scale.HiddenLabel!, 11)) + 4;
+            legendBottom = barTop + 2 * ColorBarWidth + 10;
+        }
 
         double width = Math.Max(legendLeft + legendWidth, Margin + contentWidth) + Margin;
         width = SvgDocument.FitTitle(width, title);
@@ -52,7 +59,7 @@ internal static partial class SvgRenderer
         double height = Math.Max(top + contentHeight, legendBottom) + Margin;
         var doc = new SvgDocument(width, height, title ?? documentTitle ?? (model.Grid ? "Heatmaps" : "Heatmap"));
 
-        AddHeatmapDefinitions(doc);
+        AddHeatmapDefinitions(doc, scale.IsMask ? null : scale.Stops);
         doc.AddTitle(title);
         if (note is not null)
             doc.Root.Add(SvgDocument.Text(Margin, noteTop + 6, note, 12, fill: Palette.MutedText, cls: "note", maxLength: ChartText.TitleLength));
@@ -65,6 +72,16 @@ internal static partial class SvgRenderer
         }
 
         var legend = SvgDocument.Group("legend");
+        if (scale.IsMask)
+        {
+            legend.Add(SvgDocument.Rect(legendLeft, barTop, ColorBarWidth, ColorBarWidth, ColorScale.Visible, Palette.Axis, "visible-swatch", 0.5));
+            legend.Add(SvgDocument.Text(legendLeft + ColorBarWidth + 6, barTop + ColorBarWidth / 2, scale.VisibleLabel!, 11, fill: Palette.MutedText, cls: "state-label"));
+            double hiddenY = barTop + ColorBarWidth + 10;
+            legend.Add(SvgDocument.Rect(legendLeft, hiddenY, ColorBarWidth, ColorBarWidth, $"url(#{SvgDocument.Id("masked")})", Palette.Axis, "masked-swatch", 0.5));
+            legend.Add(SvgDocument.Text(legendLeft + ColorBarWidth + 6, hiddenY + ColorBarWidth / 2, scale.HiddenLabel!, 11, fill: Palette.MutedText, cls: "state-label"));
+            doc.Root.Add(legend);
+            return doc;
+        }
         legend.Add(SvgDocument.Rect(legendLeft, barTop, ColorBarWidth, barHeight, $"url(#{SvgDocument.Id("scale")})", Palette.Axis, "colorbar", 0.5));
         for (int k = 0; k < ticks.Count; k++)
         {
@@ -92,15 +109,19 @@ internal static partial class SvgRenderer
         return doc;
     }
 
-    private static void AddHeatmapDefinitions(SvgDocument doc)
+    /// <summary>The colour bar's gradient of <paramref name="stops"/> (none for a mask chart, which has no colour bar: null) and the hatch of masked cells.</summary>
+    private static void AddHeatmapDefinitions(SvgDocument doc, IReadOnlyList<(double Position, string Color)>? stops)
     {
         var ns = SvgDocument.Ns;
-        var gradient = new XElement(ns + "linearGradient",
-            new XAttribute("id", SvgDocument.Id("scale")),
-            new XAttribute("x1", "0"), new XAttribute("y1", "1"), new XAttribute("x2", "0"), new XAttribute("y2", "0"));
-        foreach (var (position, color) in ColorScale.Stops)
-            gradient.Add(new XElement(ns + "stop", new XAttribute("offset", SvgNumber.Format(position * 100) + "%"), new XAttribute("stop-color", color)));
-        doc.Defs.Add(gradient);
+        if (stops is not null)
+        {
+            var gradient = new XElement(ns + "linearGradient",
+                new XAttribute("id", SvgDocument.Id("scale")),
+                new XAttribute("x1", "0"), new XAttribute("y1", "1"), new XAttribute("x2", "0"), new XAttribute("y2", "0"));
+            foreach (var (position, color) in stops)
+                gradient.Add(new XElement(ns + "stop", new XAttribute("offset", SvgNumber.Format(position * 100) + "%"), new XAttribute("stop-color", color)));
+            doc.Defs.Add(gradient);
+        }
         doc.Defs.Add(new XElement(ns + "pattern",
             new XAttribute("id", SvgDocument.Id("masked")),
             new XAttribute("width", "6"), new XAttribute("height", "6"),

@@ -43,8 +43,13 @@ internal static partial class SvgRenderer
             var g = SvgDocument.Group("line");
             var points = series.X.Select((v, i) => (X(v), Y(series.Y[i]))).ToArray();
             if (points.Length > 1)
-                g.Add(SvgDocument.Polyline(points, series.Color, 2, dash: dash));
-            for (int i = 0; i < points.Length; i++)
+            {
+                var polyline = SvgDocument.Polyline(points, series.Color, 2, dash: dash);
+                if (!series.Markers)
+                    polyline.Add(SvgDocument.Tooltip($"{series.Name}: {points.Length} points"));
+                g.Add(polyline);
+            }
+            for (int i = 0; i < points.Length && series.Markers; i++)
             {
                 var marker = SvgDocument.Circle(points[i].Item1, points[i].Item2, 3.5, series.Color, Palette.Background, "marker", 1);
                 marker.Add(SvgDocument.Tooltip(series.PointTexts[i]));

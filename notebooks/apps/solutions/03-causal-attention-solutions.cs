@@ -66,7 +66,7 @@ for (ulong seed = 0; seed < 10; seed++)
 
 // ## 4. Build a padding mask yourself
 //
-// Query $i$ may see key $j$ when $j \le i$ (causal) and $j < L$ (a real token); everything else is hidden:
+// Counting positions from 0, as the code does, query $i$ may see key $j$ when $j \le i$ (causal) and $j < L$ (a real token: $0, \dots, L-1$); everything else, $j > i$ or $j \ge L$, is hidden:
 
 cell(13);
 Matrix<float> PaddingMask(int tokens, int length)

@@ -121,7 +121,7 @@ foreach (var (name, b) in new[] { ("query k1? (stored)", 0), ("query k5? (not st
     var p = Softmax.Stable(both.Logits[b].Row(pairs));
     Console.WriteLine($"{name,-24} weights {string.Join("  ", row.Select(w => w.ToString("0.00")))}   most likely value v{p.MaximumIndex()} (p = {p.Maximum():0.00})");
 }
-show(10, Plot.Heatmap(both.Head(0)[1], labels, "Querying a key that is not there", new HeatmapOptions { Min = 0, Max = 1 }));
+show(10, Plot.Weights(both.Head(0)[1], labels, "Querying a key that is not there", causal: true));   // [0, 1], the future hatched
 
 // For a stored key the query's row puts about 0.97 on its entry and answers correctly (v2). For a missing key it still puts 0.88 on *one* entry — k3→v4 — and answers v4 with full confidence. Softmax weights always sum to 1: attention cannot attend to "nothing", it can only spread or concentrate its weight. The model was never shown a missing key, so nothing taught it to spread its weight or lower its confidence; it picks the entry whose key vector happens to score highest against the query of k5. (Real models often learn a "default" position — an always-present token such as the first one — to park their weight on when nothing matches.)
 
