@@ -157,9 +157,11 @@ show(15, mhaResult.Context[0]);
 
 cell(17);
 // Near-uniform for the same reason: small initial weights, so each head's scores q_i k_j (head_dim 1) are all close to 0.
+var mhaQueries = mha.WQuery.Forward(inputs);                                // (6, 2)
+var mhaKeys = mha.WKey.Forward(inputs);                                     // (6, 2)
 for (int h = 0; h < mha.NumHeads; h++)
 {
-    var scaled = queries.SubMatrix(0, T, h * headDim, headDim) * keys.SubMatrix(0, T, h * headDim, headDim).Transpose() / MathF.Sqrt(headDim);   // (6, 6)
+    var scaled = mhaQueries.SubMatrix(0, T, h * mha.HeadDim, mha.HeadDim) * mhaKeys.SubMatrix(0, T, h * mha.HeadDim, mha.HeadDim).Transpose() / MathF.Sqrt(mha.HeadDim);   // (6, 6)
     var visible = from i in Enumerable.Range(0, T) from j in Enumerable.Range(0, i + 1) select scaled[i, j];
     Console.WriteLine($"head {h}: visible scaled scores from {visible.Min():0.0000} to {visible.Max():0.0000}");
 }
