@@ -28,6 +28,7 @@ switch (command)
         rc |= RunPart("training", Path.Combine(outDir, "training.json"), null);
         rc |= RunPart("masks", Path.Combine(outDir, "masks.json"), null);
         rc |= RunPart("modern", Path.Combine(outDir, "modern.json"), null);
+        rc |= RunPart("dropout", Path.Combine(outDir, "dropout.json"), null);
         foreach (var file in Directory.GetFiles(outDir, "*.json").Order())
             Console.WriteLine($"{Path.GetFileName(file),-24} {new FileInfo(file).Length,10:N0} bytes");
         return rc;
@@ -78,6 +79,9 @@ static int RunInProcess(string part, string argument)
             return 0;
         case "modern":
             File.WriteAllText(argument, ModernFixtures.Build().ToJson());
+            return 0;
+        case "dropout":
+            File.WriteAllText(argument, DropoutFixtures.Build().ToJson());
             return 0;
         default:
             throw new ArgumentException($"unknown part {part}");
