@@ -260,7 +260,7 @@ foreach (int n in new[] { 256, 512, 1024, 2048, 4096 })
     Console.WriteLine($"{n,6} {n * (double)n * 4 / 1048576,12:0.0} MiB {Median(unfusedMs),7:0.0} ms {Median(fusedMs),7:0.0} ms {Median(ratios),15:0.00}");
 }
 
-// In the stored output the unfused kernel takes 1.15, 0.98, 1.64, 1.34 and 1.55 times the fused kernel's time, from 256 to 4,096 tokens: from 1,024 tokens on, where one head's score matrix is 4 MiB or more (most likely too large for the caches close to the core), writing it to memory and reading it back twice costs a third to two thirds more time. So fusion's gain in time is real but modest — below a factor of two here — and appears only at the longer sequences; the hundredfold step of the ladder is the SIMD arithmetic. Fusion's decisive gain is memory, measured after the benchmark.
+// In the stored output the unfused kernel takes 1.15, 0.98, 1.64, 1.34 and 1.55 times the fused kernel's time, from 256 to 4,096 tokens: from 1,024 tokens on, where one head's score matrix is 4 MiB or more (most likely too large for the caches close to the core), writing it to memory and reading it back twice costs a third to two thirds more time. So fusion's gain in time is real but modest — below a factor of two here — and appears only at the longer sequences; the ladder's step of 65 to 150 times is the SIMD arithmetic. Fusion's decisive gain is memory, measured after the benchmark.
 
 // ## The benchmark
 //
