@@ -49,6 +49,13 @@ public class AttentionLadder
     [Benchmark, BenchmarkCategory(Flops.Causal)]
     public void Fused() => Fused(Environment.ProcessorCount, causal: true);
 
+    /// <summary>The fused rung's SIMD micro-kernels unfused: each head's whole score matrix written to memory and read back (what fusion alone is worth).</summary>
+    [Benchmark, BenchmarkCategory(Flops.Causal)]
+    public void Unfused1Thread() => Unfused(1);
+
+    [Benchmark, BenchmarkCategory(Flops.Causal)]
+    public void Unfused() => Unfused(Environment.ProcessorCount);
+
     [Benchmark, BenchmarkCategory(Flops.Causal)]
     public void Sdpa1Thread() => Sdpa(1, causal: true);
 
@@ -69,6 +76,9 @@ public class AttentionLadder
 
     private void Fused(int threads, bool causal) =>
         FlashAttention.Forward(_q, _k, _v, _output, Shape.Batch, Shape.Heads, Shape.Tokens, Shape.HeadDim, causal, Inputs.Threads(threads));
+
+    private void Unfused(int threads) =>
+        FlashAttention.ForwardUnfused(_q, _k, _v, _output, Shape.Batch, Shape.Heads, Shape.Tokens, Shape.HeadDim, causal: true, Inputs.Threads(threads));
 
     private void Sdpa(int threads, bool causal)
     {

@@ -7,9 +7,12 @@ namespace AttentionNotebooks;
 /// scaled by 1/(1−p), so the expected value of every element is unchanged; in evaluation mode it is the identity.
 /// </summary>
 /// <remarks>
-/// The keep/drop decisions come from the <see cref="TorchGenerator"/> passed in (one float draw per element, in
-/// row-major order, kept when the draw is ≥ p). PyTorch draws its dropout masks with a platform-dependent Bernoulli
-/// sampler, so the pattern of zeros differs from PyTorch's even with the same seed; the scaling and statistics are the same.
+/// The keep/drop decisions are PyTorch's on the CPU: <c>nn.Dropout(p)</c> draws its mask with <c>bernoulli_(1 − p)</c>,
+/// and the <see cref="TorchGenerator"/> passed in reproduces the portable kernel of that call (one float64 uniform u per
+/// element, in row-major order, the element kept when u &lt; 1 − p), with 1 − p computed in float64 from the decimal
+/// value of <see cref="P"/> (the p a caller writes, as Python's float). So <c>new Dropout(0.5f, new TorchGenerator(123))</c>
+/// drops the elements <c>torch.manual_seed(123); nn.Dropout(0.5)</c> drops in the book. libtorch built with MKL on an Intel
+/// CPU draws its masks with MKL's generator instead (see <see cref="TorchGenerator.NextBernoulli"/>), which is not reproduced.
 /// </remarks>
 public sealed class Dropout
 {
@@ -32,6 +35,13 @@ public sealed class Dropout
             throw new ArgumentOutOfRangeException(name, p, $"dropout probability {name} must be in [0, 1), but is {p}.");
     }
 
+    /// <summary>
+    /// 1 − p in float64 as PyTorch computes it from the Python float p: p is taken as the shortest decimal that
+    /// round-trips the float32 (0.1f is 0.1, not 0.100000001490116), so 1 − p is the number the caller meant.
+    /// </summary>
+    internal static double KeepProbability(float p) =>
+        1.0 - double.Parse(p.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The probability of zeroing an element in training mode.</summary>
     public float P { get; }
 
@@ -49,19 +59,19 @@ public sealed class Dropout
 
     /// <summary>
     /// The keep/drop decisions of one forward pass over a (rows, cols) matrix — the one draw every dropout of the
-    /// library makes: one float per element from the generator, row-major, kept when the draw is ≥ p. Null, and no
+    /// library makes: one float64 uniform per element from the generator, row-major, kept when it is &lt; 1 − p. Null, and no
     /// draws, when dropout is off (evaluation mode or p = 0).
     /// </summary>
     internal DropoutMask? Draw(int rows, int cols)
     {
         if (!Training || P == 0f)
             return null;
-        var draws = new float[(long)rows * cols];                  // row-major, drawn in one call (one block of a shared generator's sequence)
-        _generator.FillFloats(draws);
+        var draws = new bool[(long)rows * cols];                   // row-major, drawn in one call (one block of a shared generator's sequence)
+        _generator.FillBernoulli(draws, KeepProbability(P));        // bernoulli_(1 - p): u < 1 - p
         var kept = new bool[rows, cols];
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < cols; j++)
-                kept[i, j] = draws[(long)i * cols + j] >= P;
+                kept[i, j] = draws[(long)i * cols + j];
         return new DropoutMask(kept, P);
     }
 }

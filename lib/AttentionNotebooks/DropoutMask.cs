@@ -14,13 +14,13 @@ public sealed class DropoutMask
     {
         _kept = kept;
         P = p;
-        Scale = 1f / (1f - p);
+        Scale = 1f / (float)Dropout.KeepProbability(p);                 // PyTorch: noise.div_(1 - p) in float32
     }
 
     /// <summary>The drop probability.</summary>
     public float P { get; }
 
-    /// <summary>1 / (1 − p), computed in float32 as <see cref="Dropout.Forward"/> computes it.</summary>
+    /// <summary>1 / (1 − p) as PyTorch computes it: 1 − p in float64, rounded to float32, then 1 divided by it in float32.</summary>
     public float Scale { get; }
 
     /// <summary>Rows of the mask.</summary>

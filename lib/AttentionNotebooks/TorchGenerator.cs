@@ -139,14 +139,57 @@ public sealed class TorchGenerator
             return DrawUniform(from, to);
     }
 
-    /// <summary>Fills <paramref name="destination"/> with <see cref="NextFloat"/> draws, in order, under one lock (so they are consecutive in the sequence).</summary>
-    internal void FillFloats(Span<float> destination)
+    /// <summary>
+    /// One Bernoulli draw as PyTorch's portable CPU kernel of <c>bernoulli_(p)</c> makes it: a float64 uniform u
+    /// (<see cref="NextDouble"/>, so two 32-bit draws) and true (1) when u &lt; p.
+    /// </summary>
+    /// <remarks>
+    /// This is the kernel libtorch runs on every CPU that is not Intel's, and in builds without MKL (for example on
+    /// Apple silicon, where the book's dropout tensors were printed). An MKL build on an Intel CPU takes another kernel
+    /// instead: it draws one 32-bit number from this generator as the seed of MKL's own generator (VSL's MCG31m1) and
+    /// samples from that, so its zeros fall elsewhere; this class does not reproduce that kernel.
+    /// </remarks>
+    /// <param name="p">The probability of true, in [0, 1].</param>
+    public bool NextBernoulli(double p)
+    {
+        CheckBernoulli(p, nameof(p));
+        lock (_lock)
+            return DrawDouble() < p;
+    }
+
+    /// <summary>
+    /// The equivalent of <c>torch.empty(rows, cols).bernoulli_(p)</c> on the CPU (the portable kernel, see
+    /// <see cref="NextBernoulli"/>): 1 with probability <paramref name="p"/>, else 0, drawn in row-major order.
+    /// </summary>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="p">The probability of a 1, in [0, 1].</param>
+    /// <returns>A (rows, cols) matrix of zeros and ones.</returns>
+    public Matrix<float> Bernoulli(int rows, int cols, double p)
+    {
+        Check.Positive(rows, nameof(rows));
+        Check.Positive(cols, nameof(cols));
+        Check.MatrixSize(rows, nameof(rows), cols, nameof(cols), "the matrix", nameof(cols));
+        CheckBernoulli(p, nameof(p));
+        var draws = new bool[rows * cols];
+        FillBernoulli(draws, p);
+        return FromRowMajor(rows, cols, Array.ConvertAll(draws, d => d ? 1f : 0f));
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with <see cref="NextBernoulli"/> draws, in order, under one lock (so they are consecutive in the sequence).</summary>
+    internal void FillBernoulli(Span<bool> destination, double p)
     {
         lock (_lock)
         {
             for (int i = 0; i < destination.Length; i++)
-                destination[i] = DrawFloat();
+                destination[i] = DrawDouble() < p;
         }
+    }
+
+    private static void CheckBernoulli(double p, string name)
+    {
+        if (!(p >= 0 && p <= 1))
+            throw new ArgumentOutOfRangeException(name, p, $"bernoulli probability {name} must be in [0, 1], but is {p}.");
     }
 
     // The draws themselves; callers hold _lock.

@@ -117,9 +117,9 @@ var dropped = dropout.Forward(ones);                               // (6, 6): ea
 Console.WriteLine($"kept {dropped.Enumerate().Count(v => v > 0)} of 36, sum {dropped.Enumerate().Sum()} (expected 36)");
 show(15, dropped);
 
-// **A note on matching the book.** The zeros fall in different places than in the book, even with the same seed: PyTorch draws dropout masks with a Bernoulli sampler whose results differ between platforms (the book itself warns that its pattern depends on the operating system). Our `Dropout` draws one number from `TorchGenerator` per element. The rule and the statistics are the same; only the pattern differs, so no number below depends on dropout.
+// **Matching the book.** This is the tensor the book prints after `torch.manual_seed(123)`, zero for zero. PyTorch's `nn.Dropout` draws its mask with `bernoulli_(1 - p)`: for each element, in row-major order, one float64 uniform number $u$ from the generator (two of its 32-bit draws), and the element is kept when $u < 1 - p$. `TorchGenerator` reproduces that kernel, which libtorch runs wherever it is built without Intel's MKL library (Apple silicon, ARM) and, where it is built with MKL (the usual x86 builds), on every CPU that is not Intel's. On an Intel CPU those builds take MKL's own Bernoulli sampler instead, seeded with one draw of the generator, and the zeros fall elsewhere: that is why the book warns that its pattern may depend on your machine. The course does not reproduce MKL's sampler.
 //
-// Applied to the causal weights, dropout zeroes some weights and doubles the others, so rows no longer sum to exactly 1 — on purpose, and only during training:
+// Applied to the causal weights with a generator seeded with 123 again, as the book does, dropout drops the same elements — again the book's tensor. It zeroes some weights and doubles the others, so rows no longer sum to exactly 1 — on purpose, and only during training:
 
 cell(17);
 show(17, new Dropout(0.5f, new TorchGenerator(123)).Forward(causalWeights));

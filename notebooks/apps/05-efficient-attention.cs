@@ -34,7 +34,7 @@ cell(1);
 // - see where the teaching classes spend their time and memory: the $T \times T$ matrix of attention scores;
 // - derive the *online softmax* on a worked example: one row of attention computed in two tiles gives exactly the same context vector, without ever holding the whole row;
 // - run the library's fused kernel (`AttentionNotebooks.Efficient`), which uses that idea — FlashAttention's — with SIMD and threads, and check it agrees with the teaching `MultiHeadAttention`;
-// - measure the ladder of implementations, from plain loops to the fused kernel, and how their memory grows with the sequence length;
+// - measure the ladder of implementations, from plain loops through the same SIMD code unfused to the fused kernel, and how their memory grows with the sequence length;
 // - see how the fused kernel trains: its backward pass recomputes the attention weights tile by tile from one saved number per query, the log-sum-exp.
 //
 // You are at **station 5**, beyond the road: the mechanism is complete; this notebook is about computing it fast.
@@ -44,7 +44,7 @@ cell(1);
 // `MultiHeadAttention.Forward` follows the equation literally. For every sequence and every head it builds the score matrix $Q_h K_h^\top$ of $T \times T$ floats, masks it, runs a softmax over each row, and multiplies by $V_h$. Two problems appear as $T$ grows:
 //
 // - **memory**: $T^2$ floats per head. At GPT-2's context of 1,024 tokens that is 4 MiB per head, 48 MiB for 12 heads of one sequence; at 16,384 tokens, 1 GiB per head;
-// - **time**: the scores are written to memory, read back by the softmax, written again and read again by the product with $V$. The arithmetic is cheap compared with moving $T^2$ numbers in and out of the caches.
+// - **time**: the scores are written to memory, read back by the softmax, written again and read again by the product with $V$. How much of the time that traffic costs, next to the arithmetic itself, is measured below.
 //
 // The fix is to never store a row of scores at all: process the keys in *tiles*, and keep, for each query, only a running summary that is enough to finish the softmax at the end.
 
@@ -95,7 +95,7 @@ Console.WriteLine($"online: {online[0]:0.0000}, {online[1]:0.0000}   largest dif
 //
 // ## The fused kernel
 //
-// `AttentionNotebooks.Efficient.FlashAttention` applies the online softmax to *blocks* of queries against *tiles* of keys, so that one tile of keys loaded into the cache serves many queries; its inner loops are SIMD (AVX-512 or AVX2, with a scalar fallback) and it runs (batch × heads × query tiles) on all cores. `FusedMultiHeadAttention` puts it between a fused query/key/value projection (one $3 d_{out} \times d_{in}$ matrix multiply) and the output projection, and accepts the weights of a teaching `MultiHeadAttention`. It is for inference: it has no dropout.
+// `AttentionNotebooks.Efficient.FlashAttention` applies the online softmax to *blocks* of queries against *tiles* of keys, so that one tile of keys loaded into the cache serves many queries; its inner loops are SIMD (AVX-512 or AVX2, with a scalar fallback) and it runs (batch × heads × query tiles) on all cores. `FusedMultiHeadAttention` puts it between a fused query/key/value projection (one $3 d_{out} \times d_{in}$ matrix multiply) and the output projection, and accepts the weights of a teaching `MultiHeadAttention`. Its `Forward` is the inference path; for training it has `ForwardForTraining` and `Backward` (the backward pass is the last part of this notebook). It has no dropout on the attention weights, so it computes a `MultiHeadAttention` with dropout 0: in evaluation mode, or trained without attention dropout.
 //
 // First, the promise that matters most in this course: it computes the same numbers. A GPT-2-sized module on two random sequences of 256 tokens:
 
@@ -113,11 +113,12 @@ Console.WriteLine($"largest difference from the teaching MultiHeadAttention: {(l
 //
 // ## The ladder, measured
 //
-// Now the attention core alone — scores, mask, softmax, times $V$ — for one sequence of 512 tokens and 12 heads of 64, the shape of GPT-2 small, in four implementations:
+// Now the attention core alone — scores, mask, softmax, times $V$ — for one sequence of 512 tokens and 12 heads of 64, the shape of GPT-2 small, in six implementations:
 //
 // 1. **naive loops**: three nested loops per head over a $T \times T$ array;
 // 2. **MathNet**: the teaching classes' way, `Q_h * K_hᵀ`, `CausalMask.MaskedFill`, `Softmax.Stable`, `* V_h`;
-// 3. **fused, 1 thread** and 4. **fused, all cores**: `FlashAttention.Forward`.
+// 3. **unfused SIMD, 1 thread** and 4. **all cores**: `FlashAttention.ForwardUnfused`, the fused kernel's own SIMD micro-kernels run in three passes: all of a head's scores written to memory ($T \times T$ floats), the softmax reading them and writing the weights back, the product with $V$ reading them again. It differs from the next rung in fusion alone;
+// 5. **fused, 1 thread** and 6. **fused, all cores**: `FlashAttention.Forward`.
 //
 // The inputs are laid out as PyTorch's `scaled_dot_product_attention` expects them: (batch, heads, tokens, `head_dim`), contiguous.
 
@@ -170,20 +171,26 @@ void MathNetPath(float[] output)
     }
 }
 
+void Unfused(float[] output, int threads) =>
+    FlashAttention.ForwardUnfused(q, k, v, output, batch: 1, heads: H, tokens: T, headDim: D, causal: true,
+                                  new FlashAttentionOptions { MaxDegreeOfParallelism = threads });
+
 void Fused(float[] output, int threads) =>
     FlashAttention.Forward(q, k, v, output, batch: 1, heads: H, tokens: T, headDim: D, causal: true,
                            new FlashAttentionOptions { MaxDegreeOfParallelism = threads });
 
 cell(12);
-var outputs = Enumerable.Range(0, 4).Select(_ => new float[H * T * D]).ToArray();
+var outputs = Enumerable.Range(0, 6).Select(_ => new float[H * T * D]).ToArray();
 NaiveLoops(outputs[0]);
 MathNetPath(outputs[1]);
-Fused(outputs[2], 1);
-Fused(outputs[3], Environment.ProcessorCount);
-for (int i = 1; i < 4; i++)
+Unfused(outputs[2], 1);
+Unfused(outputs[3], Environment.ProcessorCount);
+Fused(outputs[4], 1);
+Fused(outputs[5], Environment.ProcessorCount);
+for (int i = 1; i < 6; i++)
     Console.WriteLine($"implementation {i + 1} agrees with the naive loops within 1e-5: {outputs[0].Zip(outputs[i]).All(p => Math.Abs(p.First - p.Second) <= 1e-5f)}");
 
-// All four compute the same thing. How long does each take? The next cell times them (median of a few runs; its output depends on the machine, so the notebook tests skip it) and divides each time by that of the fastest run, the fused kernel on all cores. Claims about speed belong to a proper benchmark, run on a quiet machine with warm-up and statistics: see the table after the chart.
+// All six compute the same thing. How long does each take? The next cell times them (median of a few runs; its output depends on the machine, so the notebook tests skip it) and divides each time by that of the fused kernel on all cores. The chart after it shows each rung's speed as a multiple of the naive loops', on a linear axis, so that bar lengths compare as the speeds do. Claims about speed belong to a proper benchmark, run on a quiet machine with warm-up and statistics: see the table after the chart.
 
 cell(14);
 // check: skip-output (timings depend on the machine)
@@ -199,23 +206,61 @@ double MedianMs(Action run, int repeats)                            // every pat
     return times.Order().ElementAt(repeats / 2);
 }
 Console.WriteLine($"vector path: {FlashAttention.ResolvedPath()}, {Environment.ProcessorCount} cores");
-string[] names = ["naive loops", "MathNet", "fused, 1 thread", $"fused, {Environment.ProcessorCount} threads"];
+int cores = Environment.ProcessorCount;
+string[] names = ["naive loops", "MathNet", "unfused SIMD, 1 thread", $"unfused SIMD, {cores} threads", "fused, 1 thread", $"fused, {cores} threads"];
 double[] ms =
 [
     MedianMs(() => NaiveLoops(outputs[0]), 1),
     MedianMs(() => MathNetPath(outputs[1]), 3),
-    MedianMs(() => Fused(outputs[2], 1), 9),
-    MedianMs(() => Fused(outputs[3], Environment.ProcessorCount), 9),
+    MedianMs(() => Unfused(outputs[2], 1), 9),
+    MedianMs(() => Unfused(outputs[3], cores), 9),
+    MedianMs(() => Fused(outputs[4], 1), 9),
+    MedianMs(() => Fused(outputs[5], cores), 9),
 ];
 double flops = 2.0 * H * T * T * D;                                 // causal: half of 4·h·T²·d
-Console.WriteLine($"{"",-20} {"median",12}   {"speed",14}   {$"time ÷ fused, {Environment.ProcessorCount} threads",26}");
-for (int i = 0; i < 4; i++)
-    Console.WriteLine($"{names[i],-20} {ms[i],9:0.0} ms   {flops / ms[i] / 1e6,6:0.0} GFLOP/s   {ms[i] / ms[3],25:0.0}x");
+Console.WriteLine($"{"",-24} {"median",12}   {"speed",14}   {$"time ÷ fused, {cores} threads",26}");
+for (int i = 0; i < names.Length; i++)
+    Console.WriteLine($"{names[i],-24} {ms[i],9:0.0} ms   {flops / ms[i] / 1e6,6:0.0} GFLOP/s   {ms[i] / ms[^1],25:0.0}x");
+Console.WriteLine($"unfused ÷ fused, same threads: {ms[2] / ms[4]:0.00} on 1 thread, {ms[3] / ms[5]:0.00} on {cores}");
 
 cell(15);
 // check: skip-output (timings depend on the machine)
-show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: milliseconds", highlight: 3,
-         yTitle: "ms (log scale)", logScale: true, highlightLabel: $"fused, {Environment.ProcessorCount} threads: the baseline of the ratios above"));
+show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)(ms[0] / t))), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: speed", highlight: 2,
+         yTitle: "times the speed of the naive loops", highlightLabel: "the fused kernel's SIMD code, unfused (scores in memory)"));
+
+// **What the ladder shows.** In the stored output above (AVX2, 2 cores), the naive loops and MathNet run at 0.1 GFLOP/s or less and every SIMD rung at 5.7 to 7.2 GFLOP/s. That step, of 65 to 150 times, comes from the arithmetic — vectorised, register-blocked micro-kernels instead of scalar loops and MathNet's general matrix code — and the unfused rung takes it as well as the fused one. Fusion's own share is the ratio of those two at the same thread count: 0.79 on one thread and 0.92 on two, so at 512 tokens the unfused kernel is not slower. One head's score matrix is 1 MiB there, and the fused kernel does work the unfused one does not: it rescales its output accumulator after every chunk of 128 keys. (Single timings on a busy machine are noisy: in this run two threads are barely faster than one.)
+//
+// The next cell asks the same question at longer sequences, for 4 heads on one thread, timing the two kernels in alternation so that both see the same load, and reporting the median of seven ratios:
+
+cell(17);
+// check: skip-output (timings depend on the machine)
+var single = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };
+const int Heads4 = 4;
+Console.WriteLine($"{"tokens",6} {"scores per head",16} {"unfused",10} {"fused",10} {"unfused ÷ fused",16}   (causal, {Heads4} heads x {D}, 1 thread)");
+foreach (int n in new[] { 256, 512, 1024, 2048, 4096 })
+{
+    var g = new TorchGenerator(21);
+    float[] qa = g.Rand(1, Heads4 * n * D).Row(0).ToArray(), ka = g.Rand(1, Heads4 * n * D).Row(0).ToArray(), va = g.Rand(1, Heads4 * n * D).Row(0).ToArray();
+    float[] oa = new float[Heads4 * n * D];
+    void RunUnfused() => FlashAttention.ForwardUnfused(qa, ka, va, oa, 1, Heads4, n, D, causal: true, single);
+    void RunFused() => FlashAttention.Forward(qa, ka, va, oa, 1, Heads4, n, D, causal: true, single);
+    RunUnfused(); RunFused();                                           // warm: buffers created, code compiled
+    var unfusedMs = new List<double>(); var fusedMs = new List<double>(); var ratios = new List<double>();
+    for (int r = 0; r < 7; r++)                                         // in alternation, so both see the same load
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        RunUnfused();
+        unfusedMs.Add(watch.Elapsed.TotalMilliseconds);
+        watch.Restart();
+        RunFused();
+        fusedMs.Add(watch.Elapsed.TotalMilliseconds);
+        ratios.Add(unfusedMs[^1] / fusedMs[^1]);
+    }
+    double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
+    Console.WriteLine($"{n,6} {n * (double)n * 4 / 1048576,12:0.0} MiB {Median(unfusedMs),7:0.0} ms {Median(fusedMs),7:0.0} ms {Median(ratios),15:0.00}");
+}
+
+// In the stored output the unfused kernel takes 1.15, 0.98, 1.64, 1.34 and 1.55 times the fused kernel's time, from 256 to 4,096 tokens: from 1,024 tokens on, where one head's score matrix is 4 MiB or more (most likely too large for the caches close to the core), writing it to memory and reading it back twice costs a third to two thirds more time. So fusion's gain in time is real but modest — below a factor of two here — and appears only at the longer sequences; the ladder's step of 65 to 150 times is the SIMD arithmetic. Fusion's decisive gain is memory, measured after the benchmark.
 
 // ## The benchmark
 //
@@ -227,42 +272,60 @@ show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)t)
 // | long sequence (1 × 4096, 12 × 64) | 95 ms (271 GFLOP/s) | 226 ms (114 GFLOP/s) | 0.42 |
 // | small (1 × 64, 4 × 16) | 8.9 µs | 100 µs | 0.09 |
 //
-// At GPT-2 small, the teaching classes' matrix path (MathNet) takes 9.6 s for the same attention — about 180 times the fused kernel — and plain loops 17.7 s on one thread. The whole fused module (projections included) runs at 0.34× the time of libtorch's linear + SDPA + linear.
+// **What libtorch's SDPA is on the CPU.** For float32 inputs in this (batch, heads, tokens, `head_dim`) layout, without dropout, PyTorch 2.10 chooses its flash-attention backend (`select_sdp_backend_cpp` in `aten/src/ATen/native/transformers/sdp_utils_cpp.cpp` tries it first; the kernel is `cpu_flash_attention` in `aten/src/ATen/native/cpu/FlashAttentionKernel.cpp`): blocks of 32, 64 or 256 queries (by sequence length) against blocks of 512 keys, an online softmax with a running maximum and sum, and each block's two products done by a BLAS GEMM. It is fused too — it never stores the $T \times T$ matrix — so fused ÷ SDPA compares two fused kernels (block shapes, micro-kernels, threading), not fusion against no fusion. With dropout, which that backend does not support, libtorch falls back to its math path, which materialises the weights.
+//
+// The ladder in `benchmarks/` also has the unfused rung (`Unfused1Thread`, `Unfused`), added after the figures above were measured. At GPT-2 small, the teaching classes' matrix path (MathNet) takes 9.6 s for the same attention — about 180 times the fused kernel — and plain loops 17.7 s on one thread. The whole fused module (projections included) runs at 0.34× the time of libtorch's linear + SDPA + linear.
 
 // ## Memory: $T^2$ against $T \cdot d$
 //
-// The matrix path needs a $T \times T$ score matrix per head — in the teaching classes several, since masking and softmax each return a new matrix. The fused kernel needs the inputs and the output, $O(T \cdot d)$, and a scratch buffer of a few tens of kilobytes per thread, whatever $T$ is. The memory each path allocates for one head, measured with the .NET garbage collector's allocation counter:
+// The matrix path needs a $T \times T$ score matrix per head — in the teaching classes several, since masking and softmax each return a new matrix. The fused kernel needs the inputs and the output, $O(T \cdot d)$, and a scratch buffer of a few tens of kilobytes per thread, whatever $T$ is. The cell below measures the same quantity for the three paths, for one head on one thread: what one call allocates on a fresh thread (so a path's per-thread buffers, created by its first call, are counted) and what a second call on that thread allocates, with the .NET allocation counter of that thread:
 
-cell(18);
+cell(21);
 // check: skip-output (allocation counts include runtime bookkeeping that varies slightly between runs)
 int[] lengths = [256, 512, 1024, 2048];
 var matrixMiB = new List<double>();
+var unfusedMiB = new List<double>();
 var fusedMiB = new List<double>();
+(double First, double Second) TwoCallsMiB(Action call)             // on a fresh thread: what the first call and the second allocate
+{
+    long first = 0, second = 0;
+    var thread = new System.Threading.Thread(() =>
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        call();                                                     // creates the thread's buffers, if the path keeps any
+        long middle = GC.GetAllocatedBytesForCurrentThread();
+        call();
+        (first, second) = (middle - before, GC.GetAllocatedBytesForCurrentThread() - middle);
+    });
+    thread.Start();
+    thread.Join();
+    return (first / 1048576.0, second / 1048576.0);
+}
+var oneThread = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };   // all the work on the measured thread
 foreach (int n in lengths)
 {
     var gen = new TorchGenerator(3);
     var qn = gen.Rand(n, D); var kn = gen.Rand(n, D); var vn = gen.Rand(n, D);
-    long before = GC.GetTotalAllocatedBytes(precise: true);
-    var zn = Softmax.Stable(CausalMask.MaskedFill(qn * kn.Transpose(), CausalMask.Create(n)) * scale) * vn;
-    matrixMiB.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0);
-
     float[] qf = qn.ToRowMajorArray(), kf = kn.ToRowMajorArray(), vf = vn.ToRowMajorArray(), of = new float[n * D];
-    FlashAttention.Forward(qf, kf, vf, of, 1, 1, n, D, causal: true);     // warm: per-thread scratch is created once
-    before = GC.GetTotalAllocatedBytes(precise: true);
-    FlashAttention.Forward(qf, kf, vf, of, 1, 1, n, D, causal: true);
-    fusedMiB.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0);
-    Console.WriteLine($"T = {n,5}: matrix path {matrixMiB[^1],9:0.00} MiB   fused kernel {fusedMiB[^1],6:0.00} MiB   (one T x T float matrix: {n * (double)n * 4 / 1048576,7:0.00} MiB)");
+    var matrix = TwoCallsMiB(() => _ = Softmax.Stable(CausalMask.MaskedFill(qn * kn.Transpose(), CausalMask.Create(n)) * scale) * vn);
+    var unfused = TwoCallsMiB(() => FlashAttention.ForwardUnfused(qf, kf, vf, of, 1, 1, n, D, causal: true, oneThread));
+    var fusedCalls = TwoCallsMiB(() => FlashAttention.Forward(qf, kf, vf, of, 1, 1, n, D, causal: true, oneThread));
+    matrixMiB.Add(matrix.First);
+    unfusedMiB.Add(unfused.First);
+    fusedMiB.Add(fusedCalls.First);
+    Console.WriteLine($"T = {n,4}: matrix path {matrix.First,6:0.00} MiB, then {matrix.Second,6:0.00}   unfused SIMD {unfused.First,5:0.00} MiB, then {unfused.Second * 1024,3:0} KiB   " +
+                      $"fused {fusedCalls.First * 1024,3:0} KiB, then {fusedCalls.Second * 1024,3:0} KiB   (one T x T float matrix: {n * (double)n * 4 / 1048576,5:0.00} MiB)");
 }
 
-cell(19);
+cell(22);
 // check: skip-output (drawn from the measurements above)
-double[] buffersMiB = lengths.Select(n => 4.0 * n * D * 4 / 1048576).ToArray();   // Q, K, V and output: 4·T·d floats
-show(19, Plot.Line(
-    [Series.Of("matrix path: allocated per call (measured)", lengths, matrixMiB),
-     Series.Of("fused kernel: Q, K, V and output buffers (computed)", lengths, buffersMiB)],
-    "Memory for one head of 64 features: measured vs computed", "tokens (T)", "MiB", logX: true, logY: true));
+show(22, Plot.Line(
+    [Series.Of("matrix path (MathNet)", lengths, matrixMiB),
+     Series.Of("SIMD kernels, unfused", lengths, unfusedMiB),
+     Series.Of("SIMD kernels, fused", lengths, fusedMiB)],
+    "Memory one call allocates on a fresh thread, one head of 64 features (measured)", "tokens (T)", "MiB", logX: true, logY: true));
 
-// The matrix path grows with $T^2$: about six times one $T \times T$ matrix, because the mask itself, the product $Q K^\top$, the masked copy, the scaled copy and the softmax's result are each a new $T \times T$ matrix, and MathNet's product with $V$ copies its $T \times T$ operand once more (solution 3 counts them step by step); the fused kernel allocates nothing per call once warm; all it needs are the caller's inputs and output, which grow only linearly with $T$ (the chart's second line). The benchmark's memory check goes to 16,384 tokens, where one score matrix is 1 GiB per head.
+// The matrix path allocates about six $T \times T$ matrices on every call: the mask itself, the product $Q K^\top$, the masked copy, the scaled copy and the softmax's result are each a new $T \times T$ matrix, and MathNet's product with $V$ copies its $T \times T$ operand once more (solution 3 counts them step by step). The unfused SIMD kernel keeps one $T \times T$ matrix per thread for its next call (a second call allocates nothing), so its memory still grows with $T^2$. The fused kernel's first call creates its per-thread scratch — 33 KiB in the stored output; the size depends on the vector width — and then allocates nothing, whatever $T$ is; besides that it needs only the caller's inputs and output, which grow linearly with $T$. The benchmark's memory check goes to 16,384 tokens, where one score matrix is 1 GiB per head.
 
 // ## The backward pass, tile by tile
 //
@@ -278,7 +341,7 @@ show(19, Plot.Line(
 //
 // So the fused kernel's memory for training is the inputs, $O$ and $L$: $T$ floats per head instead of $T^2$. On our six tokens with the causal mask: the forward saves $L$, and we recompute one tile of the attention weights — queries *with, one, step* against keys *Your, journey, starts* — from it alone.
 
-cell(22);
+cell(25);
 float[] q6 = queries.ToRowMajorArray(), k6 = keys.ToRowMajorArray(), v6 = values.ToRowMajorArray();   // (6, 2) each, seed 232
 var o6 = new float[6 * 2];                                                                          // (6, 2) context vectors
 var lse = new float[6];                                                                             // (6) L_i, one per query
@@ -293,11 +356,11 @@ var tile = Matrix<float>.Build.Dense(3, 3, (r, c) =>
     return MathF.Exp(score - lse[i]);                               // P_ij = e^(S_ij − L_i)
 });                                                                 // (3, 3)
 Console.WriteLine($"recomputed from L alone, equal to the teaching weights within 1e-6: {(tile - weights6.SubMatrix(3, 3, 0, 3)).Enumerate().All(d => Math.Abs(d) <= 1e-6f)}");
-show(22, tile.WithLabels(SampleData.Tokens.Skip(3).ToArray(), SampleData.Tokens.Take(3).ToArray()));
+show(25, tile.WithLabels(SampleData.Tokens.Skip(3).ToArray(), SampleData.Tokens.Take(3).ToArray()));
 
 // A tile on the diagonal is recomputed the same way, with the keys after the query set to zero; tiles wholly above it are skipped. `FlashAttention.Backward` takes $Q$, $K$, $V$, $O$, $dO$ and $L$ and writes $dQ$, $dK$, $dV$ without ever holding a $T \times T$ matrix. Below, $dO$ is a made-up gradient (from a seeded generator); notebook 6's backward, built on the full weight matrix, must give the same three gradients:
 
-cell(24);
+cell(27);
 var dO6 = new TorchGenerator(7).Rand(6, 2);                         // (6, 2) stand-in for the loss's gradient
 float[] dq6 = new float[6 * 2], dk6 = new float[6 * 2], dv6 = new float[6 * 2];
 FlashAttention.Backward(q6, k6, v6, o6, dO6.ToRowMajorArray(), lse, dq6, dk6, dv6, batch: 1, heads: 1, tokens: 6, headDim: 2, causal: true);
@@ -308,7 +371,7 @@ var weighted = (weights6.PointwiseMultiply(dO6 * values.Transpose())).RowSums();
 Console.WriteLine($"D from two rows equals Σ_j P_ij dP_ij within 1e-6: {rowDots.Zip(weighted).All(p => Math.Abs(p.First - p.Second) <= 1e-6f)}");
 bool Agree(float[] fused, Matrix<float> reference) => fused.Zip(reference.ToRowMajorArray()).All(p => Math.Abs(p.First - p.Second) <= 1e-5f);
 Console.WriteLine($"dQ, dK, dV of the fused backward equal notebook 6's within 1e-5: {Agree(dq6, byHand.Queries)}, {Agree(dk6, byHand.Keys)}, {Agree(dv6, byHand.Values)}");
-show(24, Matrix<float>.Build.DenseOfRowMajor(6, 2, dv6).WithTokens(SampleData.Tokens));
+show(27, Matrix<float>.Build.DenseOfRowMajor(6, 2, dv6).WithTokens(SampleData.Tokens));
 
 // The test suite checks `FlashAttention.Backward` against a double-precision definition and against libtorch's autograd (`scaled_dot_product_attention(…).backward()`) on every vector path, for token counts 1 to 200 and head sizes 1 to 80. It is tiled like the forward: for each block of 64 keys and each tile of 64 queries that sees it, the five products of the equations above ($S$, $dP$, $dV$, $dK$, $dQ$, each 64 × 64 × $d$) run in the same kind of register micro-kernel, 4 rows × 4 registers of the result at a time, and $P$ comes from the vectorised exponential of $S - L$. That is two and a half times the forward's arithmetic (five products instead of two), plus the recomputation, so forward + backward takes a few times the forward alone (the next cell shows how many on this machine); the benchmark in `benchmarks/` compares it with libtorch's autograd.
 //
@@ -316,7 +379,7 @@ show(24, Matrix<float>.Build.DenseOfRowMajor(6, 2, dv6).WithTokens(SampleData.To
 //
 // The kernels exist in one generic form, instantiated for each vector width the processor can run: 512 bits (AVX-512), 256 (AVX2), 128 (NEON on Apple Silicon and Linux ARM, SSE on x86) and plain scalar code. `FlashAttentionOptions.Simd` forces one, so we can time them side by side on GPT-2's attention shape from the ladder above, forward alone and forward + backward, on one thread (the output depends on the machine: the notebook tests skip it; the benchmark in `benchmarks/` compares each path with libtorch's matching one):
 
-cell(26);
+cell(29);
 // check: skip-output (timings depend on the machine)
 var dOut = new TorchGenerator(12).Rand(1, H * T * D).Row(0).ToArray();     // (1, 12, 512, 64) stand-in gradient
 float[] outBuffer = new float[H * T * D], lseBuffer = new float[H * T], dqB = new float[H * T * D], dkB = new float[H * T * D], dvB = new float[H * T * D];
@@ -339,7 +402,7 @@ foreach (var path in paths)
 
 // ## Summary
 //
-// - The literal implementation stores a $T \times T$ score matrix per head: memory and time grow with $T^2$, and most of the time goes into moving that matrix through the caches.
+// - The literal implementation stores a $T \times T$ score matrix per head, so its memory grows with $T^2$. Most of the ladder's gap in time is arithmetic: SIMD micro-kernels against scalar loops and general matrix code. Fusion itself saved under a factor of two in time here, and only from about a thousand tokens on, but it removes the $T^2$ memory entirely.
 // - The **online softmax** keeps a running maximum, a running sum and a running weighted sum of values per query, rescaled by $e^{m - m'}$ when the maximum grows; it gives exactly the same result without storing a row of scores.
 // - FlashAttention computes attention in tiles with that trick; the library's `FlashAttention` does so with SIMD and threads and matches the teaching classes (and libtorch) within $10^{-5}$.
 // - The **backward pass** needs the attention weights again: the forward saves one log-sum-exp $L_i$ per query row, and the backward recomputes $P_{ij} = e^{S_{ij} - L_i}$ tile by tile, with $D_i = \sum_c dO_{ic} O_{ic}$ standing in for the softmax's row sums — $T$ floats per head instead of $T^2$, and the same gradients as the matrix way.

@@ -438,4 +438,39 @@ public sealed class TorchGeneratorTests
         for (int t = 0; t < seeds.Length; t++)
             Assert.Equal(expected[t], actual[t]);
     }
+
+    [Fact]
+    public void NextBernoulli_is_a_float64_uniform_below_p_and_takes_two_draws()
+    {
+        var g = new TorchGenerator(31);
+        var raw = new TorchGenerator(31);
+        for (int i = 0; i < 1_000; i++)
+        {
+            double p = (i % 10) / 9.0;
+            ulong bits = raw.NextUInt64() & ((1UL << 53) - 1);        // PyTorch's uniform_real: the low 53 bits of random64()
+            Assert.Equal(bits * Math.Pow(2, -53) < p, g.NextBernoulli(p));
+        }
+        Assert.Equal(raw.NextUInt32(), g.NextUInt32());
+    }
+
+    [Fact]
+    public void Bernoulli_fills_row_major_with_zeros_and_ones()
+    {
+        var m = new TorchGenerator(4).Bernoulli(3, 5, 0.3);
+        var g = new TorchGenerator(4);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 5; j++)
+                Assert.Equal(g.NextBernoulli(0.3) ? 1f : 0f, m[i, j]);
+    }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void A_bernoulli_probability_outside_zero_to_one_is_an_error_naming_it(double p)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new TorchGenerator(1).Bernoulli(2, 2, p));
+        Assert.Equal("p", e.ParamName);
+        Assert.Contains($"but is {p}", e.Message);
+    }
 }

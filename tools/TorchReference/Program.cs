@@ -29,6 +29,7 @@ switch (command)
         rc |= RunPart("masks", Path.Combine(outDir, "masks.json"), null);
         rc |= RunPart("modern", Path.Combine(outDir, "modern.json"), null);
         rc |= RunPart("sdpa-grouped", Path.Combine(outDir, "sdpa-grouped.json"), null);
+        rc |= RunPart("dropout", Path.Combine(outDir, "dropout.json"), null);
         foreach (var file in Directory.GetFiles(outDir, "*.json").Order())
             Console.WriteLine($"{Path.GetFileName(file),-24} {new FileInfo(file).Length,10:N0} bytes");
         return rc;
@@ -82,6 +83,9 @@ static int RunInProcess(string part, string argument)
             return 0;
         case "sdpa-grouped":
             File.WriteAllText(argument, GroupedSdpaFixtures.Build().ToJson());
+            return 0;
+        case "dropout":
+            File.WriteAllText(argument, DropoutFixtures.Build().ToJson());
             return 0;
         default:
             throw new ArgumentException($"unknown part {part}");

@@ -14,4 +14,14 @@ internal static class FlashKernelLayout
 
     /// <summary>Scratch floats one thread needs for <paramref name="headDim"/> with tiles of <paramref name="queryTile"/> queries (64-bit: no overflow).</summary>
     public static long ScratchFloats(long headDim, int queryTile) => (2 * headDim + ScoreRows) * queryTile;
+
+    /// <summary>
+    /// Scratch floats the unfused kernel needs per thread for <paramref name="tokens"/> and <paramref name="headDim"/>: a
+    /// tile's queries and accumulator, m, l and α of every tile, and every tile's score rows over all keys (64-bit: no overflow).
+    /// </summary>
+    public static long UnfusedScratchFloats(long tokens, long headDim, int queryTile)
+    {
+        long tiles = (tokens - 1) / queryTile + 1;
+        return (2 * headDim + 3 * tiles + tiles * tokens) * queryTile;
+    }
 }

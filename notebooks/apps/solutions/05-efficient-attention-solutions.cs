@@ -99,7 +99,7 @@ Console.WriteLine($"causal {causalMs:0.00} ms, non-causal {fullMs:0.00} ms: {ful
 // | `* scale` | 1 |
 // | `Softmax.Stable(...)` | 1 |
 //
-// Five matrices, 20 MiB, plus the $T \times d$ transpose of `kh` (0.25 MiB). The product with $V$ adds another 4 MiB, because MathNet's managed multiply copies its $T \times T$ operand into its own working layout, and 0.25 MiB for the result: about 25 MiB, as the notebook measured. Step by step:
+// Five matrices, 20 MiB, plus the $T \times d$ transpose of `kh` (0.25 MiB). The product with $V$ adds another 4 MiB, because MathNet's managed multiply copies its $T \times T$ operand into its own working layout, and 0.25 MiB for the result: about 25 MiB, the order of what the notebook's memory cell measures for $T = 1024$. Step by step:
 
 cell(10);
 // check: skip-output (allocation counts include runtime bookkeeping)

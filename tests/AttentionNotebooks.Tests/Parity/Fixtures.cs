@@ -22,6 +22,9 @@ internal static class Fixtures
     /// <summary>The book's attention classes with their parameters, inputs, outputs and attention weights.</summary>
     public const string Modules = "modules.json";
 
+    /// <summary>bernoulli_ and dropout sequences, and the book's CausalAttention with dropout 0.5 in training mode.</summary>
+    public const string Dropout = "dropout.json";
+
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
     private static readonly ConcurrentDictionary<string, object> Cache = new();
 
@@ -121,6 +124,25 @@ internal sealed record GeneratorStep(
     int InFeatures, int OutFeatures, bool Bias, float[]? Weight, float[]? BiasValues)
 {
     public int Count => (int)(Shape ?? []).Aggregate(1L, (a, b) => a * b);
+}
+
+/// <summary>
+/// A dropout fixture entry: a sequence of rand, bernoulli and dropout calls (Steps), or the book's CausalAttention with
+/// dropout 0.5 in training mode (its weights (out, in), the dropped attention weights and the context, (2, 6, 6) and (2, 6, 2)).
+/// </summary>
+internal sealed record DropoutEntry(
+    string Name, string LibtorchVersion, string TorchSharpVersion, string CpuCapability, string CpuVendor, long Seed,
+    string Pytorch, string TorchSharp, IReadOnlyList<DropoutStep>? Steps,
+    float[]? WQuery, float[]? WKey, float[]? WValue, float[]? DroppedWeights, float[]? Context)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>One call: rand, bernoulli (bernoulli_(P) of an empty tensor) or dropout (of Input, with P).</summary>
+internal sealed record DropoutStep(string Op, long[] Shape, double P, float[]? Input, float[] Values)
+{
+    /// <summary>The shape as (rows, cols); a 1-D shape is one row.</summary>
+    public (int Rows, int Cols) Matrix => Shape.Length == 1 ? (1, (int)Shape[0]) : ((int)Shape[0], (int)Shape[1]);
 }
 
 /// <summary>One scaled_dot_product_attention call; Q, K, V and Output are (Batch, Heads, Tokens, HeadDim) row-major.</summary>
