@@ -228,7 +228,7 @@ cell(15);
 show(15, Plot.Bar(Vector<float>.Build.DenseOfEnumerable(ms.Select(t => (float)(ms[0] / t))), names, "Causal attention, 1 x 512 tokens x 12 heads x 64: speed", highlight: 2,
          yTitle: "times the speed of the naive loops", highlightLabel: "the fused kernel's SIMD code, unfused (scores in memory)"));
 
-// **What the ladder shows.** In the stored output above (AVX2, 2 cores), the naive loops and MathNet run at 0.1 GFLOP/s or less and every SIMD rung at 5.7 to 7.2 GFLOP/s. That step, of 65 to 150 times, comes from the arithmetic — vectorised, register-blocked micro-kernels instead of scalar loops and MathNet's general matrix code — and the unfused rung takes it as well as the fused one. Fusion's own share is the ratio of those two at the same thread count: 0.79 on one thread and 0.92 on two, so at 512 tokens the unfused kernel is not slower. One head's score matrix is 1 MiB there, and the fused kernel does work the unfused one does not: it rescales its output accumulator after every chunk of 128 keys. (Single timings on a busy machine are noisy: in this run two threads are barely faster than one.)
+// **What the ladder shows.** In the stored output above (AVX2, 2 cores, a quiet machine), the naive loops and MathNet run at 0.3 and 0.8 GFLOP/s and every SIMD rung at 43 to 67 GFLOP/s. That step, of 60 to 170 times, comes from the arithmetic — vectorised, register-blocked micro-kernels instead of scalar loops and MathNet's general matrix code — and the unfused rung takes it as well as the fused one. Fusion's own share is the ratio of those two at the same thread count: 0.90 on one thread and 0.76 on two, so at 512 tokens the unfused kernel is not slower. One head's score matrix is 1 MiB there, and the fused kernel does work the unfused one does not: it rescales its output accumulator after every chunk of 128 keys. (Single timings are noisy: run the cell twice to see how much.)
 //
 // The next cell asks the same question at longer sequences, for 4 heads on one thread, timing the two kernels in alternation so that both see the same load, and reporting the median of seven ratios:
 
@@ -260,7 +260,7 @@ foreach (int n in new[] { 256, 512, 1024, 2048, 4096 })
     Console.WriteLine($"{n,6} {n * (double)n * 4 / 1048576,12:0.0} MiB {Median(unfusedMs),7:0.0} ms {Median(fusedMs),7:0.0} ms {Median(ratios),15:0.00}");
 }
 
-// In the stored output the unfused kernel takes 1.15, 0.98, 1.64, 1.34 and 1.55 times the fused kernel's time, from 256 to 4,096 tokens: from 1,024 tokens on, where one head's score matrix is 4 MiB or more (most likely too large for the caches close to the core), writing it to memory and reading it back twice costs a third to two thirds more time. So fusion's gain in time is real but modest — below a factor of two here — and appears only at the longer sequences; the ladder's step of 65 to 150 times is the SIMD arithmetic. Fusion's decisive gain is memory, measured after the benchmark.
+// In the stored output the unfused kernel takes 1.00, 1.01, 1.07, 1.31 and 1.46 times the fused kernel's time, from 256 to 4,096 tokens: about the same up to 1,024 tokens, and from 2,048 tokens on, where one head's score matrix is 16 MiB or more (most likely too large for the caches close to the core), writing it to memory and reading it back twice costs a third to a half more time. So fusion's gain in time is real but modest — below a factor of two here — and appears only at the longer sequences; the ladder's step of 60 to 170 times is the SIMD arithmetic. Fusion's decisive gain is memory, measured after the benchmark.
 
 // ## The benchmark
 //
@@ -402,7 +402,7 @@ foreach (var path in paths)
 
 // ## Summary
 //
-// - The literal implementation stores a $T \times T$ score matrix per head, so its memory grows with $T^2$. Most of the ladder's gap in time is arithmetic: SIMD micro-kernels against scalar loops and general matrix code. Fusion itself saved under a factor of two in time here, and only from about a thousand tokens on, but it removes the $T^2$ memory entirely.
+// - The literal implementation stores a $T \times T$ score matrix per head, so its memory grows with $T^2$. Most of the ladder's gap in time is arithmetic: SIMD micro-kernels against scalar loops and general matrix code. Fusion itself saved under a factor of two in time here, and only from about two thousand tokens on, but it removes the $T^2$ memory entirely.
 // - The **online softmax** keeps a running maximum, a running sum and a running weighted sum of values per query, rescaled by $e^{m - m'}$ when the maximum grows; it gives exactly the same result without storing a row of scores.
 // - FlashAttention computes attention in tiles with that trick; the library's `FlashAttention` does so with SIMD and threads and matches the teaching classes (and libtorch) within $10^{-5}$.
 // - The **backward pass** needs the attention weights again: the forward saves one log-sum-exp $L_i$ per query row, and the backward recomputes $P_{ij} = e^{S_{ij} - L_i}$ tile by tile, with $D_i = \sum_c dO_{ic} O_{ic}$ standing in for the softmax's row sums — $T$ floats per head instead of $T^2$, and the same gradients as the matrix way.
