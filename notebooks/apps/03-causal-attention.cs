@@ -35,11 +35,11 @@ cell(1);
 // - add *dropout* to the attention weights and understand its $1/(1-p)$ scaling;
 // - process a *batch* of sequences with the library's `CausalAttention` class, and demonstrate that changing a future token does not change an earlier output.
 //
-// You are at **station 3**. GPT generates text one token at a time, left to right, and it is trained to predict the next token. Training is efficient because one forward pass over a sequence of $T$ tokens makes all $T$ next-token predictions at once: position 1 predicts token 2, position 2 predicts token 3, and so on. That only works if the output at position $t$ is computed from tokens $1 \dots t$ alone — if it could see token $t+1$, the answer it is asked for would be part of its own input, and the model would learn to copy instead of to predict. The causal mask is what guarantees this, for every position in parallel; the same rule keeps generation consistent, where the future tokens do not exist yet.
+// You are at **station 3**. GPT generates text one token at a time, left to right, and it is trained to predict the next token. Training is efficient because one forward pass over a sequence of $T$ tokens makes all $T$ next-token predictions at once: position 0 predicts token 1, position 1 predicts token 2, and so on (counting from 0, as the code does). That only works if the output at position $t$ is computed from tokens $0 \dots t$ alone — if it could see token $t+1$, the answer it is asked for would be part of its own input, and the model would learn to copy instead of to predict. The causal mask is what guarantees this, for every position in parallel; the same rule keeps generation consistent, where the future tokens do not exist yet.
 
 // ## The mask, as a picture
 //
-// Rows are queries (the token that is looking), columns are keys (the token being looked at). Token $i$ may look at tokens $1 \dots i$: everything on or below the diagonal. Everything above the diagonal is the future and gets weight 0.
+// Rows are queries (the token that is looking), columns are keys (the token being looked at). Token $i$ may look at tokens $0 \dots i$: everything on or below the diagonal. Everything above the diagonal is the future and gets weight 0.
 //
 // ![The causal mask: scores above the diagonal become minus infinity; after softmax their weights are 0 and each row still sums to 1](../images/causal-mask.svg)
 //
@@ -95,7 +95,7 @@ string Below(float d) => d < 1e-6f ? "below 1e-6" : d.ToString("G2");   // tiny 
 Console.WriteLine($"largest difference between the two routes: {Below((causalWeights - maskedSimpleNorm).Enumerate().Max(Math.Abs))}");
 show(11, causalWeights);
 
-// Both routes agree. Row 1 (*Your*) can only see itself, so its weight is 1; row 6 (*step*) sees everything and is unchanged from the unmasked weights.
+// Both routes agree. Row 0 (*Your*) can only see itself, so its weight is 1; row 5 (*step*) sees everything and is unchanged from the unmasked weights.
 
 cell(13);
 show(13, Plot.Weights(causalWeights, SampleData.Tokens, "Causal attention weights", causal: true));
@@ -159,7 +159,7 @@ show(24, Plot.Weights(caResult.Weights[0], SampleData.Tokens, "CausalAttention (
 
 // ## Checking causality
 //
-// The promise of the mask: the output at position $t$ depends only on tokens $1 \dots t$. Test it. Replace the last token, *step*, with something completely different and compare the outputs row by row:
+// The promise of the mask: the output at position $t$ depends only on tokens $0 \dots t$. Test it. Replace the last token, *step*, with something completely different and compare the outputs row by row:
 
 cell(26);
 var changed = SampleData.Inputs();
@@ -216,11 +216,11 @@ show(34, Plot.Weights(paddedResult.Weights[1], paddedTokens, "CausalAttention, l
 
 // The padding columns have weight exactly 0, so the real tokens get exactly what they get without any padding, bit for bit, whatever the padding rows hold.
 //
-// **What the padded query rows are.** Rows 4–6 are the outputs *of* the padding positions: each attends to the three real tokens with weights from its own query. Here the padding rows are zeros and the module has no bias, so their queries are zero, every score is 0 and the weights are uniform, $1/3$ each. They are finite numbers that mean nothing — no token was there. A model must ignore them wherever it uses its outputs: a training loss skips the padding positions (cross-entropy with an ignore index, or per-token losses multiplied by a 0/1 mask), and a prediction at a padding position is never read. `MultiHeadAttention.Forward(batch, lengths)` does the same in every head. The test suite checks both, padded rows included, against libtorch's `scaled_dot_product_attention` with a boolean `attn_mask` and against the book's modules with the combined mask.
+// **What the padded query rows are.** Rows 3–5 are the outputs *of* the padding positions: each attends to the three real tokens with weights from its own query. Here the padding rows are zeros and the module has no bias, so their queries are zero, every score is 0 and the weights are uniform, $1/3$ each. They are finite numbers that mean nothing — no token was there. A model must ignore them wherever it uses its outputs: a training loss skips the padding positions (cross-entropy with an ignore index, or per-token losses multiplied by a 0/1 mask), and a prediction at a padding position is never read. `MultiHeadAttention.Forward(batch, lengths)` does the same in every head. The test suite checks both, padded rows included, against libtorch's `scaled_dot_product_attention` with a boolean `attn_mask` and against the book's modules with the combined mask.
 
 // ## Summary
 //
-// - Causal attention lets token $i$ attend only to tokens $1 \dots i$: the weights above the diagonal are exactly 0.
+// - Causal attention lets token $i$ attend only to tokens $0 \dots i$: the weights above the diagonal are exactly 0.
 // - Setting masked scores to $-\infty$ before the softmax is the same as zeroing the weights and renormalising, in one step.
 // - Dropout zeroes weights with probability $p$ during training and scales the rest by $1/(1-p)$ so the expected value is unchanged; in evaluation mode (`Training = false`) it does nothing.
 // - `CausalAttention` adds the mask (a buffer sized for the context length), dropout and batches to `SelfAttention`.
