@@ -80,13 +80,13 @@ show(7, Plot.WeightsRelativeToUniform(wrapperResult, SampleData.Tokens, title: "
 
 // ## Version 2: one projection, split into heads
 //
-// The wrapper multiplies the input by $3h$ small matrices, one after another. GPT does the same arithmetic with three large ones: a single $W_{query}$ of width $d_{out}$ whose columns are divided among the heads. Head $i$ ($i = 0, \dots, h-1$) uses block $i$ of $\text{head\_dim} = d_{out}/h$ columns of $Q$, $K$ and $V$:
+// The wrapper multiplies the input by $3h$ small matrices, one after another. GPT does the same arithmetic with three large ones: a single $W_{query}$ of width $d_{out}$ whose columns are divided among the heads. Head $i$ ($i = 0, \dots, h-1$) uses block $i$ of $d_{head} = d_{out}/h$ columns (`head_dim` in the code) of $Q$, $K$ and $V$:
 //
 // **A change of notation.** Notebook 2 wrote $Q = X W_{query}$ with a $d_{in} \times d_{out}$ matrix, and so does the diagram below. From here on the projections are `Linear` layers, which store their weight as PyTorch does, $d_{out} \times d_{in}$ (one row per output feature), and compute $X W^\top$ (notebook 2's `SelfAttention` already did). It is the same mapping with the matrix stored on its side: a `Linear`'s $d_{out} \times d_{in}$ weight $W$ is the transpose of the $d_{in} \times d_{out}$ matrix that $X$ would be multiplied by.
 //
-// $$Q = X W_{query}^\top, \qquad Q_i = Q[:,\ i\,\text{head\_dim} : (i+1)\,\text{head\_dim}]$$
+// $$Q = X W_{query}^\top, \qquad Q_i = Q[:,\ i\,d_{head} : (i+1)\,d_{head}]$$
 //
-// $$Z_i = \operatorname{softmax}\!\left(\frac{\operatorname{mask}(Q_i K_i^\top)}{\sqrt{\text{head\_dim}}}\right) V_i, \qquad \text{output} = \left[\, Z_0 \mid \cdots \mid Z_{h-1} \,\right] W_o^\top + b_o$$
+// $$Z_i = \operatorname{softmax}\!\left(\frac{\operatorname{mask}(Q_i K_i^\top)}{\sqrt{d_{head}}}\right) V_i, \qquad \text{output} = \left[\, Z_0 \mid \cdots \mid Z_{h-1} \,\right] W_o^\top + b_o$$
 //
 // **What changed** from the wrapper: three projections shared by all heads instead of three per head; $d_{out}$ is now the *total* width, split into heads; and an **output projection** $W_o$ (`out_proj`, a `Linear(d_out, d_out)` with bias) mixes the heads' features after concatenation.
 //
@@ -108,7 +108,7 @@ show(7, Plot.WeightsRelativeToUniform(wrapperResult, SampleData.Tokens, title: "
 // - **`view`** reinterprets the same memory with a new shape, without copying: the $d_{out}$ numbers of a token are read as $h$ groups of `head_dim`. It only works when the memory is laid out contiguously in the right order (hence `.contiguous()` after a transpose, which copies when needed).
 // - **`transpose(1, 2)`** swaps two axes, so that the (T, `head_dim`) matrix of each head becomes the last two axes; then one batched `@` multiplies all heads at once.
 //
-// Our sequences are MathNet matrices with tokens as rows, so "head $i$" is simply the column block $[i \cdot \text{head\_dim}, (i+1) \cdot \text{head\_dim})$ — no reshaping needed.
+// Our sequences are MathNet matrices with tokens as rows, so "head $i$" is simply the column block $[i \cdot d_{head}, (i+1) \cdot d_{head})$ — no reshaping needed.
 //
 // The batched multiplication is worth seeing on its own. The book uses a (1, 2, 3, 4) tensor — one sequence, two heads, three tokens, four features per head — and computes `a @ a.transpose(2, 3)`. That is one ordinary matrix product per head:
 
@@ -223,6 +223,6 @@ Console.WriteLine($"parameters, as GPT-2 has it (qkvBias: true):        {gpt2.Pa
 // 3. **Heads and weights.** For `mha` (seed 123) with `numHeads: 1` instead of 2 (and `dOut: 2`), are the weights of the single head equal to either head's weights above? Explain from the shapes.
 //
 // 4. **A KV cache: one token at a time.** GPT writes text one token at a time, and at every step the keys and values of the earlier tokens are the same as before (the causal mask makes sure of it), so recomputing them is wasted work. Write the generation loop with a *KV cache* for `mha` (seed 123): at step $t$ project only token $t$ into its query, key and value; append the key and the value to two lists; let the query attend, head by head, to all cached keys (no mask needed: the future is not in the cache); concatenate the heads and apply `OutProj`. Check that your six outputs equal the rows of `mha.Forward(batch)`, the causal forward over the whole sequence.
-// 5. **The split, yourself, for any number of heads.** `MultiHeadAttention` came from the library; now write its forward pass. Write `Matrix<float> MultiHead(MultiHeadAttention m, Matrix<float> x)` from the module's four `Linear` layers, its mask and `Softmax.Stable`: project once, split $Q$, $K$ and $V$ into `m.NumHeads` blocks of `m.HeadDim` columns, attend in each head (causal mask, scaled by $\sqrt{\text{head\_dim}}$), merge the heads' outputs into their blocks and apply `OutProj`. Check it against `m.Forward([x]).Context[0]` on the sample for modules (seed 123) with $d_{out} = 6$ and 3 heads, $d_{out} = 8$ and 2 heads, and $d_{out} = 8$ and 4 heads — heads of 2, 4 and 2 features.
+// 5. **The split, yourself, for any number of heads.** `MultiHeadAttention` came from the library; now write its forward pass. Write `Matrix<float> MultiHead(MultiHeadAttention m, Matrix<float> x)` from the module's four `Linear` layers, its mask and `Softmax.Stable`: project once, split $Q$, $K$ and $V$ into `m.NumHeads` blocks of `m.HeadDim` columns, attend in each head (causal mask, scaled by $\sqrt{d_{head}}$), merge the heads' outputs into their blocks and apply `OutProj`. Check it against `m.Forward([x]).Context[0]` on the sample for modules (seed 123) with $d_{out} = 6$ and 3 heads, $d_{out} = 8$ and 2 heads, and $d_{out} = 8$ and 4 heads — heads of 2, 4 and 2 features.
 //
 // Solutions: [solutions/04-multi-head-attention-solutions.ipynb](solutions/04-multi-head-attention-solutions.ipynb).

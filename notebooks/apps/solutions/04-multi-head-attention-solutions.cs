@@ -113,7 +113,7 @@ for (int t = 0; t < 6; t++)
 
 // ## 5. The split, yourself, for any number of heads
 //
-// Head $h$ owns columns $h \cdot \text{head\_dim}, \dots, (h+1) \cdot \text{head\_dim} - 1$ of $Q$, $K$, $V$ and of the concatenation:
+// Head $h$ owns columns $h \cdot d_{head}, \dots, (h+1) \cdot d_{head} - 1$ of $Q$, $K$, $V$ and of the concatenation:
 
 cell(15);
 Matrix<float> MultiHead(MultiHeadAttention m, Matrix<float> x)

@@ -131,7 +131,7 @@ show(10, Plot.Weights(both.Head(0)[1], labels, "Querying a key that is not there
 //
 // $$dW_o = dY^\top Z, \qquad db_o = \textstyle\sum_i dY_{i,:} \ \text{(column sums)}, \qquad dZ = dY\, W_o$$
 //
-// The concatenation only copies: column $k$ of $Z$ is column $k - h\,\text{head\_dim}$ of head $h$'s output. So its backward pass copies back: $dZ_h$ is head $h$'s block of columns of $dZ$, $dZ_h = dZ[:,\ h\,\text{head\_dim} : (h+1)\,\text{head\_dim}]$. Each head then runs the notebook's one-head backward pass, and the split of $Q$ into heads (also a copy of columns) does the same in reverse: head $h$'s $dQ_h$ fills its block of $dQ$, and $dW_{query} = dQ^\top X$. By hand:
+// The concatenation only copies: column $k$ of $Z$ is column $k - h\,d_{head}$ of head $h$'s output. So its backward pass copies back: $dZ_h$ is head $h$'s block of columns of $dZ$, $dZ_h = dZ[:,\ h\,d_{head} : (h+1)\,d_{head}]$. Each head then runs the notebook's one-head backward pass, and the split of $Q$ into heads (also a copy of columns) does the same in reverse: head $h$'s $dQ_h$ fills its block of $dQ$, and $dW_{query} = dQ^\top X$. By hand:
 
 cell(13);
 var sample = SampleData.Inputs();                                   // (6, 3)  X
