@@ -36,11 +36,29 @@ public sealed class Figure
     /// <summary>The title drawn above the chart, or null for none.</summary>
     public string? Title { get; }
 
-    /// <summary>Width in pixels: the size the layout needs, unless <see cref="WithSize"/> set another.</summary>
-    public int Width => _size?.Width ?? _natural.Value.Width;
+    /// <summary>
+    /// The widest a chart is shown by default, in pixels: Jupyter's and VS Code's output areas are 960–978 pixels wide,
+    /// so a wider layout is scaled down to this width (proportions kept) unless <see cref="WithSize"/> sets a size.
+    /// </summary>
+    public const int MaxWidth = 960;
 
-    /// <summary>Height in pixels: the size the layout needs, unless <see cref="WithSize"/> set another.</summary>
-    public int Height => _size?.Height ?? _natural.Value.Height;
+    /// <summary>Width in pixels: the size the layout needs, at most <see cref="MaxWidth"/> (a wider layout is scaled down), unless <see cref="WithSize"/> set another.</summary>
+    public int Width => Shown.Width;
+
+    /// <summary>Height in pixels: the size the layout needs, scaled with <see cref="Width"/>, unless <see cref="WithSize"/> set another.</summary>
+    public int Height => Shown.Height;
+
+    /// <summary>The size the chart is shown at: the one <see cref="WithSize"/> set, or the layout's, scaled down to <see cref="MaxWidth"/>.</summary>
+    private (int Width, int Height) Shown
+    {
+        get
+        {
+            if (_size is { } size)
+                return size;
+            var (_, width, height) = _natural.Value;
+            return width <= MaxWidth ? (width, height) : (MaxWidth, (int)Math.Round((double)height * MaxWidth / width));
+        }
+    }
 
     /// <summary>The same chart with another title (null for none); the layout makes room for it, a size set by <see cref="WithSize"/> is kept.</summary>
     public Figure WithTitle(string? title) => new(_model, title, _size);
@@ -67,7 +85,7 @@ public sealed class Figure
     public string ToSvg()
     {
         string svg = _natural.Value.Svg;
-        if (_size is null)
+        if (_size is null && _natural.Value.Width <= MaxWidth)
             return svg;
         // Only the outer width and height change; the viewBox keeps the natural layout, so the drawing scales.
         int end = svg.IndexOf('>', StringComparison.Ordinal);

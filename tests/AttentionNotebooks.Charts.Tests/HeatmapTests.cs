@@ -266,6 +266,27 @@ public sealed class HeatmapTests
     }
 
     [Fact]
+    public void A_layout_wider_than_the_notebook_output_area_is_shown_scaled_down_to_960_pixels()
+    {
+        var rng = new TorchGenerator(5);
+        var heads = Enumerable.Range(0, 4).Select(_ => Softmax.Stable(rng.Rand(12, 12))).ToArray();
+        var wide = Plot.Heatmaps(heads, Enumerable.Range(0, 12).Select(i => $"t{i}").ToArray(), columns: 4);
+        var svg = SvgAssert.Parse(wide);
+        var viewBox = svg.Attribute("viewBox")!.Value.Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(viewBox[2] > Figure.MaxWidth, $"the test needs a layout wider than {Figure.MaxWidth}, got {viewBox[2]}");
+        Assert.Equal(Figure.MaxWidth, wide.Width);
+        Assert.Equal((int)Math.Round(viewBox[3] * Figure.MaxWidth / viewBox[2]), wide.Height);
+        Assert.Equal(wide.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Attribute("width")!.Value);
+        Assert.Equal(wide.Height.ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Attribute("height")!.Value);
+        Assert.Equal(Figure.MaxWidth, PlotlyJson.Parse(wide).Layout.GetProperty("width").GetDouble());
+        Assert.Equal(1200, wide.WithSize(1200, 400).Width);   // an explicit size is kept
+
+        var narrow = Plot.Heatmap(Weights(), SampleData.Tokens);
+        Assert.True(narrow.Width < Figure.MaxWidth);
+        Assert.Equal($"0 0 {narrow.Width} {narrow.Height}", SvgAssert.Parse(narrow).Attribute("viewBox")!.Value);
+    }
+
+    [Fact]
     public void A_title_makes_the_figure_taller()
     {
         var plain = Plot.Heatmap(Weights());
