@@ -48,6 +48,13 @@ public sealed class Figure
     /// <summary>Height in pixels: the size the layout needs, scaled with <see cref="Width"/>, unless <see cref="WithSize"/> set another.</summary>
     public int Height => Shown.Height;
 
+    /// <summary>
+    /// The live chart's height: <see cref="Height"/>, except for a layout scaled down to <see cref="MaxWidth"/>, where
+    /// the live chart keeps the layout's own height (Plotly's margins and fonts do not scale, so a proportionally
+    /// shortened chart would crowd its row labels; it is laid out narrower instead).
+    /// </summary>
+    private int LiveHeight => _size?.Height ?? _natural.Value.Height;
+
     /// <summary>The size the chart is shown at: the one <see cref="WithSize"/> set, or the layout's, scaled down to <see cref="MaxWidth"/>.</summary>
     private (int Width, int Height) Shown
     {
@@ -111,9 +118,9 @@ public sealed class Figure
     {
         var (traces, layout) = PlotlyRenderer.Render(_model, Title);
         layout.width = Width;
-        layout.height = Height;
+        layout.height = LiveHeight;
         var chart = XPlot.Plotly.Chart.Plot(traces, layout);
-        chart.WithSize(Width, Height);
+        chart.WithSize(Width, LiveHeight);
         chart.WithId("plotly-placeholder");
         chart.WithId(PlotlyId.For(chart.GetPlottingJS()));
         return chart;
@@ -127,7 +134,7 @@ public sealed class Figure
     {
         var (traces, layout) = PlotlyRenderer.Render(_model, Title);
         layout.width = Width;
-        layout.height = Height;
+        layout.height = LiveHeight;
         return (ToPlotly().Id, PlotlyData.Traces(traces), PlotlyData.Layout(layout));
     }
 

@@ -266,7 +266,7 @@ public sealed class HeatmapTests
     }
 
     [Fact]
-    public void A_layout_wider_than_the_notebook_output_area_is_shown_scaled_down_to_960_pixels()
+    public void A_layout_wider_than_the_notebook_output_area_is_shown_scaled_down_to_960_pixels_and_laid_out_live_at_960_pixels_wide()
     {
         var rng = new TorchGenerator(5);
         var heads = Enumerable.Range(0, 4).Select(_ => Softmax.Stable(rng.Rand(12, 12))).ToArray();
@@ -278,7 +278,9 @@ public sealed class HeatmapTests
         Assert.Equal((int)Math.Round(viewBox[3] * Figure.MaxWidth / viewBox[2]), wide.Height);
         Assert.Equal(wide.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Attribute("width")!.Value);
         Assert.Equal(wide.Height.ToString(System.Globalization.CultureInfo.InvariantCulture), svg.Attribute("height")!.Value);
-        Assert.Equal(Figure.MaxWidth, PlotlyJson.Parse(wide).Layout.GetProperty("width").GetDouble());
+        var live = PlotlyJson.Parse(wide).Layout;
+        Assert.Equal(Figure.MaxWidth, live.GetProperty("width").GetDouble());
+        Assert.Equal(viewBox[3], live.GetProperty("height").GetDouble());   // narrower, not shorter: Plotly's margins and fonts do not scale
         Assert.Equal(1200, wide.WithSize(1200, 400).Width);   // an explicit size is kept
 
         var narrow = Plot.Heatmap(Weights(), SampleData.Tokens);
