@@ -16,7 +16,7 @@ using TorchSharp;
 //   peak                                 the fused multiply-add peak per vector width on one thread (the ceiling of every GFLOP/s)
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 //   checks [shape] [rounds]              what the fused kernels' finite checks cost against the kernels they guard
-//   decode [rounds] [cache lengths ...]  FlashAttention.Decode, one query, MHA/GQA/MQA, as a share of the read-bandwidth limit
+//   decode [rounds] [cache lengths ...]  FlashAttention.Decode, one query, MHA/GQA/MQA, against SDPA and the read-bandwidth limit, interleaved
 string command = args.Length > 0 ? args[0] : "ladder";
 string[] rest = args.Skip(1).ToArray();
 PrintMachine();
@@ -52,7 +52,7 @@ switch (command)
         FiniteChecks.Run(AttentionShape.Parse(rest.Length > 0 ? rest[0] : "M"), rest.Length > 1 ? int.Parse(rest[1]) : 7);
         break;
     case "decode":
-        DecodeBenchmark.Run(rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [4096, 32768, 131072], rest.Length > 0 ? int.Parse(rest[0]) : 21);
+        DecodeBenchmark.Run(rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [4096, 32768], rest.Length > 0 ? int.Parse(rest[0]) : 21);
         break;
     default:
         Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory, verify, peak, checks or decode.");

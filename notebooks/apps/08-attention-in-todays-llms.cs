@@ -5,6 +5,7 @@ using AttentionNotebooks;
 using AttentionNotebooks.Charts;
 using MathNet.Numerics.LinearAlgebra;
 using AttentionNotebooks.Training;
+using AttentionNotebooks.Efficient;
 
 // cell(N) marks where the notebook's cell N starts; it prints nothing unless ATTENTION_APP_CELL_MARKERS=1
 // (set by the test that compares this app's output with its notebook's, cell by cell).
@@ -253,23 +254,95 @@ show(26, Plot.Line(models.Select(m => Series.Of(m.Model, context, context.Select
 
 // Read the chart from the right. One sequence of 128k tokens needs 43 GB of cache in Llama 3 70B — with 64 key-value heads instead of 8 (multi-head attention) it would be eight times that, 344 GB. Mistral's windowed cache stops at 0.54 GB, whatever the length. Gemma 3 27B starts highest (16 key-value heads in all 62 layers) but 52 of its 62 layers (five local layers for every global one) stop growing at 1,024 tokens, so beyond that it grows at the rate of its 10 global layers. DeepSeek-V3's latent costs 68.6 KiB per token, about half of Llama 3 8B's, in a model of 671 billion parameters. (GPT-2's context ends at 1,024 tokens; its line beyond is what the same layout would cost.)
 
+// ### Why reading the cache sets the pace
+//
+// Shazeer's observation can be counted. Take one layer of 12 query heads of $d$ = 64 features in float32, as GPT-2 small has. **Prefill** runs the whole prompt of $T$ tokens at once: $Q K^\top$ and $P V$ take $h T^2 d$ multiply-adds each, $4 h T^2 d$ FLOPs (a multiply-add is two), of which the causal mask leaves half: $2 h T^2 d$, while a fused kernel like notebook 5's reads $Q$, $K$, $V$ and writes $O$ once: $4 h T d$ floats. **Decoding** one new token runs one query per head against a cache of $T$ tokens: $q \cdot k$ and $p \cdot v$ for every cached token, $2 h T d$ multiply-adds or $4 h T d$ FLOPs, and it must read every cached key and value once: $2 g T d$ floats for $g$ key-value heads. The same counts, in numbers:
+
+cell(29);
+const int qHeads = 12, perHead = 64;
+const long prompt = 4096;
+double prefillFlops = 2.0 * qHeads * prompt * prompt * perHead;            // Q·Kᵀ and P·V, the causal half
+double prefillBytes = 4.0 * qHeads * prompt * perHead * sizeof(float);     // read Q, K, V and write O, once each
+Console.WriteLine($"prefill of {prompt:N0} tokens:                  {prefillFlops / 1e9,7:F2} GFLOP {prefillBytes / 1e6,7:F1} MB  {prefillFlops / prefillBytes,6:F1} FLOP per byte, {prefillBytes / prefillFlops:F4} bytes per FLOP");
+foreach (int kvHeads in new[] { 12, 3, 1 })
+{
+    double flops = 4.0 * qHeads * prompt * perHead;                         // one query per head: q·k and p·v for every cached token
+    double bytes = 2.0 * kvHeads * prompt * perHead * sizeof(float);        // every cached key and value, read once
+    Console.WriteLine($"decode of 1 token, cache {prompt:N0}, {kvHeads,2} kv heads: {flops / 1e9,7:F4} GFLOP {bytes / 1e6,7:F1} MB  {flops / bytes,6:F1} FLOP per byte, {bytes / flops:F4} bytes per FLOP");
+}
+
+// Prefill does $T / 8$ FLOPs per byte it moves — 512 at 4,096 tokens — and grows with the prompt; decoding does $h / (2g)$, whatever the length: half a FLOP per byte for multi-head attention, 2 with four query heads per key-value head, 6 with one key-value head for all twelve. A processor core multiplies and adds far faster than memory can feed it: the course's benchmarks measured about 108 GFLOP/s of float32 multiply-adds on one AVX2 core of their machine (`peak` in `benchmarks/README.md`), while one core reads a few to a few tens of GB/s from main memory. A kernel needs of the order of ten FLOPs per byte to keep the arithmetic busy, so prefill is **compute-bound** and decoding **memory-bound**: the time of a decode step is at least the bytes of the cache divided by the read bandwidth, and grouped-query attention, which divides the bytes by $h / g$, should divide the time by as much — until the arithmetic per byte, which it multiplies by $h / g$, catches up.
+//
+// The next cell measures both on this machine: the read bandwidth of one core, with `MemoryBandwidth.Read` (a sum over 100 MB, far more than any cache), and the time of one decode step of notebook 5's kernel, `FlashAttention.Decode` (the Flash-Decoding form: the cache split into blocks whose partial softmax results are combined at the end; all the query heads of a key-value head read each key and value once, together), on one thread, for caches of 1,024 to 32,768 tokens. Both are timed on this process's processor clock (`Process.TotalProcessorTime`), which counts the time the core spends on the step — waiting for memory included — but not the turns other programs take on it; on a busy machine the wall clock would mostly measure those. Each kind also gets its bandwidth line: the time of reading its bytes alone, bytes ÷ GB/s — no decode step on one thread can be faster.
+
+cell(31);
+int[] cacheLengths = [1024, 2048, 4096, 8192, 16384, 32768];
+(string Name, int KvHeads)[] kinds = [("MHA, 12 kv heads", 12), ("GQA, 3 kv heads", 3), ("MQA, 1 kv head", 1)];
+float[] Written(int count, int seed)                                       // touched floats: untouched pages would read as no memory at all
+{
+    var x = new float[count];
+    for (int i = 0; i < count; i++)
+        x[i] = ((i * 7 + seed) % 2003 - 1001) / 1001f;
+    return x;
+}
+var cachedKeys = Written(12 * cacheLengths[^1] * perHead, 1);              // (12, 32768, 64): 100 MB, the largest cache
+var cachedValues = Written(cachedKeys.Length, 2);
+var elsewhere = Written(16 << 20, 4);                                       // 64 MB read before each step: the cache is no longer in the processor's caches
+var newQuery = Written(qHeads * perHead, 3);                                // (12, 1, 64): one new token
+var context1 = new float[newQuery.Length];
+var oneThread = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };
+var self = System.Diagnostics.Process.GetCurrentProcess();
+double CpuSeconds(Action run)                                               // this process's processor time: not the turns other programs take
+{
+    self.Refresh();
+    var before = self.TotalProcessorTime;
+    run();
+    self.Refresh();
+    return (self.TotalProcessorTime - before).TotalSeconds;
+}
+double ReadGBs(float[] buffer) => buffer.Length * 4.0 / CpuSeconds(() => MemoryBandwidth.Read(buffer, 1)) / 1e9;
+double gbPerSecond = Enumerable.Range(0, 5).Max(_ => ReadGBs(cachedKeys));  // raised below by every faster read of elsewhere
+
+double FastestMicroseconds(int kvHeads, int cache)                         // the fastest of 5: the least disturbed by other work
+{
+    int floats = kvHeads * cache * perHead;                                 // the first kvHeads·cache rows serve as a (kvHeads, cache, 64) cache
+    void Step() => FlashAttention.Decode(newQuery, cachedKeys.AsSpan(0, floats), cachedValues.AsSpan(0, floats), context1, 1, qHeads, kvHeads, 1, cache, perHead, oneThread);
+    Step();
+    var times = Enumerable.Range(0, 5).Select(_ => { gbPerSecond = Math.Max(gbPerSecond, ReadGBs(elsewhere)); return CpuSeconds(Step) * 1e6; }).ToArray();
+    return times.Min();
+}
+double LimitMicroseconds(int kvHeads, int cache) => 2.0 * kvHeads * cache * perHead * sizeof(float) / (gbPerSecond * 1e3);
+var stepTimes = kinds.Select(kind => cacheLengths.Select(t => FastestMicroseconds(kind.KvHeads, t)).ToArray()).ToArray();
+
+Console.WriteLine($"read bandwidth, one thread: {gbPerSecond:F1} GB/s (per second of processor time)");
+Console.WriteLine($"{"cache",7} " + string.Join(" ", kinds.Select(k => $"{k.Name + ": µs (share of GB/s)",36}")));
+for (int i = 0; i < cacheLengths.Length; i++)
+    Console.WriteLine($"{cacheLengths[i],7} " + string.Join(" ", kinds.Select((k, j) => $"{stepTimes[j][i],26:F0} ({LimitMicroseconds(k.KvHeads, cacheLengths[i]) / stepTimes[j][i],5:P0})")));
+show(31, Plot.Line(
+    kinds.Select((k, j) => Series.Of(k.Name, cacheLengths, stepTimes[j]))
+        .Concat(kinds.Select(k => Series.Of(k.Name + ": bytes ÷ bandwidth", cacheLengths, cacheLengths.Select(t => LimitMicroseconds(k.KvHeads, t)))))
+        .ToArray(),
+    "One decode step, 12 query heads × 64, one thread (processor time, fastest of 5)", "tokens in the cache", "microseconds per token", logX: true, logY: true));
+
+// **Reading the chart.** The bandwidth lines are straight: the bytes grow with the cache. Where a measured line runs just above its own bandwidth line, the step is limited by reading the cache; where it lies far above, by something else. Two things bend the picture. Small caches — a processor's last-level cache holds a few to tens of MB, and MHA's cache is $2 \cdot 12 \cdot 64 \cdot 4$ = 6,144 bytes per token — may still sit partly in that cache although the cell reads 64 MB of other data before each step, and then a step can even beat its line; in a real model dozens of layers, each with its own cache, come between two steps of the same layer. And on a shared machine other programs still share the memory and the caches, which the processor clock does not hide: the stored output above comes from such a machine (two cores, many other jobs running) and shows the shape, not this kernel's best speed — run the cell to see yours. On the machine this was run on, GQA and MQA came out below MHA at every length, but by less than their factor of bytes (4 and 12), and at most lengths further from their bandwidth lines than MHA: as the bytes shrink, the arithmetic this kernel does per query row and cached token — a dot product and its horizontal sum, an exponential, a weighted sum of the value — becomes a limit of its own, even at six FLOPs per byte. `benchmarks/README.md` (the `decode` command) makes the same comparison with the calls interleaved round by round and libtorch's `scaled_dot_product_attention` alongside.
+
 // ## 4 · Sliding windows
 //
 // A **sliding window** hides every key more than $W - 1$ tokens back: token $i$ sees tokens $i - W + 1 \dots i$ (Beltagy et al., 2020, for encoders; Mistral 7B and the local layers of Gemma 2 and 3 for decoders). The library describes masks instead of storing them — a query's position, causal or not, padding, window — and decides every hidden key in one place, `AttentionMask.IsHidden`; the public `AttentionMask.CausalSlidingWindow(T, W)` writes it out (1 = hidden):
 
-cell(29);
-show(29, AttentionMask.CausalSlidingWindow(tokens: 8, window: 3));                     // (8, 8): a band of width 3 on and below the diagonal
+cell(34);
+show(34, AttentionMask.CausalSlidingWindow(tokens: 8, window: 3));                     // (8, 8): a band of width 3 on and below the diagonal
 
-cell(30);
+cell(35);
 var windowed = new GroupedQueryAttention(16, 16, 64, numHeads: 4, numKvGroups: 2, generator: new TorchGenerator(123)) { Window = 4 };
 var twelve = new TorchGenerator(7).Rand(12, 16);                            // (12, 16)
 var windowedWeights = windowed.Forward([twelve]).Weights[0][0];             // (12, 12)  head 0
-show(30, Plot.Weights(windowedWeights, title: "Head 0 with a causal window of 4: every query sees its last 4 tokens",
+show(35, Plot.Weights(windowedWeights, title: "Head 0 with a causal window of 4: every query sees its last 4 tokens",
     options: HeatmapOptions.AttentionWeights with { Causal = true, Masked = (i, j) => i - j >= 4 }));
 
 // Each row spreads its weight over at most four keys. The band costs $O(T \cdot W)$ instead of $O(T^2)$ — and information still travels further: layer 2 reads layer 1's outputs, each of which has already gathered $W$ tokens. Compose the visibility matrix with itself, layer after layer, and read how far the last of 40 tokens reaches:
 
-cell(32);
+cell(37);
 const int window = 4, length = 40;
 var sees = Matrix<float>.Build.Dense(length, length, 1f) - AttentionMask.CausalSlidingWindow(length, window);   // 1 where query i sees key j
 var reach = sees.Clone();
@@ -283,7 +356,7 @@ for (int layer = 1; layer <= 6; layer++)
 
 // The reach grows by $W - 1$ per layer: $L$ layers see $L(W - 1) + 1$ tokens. For Mistral 7B, 32 layers with $W$ = 4,096 reach about 131,000 tokens back (its paper makes the same estimate), though what arrives from far away has been mixed through many layers. And the cache is bounded: a token never needs keys more than $W - 1$ back, so `KVCache` drops older rows (Mistral's "rolling buffer cache"):
 
-cell(34);
+cell(39);
 var bounded = windowed.NewCache();
 var forty = new TorchGenerator(9).Rand(40, 16);                             // (40, 16)
 var wholeWindowed = windowed.Forward([forty]).Context[0];                   // (40, 16)
@@ -307,7 +380,7 @@ Console.WriteLine($"decoded with the bounded cache = the windowed forward pass w
 //
 // Only $c$ is cached: $d_c$ numbers per token and layer instead of $2 h\, d_{head}$. Rebuilding $K$ and $V$ at every step would cost time, so the **absorption trick** folds the up-projections into the neighbours: $q_h \cdot k_{h,j} = (x W_{Q,h}^\top)(c_j W_{UK,h}^\top)^\top = x\,(W_{Q,h}^\top W_{UK,h})\,c_j^\top$ — one matrix maps a token straight to a query in the latent space, and attention runs on the cached latents themselves; likewise $W_{O,h} W_{UV,h}$ maps a head's latent context straight to the output. `MultiHeadLatentAttention` has both forms:
 
-cell(37);
+cell(42);
 var mla = new MultiHeadLatentAttention(dIn: 16, dOut: 16, contextLength: 64, numHeads: 4, latentDim: 4, new TorchGenerator(123));
 var naive = mla.Forward([twelve]);                                          // K and V rebuilt from the latent
 var absorbed = mla.ForwardAbsorbed([twelve]);                               // attention over the latent itself
@@ -315,7 +388,7 @@ float formsGap = (naive.Context[0] - absorbed.Context[0]).Enumerate().Max(Math.A
 Console.WriteLine($"naive and absorbed outputs agree within 1e-6: {formsGap <= 1e-6f}");
 Console.WriteLine($"cached per token: {mla.LatentDim} numbers ({mla.CacheBytesPerToken} bytes); multi-head attention of the same width: {2 * mla.DOut} numbers ({8 * mla.DOut} bytes)");
 Console.WriteLine($"W_query·W_UK of head 0: {Shape.Of(mla.AbsorbedQuery(0))} (dIn x d_c); W_o·W_UV of head 0: {Shape.Of(mla.AbsorbedOutput(0))} (dOut x d_c)");
-show(37, mla.Latent(twelve));                                                          // (12, 4): all the cache holds for these 12 tokens
+show(42, mla.Latent(twelve));                                                          // (12, 4): all the cache holds for these 12 tokens
 
 // Left out here, and in the library: DeepSeek's **decoupled RoPE**. A rotation sits between $W_{Q,h}$ and $W_{UK,h}$ (it depends on the positions), so rotated keys cannot be absorbed; DeepSeek adds 64 extra key features per token, rotated and shared by all heads, cached beside the latent — hence the 576 numbers per token and layer in section 3. Also left out: the low-rank compression of the queries (it saves activations in training, not cache) and the normalisation of the latent. For DeepSeek-V3 the latent is $512 + 64 = 576$ numbers per token and layer; multi-head attention with its 128 heads of 128 would cache $2 \cdot 128 \cdot 128 = 32{,}768$ (57 times more), and grouped-query attention with 8 key-value heads $2{,}048$.
 
@@ -325,6 +398,7 @@ show(37, mla.Latent(twelve));                                                   
 // - Trained with RoPE and no position embedding, notebook 6's look-back model learned to look back 2 tokens (weight 0.94 on 12 tokens) and kept doing it on 24 tokens (weight 0.84 and 755 of 768 right at the positions it never saw), where a learned embedding for 12 positions has no rows at all.
 // - A KV cache keeps the keys and values of earlier tokens: a decode step is one query against the cache, $O(T)$ instead of $O(T^2)$ per token, with the same outputs (here within $10^{-6}$), at $2 \cdot n_{kv} \cdot d_{head}$ numbers per token and layer.
 // - Multi-query and grouped-query attention share key-value heads between query heads: the cache shrinks by $h / g$ (Llama 3 and Qwen3: 4 to 8 times; MQA: $h$ times).
+// - Decoding one token reads the whole cache for $4 h T d$ FLOPs: $h / (2g)$ FLOPs per byte (half a FLOP for MHA) against $T / 8$ for prefill, so a decode step is memory-bound and its time follows the bytes of the cache, which GQA and MQA divide by $h / g$.
 // - A sliding window of $W$ tokens makes attention $O(T \cdot W)$ and bounds the cache at $W$ tokens per layer, while $L$ stacked layers still reach $L(W - 1) + 1$ tokens back.
 // - Latent attention caches one small latent per token; absorbing the up-projections lets attention run on it directly, with the same outputs as the naive form.
 //

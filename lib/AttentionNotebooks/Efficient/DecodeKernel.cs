@@ -14,8 +14,12 @@ namespace AttentionNotebooks.Efficient;
 /// <para>
 /// Decoding is memory-bound: each key and value is used by only heads / kvHeads · queries rows. A work item is one split
 /// of one (batch, key/value head) and runs all the query rows of that head's group (grouped-query attention: every query
-/// head that shares the key/value head, every new query), block of <see cref="DecodeLayout.KeyBlock"/> keys by block, so
-/// each cached byte is read from memory once while the block is in L1.
+/// head that shares the key/value head, every new query) together, block of <see cref="DecodeLayout.KeyBlock"/> keys by
+/// block: the scores Q·Kᵀ of every row in register tiles of 4 keys × 4 rows (2 rows with 16 registers), each key
+/// register loaded once for the tile's rows; then each row's online-softmax update; then O += P·V for every row in tiles
+/// of 4 rows (<see cref="StridedGemm{TSimd, TVec}"/>), each value register loaded once for 4 rows. Each cached byte is
+/// read from memory once per key/value head, and from L1 once per tile of rows, so the work per byte of cache grows
+/// with the group g and the time per token can fall with the bytes as kvHeads falls.
 /// </para>
 /// <para>
 /// Query row r = (query head in group)·queries + i is at position cacheLength − queries + i: it sees the keys up to its
@@ -55,7 +59,7 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
     private static void Split(in DecodeArguments a, int item)
     {
         int split = item % a.Splits, kvSlice = item / a.Splits, batch = kvSlice / a.KvHeads, kvHead = kvSlice % a.KvHeads;
-        int group = a.Heads / a.KvHeads, queries = a.Queries, rows = group * queries, headDim = a.HeadDim, width = TSimd.Width;
+        int group = a.Heads / a.KvHeads, queries = a.Queries, rows = group * queries, headDim = a.HeadDim;
         int partialRow = DecodeLayout.PartialRow(headDim);
         int firstKey = split * DecodeLayout.SplitKeys, endKey = Math.Min(a.CacheLength, firstKey + DecodeLayout.SplitKeys);
         float* k = a.Key + (long)kvSlice * a.CacheLength * headDim;
@@ -63,8 +67,9 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
         float* partial = a.Partial + (long)item * rows * partialRow;
 
         float* scratch = ThreadScratch.Get(DecodeLayout.ScratchFloats(rows, headDim));
-        float* qs = scratch;                                    // (rows, headDim) queries · scale·log₂e
-        float* s = qs + (long)rows * headDim;                   // (KeyBlock) one row's scores, then weights
+        float* s = scratch;                                     // (rows, KeyBlock) the block's scores, then weights
+        float* lanes = s + (long)rows * KeyBlock;               // (16) one register's lanes
+        float* qs = lanes + 16;                                 // (rows, headDim) queries · scale·log₂e
         for (int r = 0; r < rows; r++)
         {
             float* query = a.Query + (((long)batch * a.Heads + kvHead * group + r / queries) * queries + r % queries) * headDim;
@@ -78,55 +83,281 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
         for (int blockKey = firstKey; blockKey < endKey; blockKey += KeyBlock)
         {
             int keys = Math.Min(KeyBlock, endKey - blockKey);
+            // Rows differ only in their query i: keys from … to − 1 of the block for each, lo … hi − 1 for any.
+            int lo = KeyBlock, hi = 0;
+            bool same = true;
+            for (int i = 0; i < queries; i++)
+            {
+                SeenKeys(in a, i, blockKey, keys, out int from, out int to);
+                same &= i == 0 || (from == lo && to == hi);
+                lo = Math.Min(lo, from);
+                hi = Math.Max(hi, to);
+            }
+            if (lo >= hi)
+                continue;
+            float* kb = k + (long)blockKey * headDim, vb = v + (long)blockKey * headDim;
+            Scores(qs, rows, headDim, kb, lo, hi, s);                                   // s = Q·Kᵀ  (rows, lo … hi − 1)
             for (int r = 0; r < rows; r++)
             {
-                int position = a.CacheLength - queries + r % queries;
-                int from = Math.Max(a.Window > 0 ? position - a.Window + 1 : 0, blockKey) - blockKey;   // keys from … to − 1 of the block
-                int to = Math.Min(position + 1, blockKey + keys) - blockKey;
-                if (from >= to)
-                    continue;
-                float* q = qs + (long)r * headDim, row = partial + (long)r * partialRow, o = row + 2;
-                float max = row[0];
-                for (int j = 0; j < KeyBlock; j++)
-                    s[j] = float.NegativeInfinity;
-                for (int j = from; j < to; j++)
-                {
-                    s[j] = FlashBackward<TSimd, TVec>.Dot(q, k + (long)(blockKey + j) * headDim, headDim);
-                    max = MathF.Max(max, s[j]);
-                }
-                float alpha = SimdScalar.Exp2(row[0] - max);    // rescales what earlier blocks accumulated (0 for the first)
-                TVec m = TSimd.Broadcast(max), sum = TSimd.Zero;
-                for (int j = 0; j < KeyBlock; j += width)
-                {
-                    TVec p = TSimd.Exp2(TSimd.Subtract(TSimd.Load(s + j), m));   // −∞ (unseen keys) gives 0
-                    TSimd.Store(s + j, p);
-                    sum = TSimd.Add(sum, p);
-                }
-                row[0] = max;
-                row[1] = row[1] * alpha + TSimd.Sum(sum);
-                Accumulate(v + (long)blockKey * headDim, s, from, to, headDim, alpha, o);
+                SeenKeys(in a, r % queries, blockKey, keys, out int from, out int to);
+                if (from < to)
+                    Weights(s + (long)r * KeyBlock, from, to, partial + (long)r * partialRow, headDim, lanes);
             }
+            if (same)
+                WeightedValues(s, rows, lo, hi, vb, headDim, partial, partialRow);      // o += P·V  (rows, headDim)
+            else
+                for (int r = 0; r < rows; r++)
+                {
+                    SeenKeys(in a, r % queries, blockKey, keys, out int from, out int to);
+                    if (from < to)
+                        WeightedValuesRow(s + (long)r * KeyBlock, from, to, vb, headDim, partial + (long)r * partialRow + 2);
+                }
         }
     }
 
-    /// <summary>o = α·o + Σ_{j = from … to − 1} p[j]·v[j, ·]: a register of features at a time, then the tail.</summary>
+    /// <summary>The keys from … to − 1 of the block at <paramref name="blockKey"/> (offsets in the block) that query i sees.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(float* v, float* p, int from, int to, int headDim, float alpha, float* o)
+    private static void SeenKeys(in DecodeArguments a, int i, int blockKey, int keys, out int from, out int to)
+    {
+        int position = a.CacheLength - a.Queries + i;
+        from = Math.Max(a.Window > 0 ? position - a.Window + 1 : 0, blockKey) - blockKey;
+        to = Math.Min(position + 1, blockKey + keys) - blockKey;
+    }
+
+    /// <summary>
+    /// s[r, j] = q_r · k_j for every row and the keys lo … hi − 1 of the block: tiles of 4 keys × 4 rows (2 rows with 16
+    /// registers), so each key register loaded feeds every row of the tile; the last rows one at a time, the last keys by
+    /// single dot products.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores(float* qs, int rows, int headDim, float* kb, int lo, int hi, float* s)
+    {
+        int tile = TSimd.WideBlocking ? 4 : 2, r = 0;
+        for (; r + tile <= rows; r += tile)
+        {
+            float* q = qs + (long)r * headDim, sr = s + (long)r * KeyBlock;
+            int j = lo;
+            for (; j + 4 <= hi; j += 4)
+                if (TSimd.WideBlocking)
+                    Scores4x4(q, headDim, kb + (long)j * headDim, sr + j);
+                else
+                    Scores2x4(q, headDim, kb + (long)j * headDim, sr + j);
+            for (; j < hi; j++)
+                for (int t = 0; t < tile; t++)
+                    sr[t * KeyBlock + j] = FlashBackward<TSimd, TVec>.Dot(q + (long)t * headDim, kb + (long)j * headDim, headDim);
+        }
+        for (; r < rows; r++)
+        {
+            float* q = qs + (long)r * headDim, sr = s + (long)r * KeyBlock;
+            int j = lo;
+            for (; j + 4 <= hi; j += 4)
+                Scores1x4(q, headDim, kb + (long)j * headDim, sr + j);
+            for (; j < hi; j++)
+                sr[j] = FlashBackward<TSimd, TVec>.Dot(q, kb + (long)j * headDim, headDim);
+        }
+    }
+
+    /// <summary>4 rows × 4 keys: 16 accumulators, 4 query registers and 1 key register live (21 of 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores4x4(float* q, int headDim, float* k, float* s)
     {
         int w = TSimd.Width, d = 0;
-        TVec scale = TSimd.Broadcast(alpha);
+        float* q1 = q + headDim, q2 = q1 + headDim, q3 = q2 + headDim;
+        float* k1 = k + headDim, k2 = k1 + headDim, k3 = k2 + headDim;
+        TVec x00 = TSimd.Zero, x01 = TSimd.Zero, x02 = TSimd.Zero, x03 = TSimd.Zero;
+        TVec x10 = TSimd.Zero, x11 = TSimd.Zero, x12 = TSimd.Zero, x13 = TSimd.Zero;
+        TVec x20 = TSimd.Zero, x21 = TSimd.Zero, x22 = TSimd.Zero, x23 = TSimd.Zero;
+        TVec x30 = TSimd.Zero, x31 = TSimd.Zero, x32 = TSimd.Zero, x33 = TSimd.Zero;
         for (; d + w <= headDim; d += w)
         {
-            TVec acc = TSimd.Multiply(TSimd.Load(o + d), scale);
-            for (int j = from; j < to; j++)
-                acc = TSimd.MultiplyAdd(TSimd.Broadcast(p[j]), TSimd.Load(v + (long)j * headDim + d), acc);
-            TSimd.Store(o + d, acc);
+            TVec a0 = TSimd.Load(q + d), a1 = TSimd.Load(q1 + d), a2 = TSimd.Load(q2 + d), a3 = TSimd.Load(q3 + d);
+            TVec b = TSimd.Load(k + d);
+            x00 = TSimd.MultiplyAdd(a0, b, x00); x10 = TSimd.MultiplyAdd(a1, b, x10); x20 = TSimd.MultiplyAdd(a2, b, x20); x30 = TSimd.MultiplyAdd(a3, b, x30);
+            b = TSimd.Load(k1 + d);
+            x01 = TSimd.MultiplyAdd(a0, b, x01); x11 = TSimd.MultiplyAdd(a1, b, x11); x21 = TSimd.MultiplyAdd(a2, b, x21); x31 = TSimd.MultiplyAdd(a3, b, x31);
+            b = TSimd.Load(k2 + d);
+            x02 = TSimd.MultiplyAdd(a0, b, x02); x12 = TSimd.MultiplyAdd(a1, b, x12); x22 = TSimd.MultiplyAdd(a2, b, x22); x32 = TSimd.MultiplyAdd(a3, b, x32);
+            b = TSimd.Load(k3 + d);
+            x03 = TSimd.MultiplyAdd(a0, b, x03); x13 = TSimd.MultiplyAdd(a1, b, x13); x23 = TSimd.MultiplyAdd(a2, b, x23); x33 = TSimd.MultiplyAdd(a3, b, x33);
+        }
+        StoreRow(s, TSimd.Sum(x00), TSimd.Sum(x01), TSimd.Sum(x02), TSimd.Sum(x03), q, k, headDim, d);
+        StoreRow(s + KeyBlock, TSimd.Sum(x10), TSimd.Sum(x11), TSimd.Sum(x12), TSimd.Sum(x13), q1, k, headDim, d);
+        StoreRow(s + 2 * KeyBlock, TSimd.Sum(x20), TSimd.Sum(x21), TSimd.Sum(x22), TSimd.Sum(x23), q2, k, headDim, d);
+        StoreRow(s + 3 * KeyBlock, TSimd.Sum(x30), TSimd.Sum(x31), TSimd.Sum(x32), TSimd.Sum(x33), q3, k, headDim, d);
+    }
+
+    /// <summary>2 rows × 4 keys: 8 accumulators, 2 query registers and 1 key register live (11 of 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores2x4(float* q, int headDim, float* k, float* s)
+    {
+        int w = TSimd.Width, d = 0;
+        float* q1 = q + headDim, k1 = k + headDim, k2 = k1 + headDim, k3 = k2 + headDim;
+        TVec x00 = TSimd.Zero, x01 = TSimd.Zero, x02 = TSimd.Zero, x03 = TSimd.Zero;
+        TVec x10 = TSimd.Zero, x11 = TSimd.Zero, x12 = TSimd.Zero, x13 = TSimd.Zero;
+        for (; d + w <= headDim; d += w)
+        {
+            TVec a0 = TSimd.Load(q + d), a1 = TSimd.Load(q1 + d);
+            TVec b = TSimd.Load(k + d);
+            x00 = TSimd.MultiplyAdd(a0, b, x00); x10 = TSimd.MultiplyAdd(a1, b, x10);
+            b = TSimd.Load(k1 + d);
+            x01 = TSimd.MultiplyAdd(a0, b, x01); x11 = TSimd.MultiplyAdd(a1, b, x11);
+            b = TSimd.Load(k2 + d);
+            x02 = TSimd.MultiplyAdd(a0, b, x02); x12 = TSimd.MultiplyAdd(a1, b, x12);
+            b = TSimd.Load(k3 + d);
+            x03 = TSimd.MultiplyAdd(a0, b, x03); x13 = TSimd.MultiplyAdd(a1, b, x13);
+        }
+        StoreRow(s, TSimd.Sum(x00), TSimd.Sum(x01), TSimd.Sum(x02), TSimd.Sum(x03), q, k, headDim, d);
+        StoreRow(s + KeyBlock, TSimd.Sum(x10), TSimd.Sum(x11), TSimd.Sum(x12), TSimd.Sum(x13), q1, k, headDim, d);
+    }
+
+    /// <summary>1 row × 4 keys: 4 independent accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores1x4(float* q, int headDim, float* k, float* s)
+    {
+        int w = TSimd.Width, d = 0;
+        float* k1 = k + headDim, k2 = k1 + headDim, k3 = k2 + headDim;
+        TVec x0 = TSimd.Zero, x1 = TSimd.Zero, x2 = TSimd.Zero, x3 = TSimd.Zero;
+        for (; d + w <= headDim; d += w)
+        {
+            TVec a = TSimd.Load(q + d);
+            x0 = TSimd.MultiplyAdd(a, TSimd.Load(k + d), x0);
+            x1 = TSimd.MultiplyAdd(a, TSimd.Load(k1 + d), x1);
+            x2 = TSimd.MultiplyAdd(a, TSimd.Load(k2 + d), x2);
+            x3 = TSimd.MultiplyAdd(a, TSimd.Load(k3 + d), x3);
+        }
+        StoreRow(s, TSimd.Sum(x0), TSimd.Sum(x1), TSimd.Sum(x2), TSimd.Sum(x3), q, k, headDim, d);
+    }
+
+    /// <summary>s[0 … 3] = the four sums plus the features tail … headDim − 1 of q against keys k, k + headDim, … (headDim not a multiple of the width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(float* s, float s0, float s1, float s2, float s3, float* q, float* k, int headDim, int tail)
+    {
+        for (int d = tail; d < headDim; d++)
+        {
+            s0 += q[d] * k[d];
+            s1 += q[d] * k[headDim + d];
+            s2 += q[d] * k[2 * headDim + d];
+            s3 += q[d] * k[3 * headDim + d];
+        }
+        s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
+    }
+
+    /// <summary>
+    /// One row's scores of the block into weights p = 2^(s − m) over the keys from … to − 1 (0 elsewhere), with the online
+    /// softmax update of its running maximum m, sum l and output o (rescaled by α = 2^(m_old − m)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Weights(float* s, int from, int to, float* row, int headDim, float* lanes)
+    {
+        int w = TSimd.Width;
+        for (int j = 0; j < from; j++)
+            s[j] = float.NegativeInfinity;
+        for (int j = to; j < KeyBlock; j++)
+            s[j] = float.NegativeInfinity;
+        TVec m = TSimd.Broadcast(row[0]);
+        for (int j = 0; j < KeyBlock; j += w)
+            m = TSimd.Max(m, TSimd.Load(s + j));
+        TSimd.Store(lanes, m);
+        float max = lanes[0];
+        for (int l = 1; l < w; l++)
+            max = MathF.Max(max, lanes[l]);
+        float alpha = SimdScalar.Exp2(row[0] - max);           // rescales what earlier blocks accumulated (0 for the first)
+        m = TSimd.Broadcast(max);
+        TVec sum = TSimd.Zero;
+        for (int j = 0; j < KeyBlock; j += w)
+        {
+            TVec p = TSimd.Exp2(TSimd.Subtract(TSimd.Load(s + j), m));   // −∞ (unseen keys) gives 0
+            TSimd.Store(s + j, p);
+            sum = TSimd.Add(sum, p);
+        }
+        row[0] = max;
+        row[1] = row[1] * alpha + TSimd.Sum(sum);
+        float* o = row + 2;
+        TVec scale = TSimd.Broadcast(alpha);
+        int d = 0;
+        for (; d + w <= headDim; d += w)
+            TSimd.Store(o + d, TSimd.Multiply(TSimd.Load(o + d), scale));
+        for (; d < headDim; d++)
+            o[d] *= alpha;
+    }
+
+    /// <summary>
+    /// o_r += Σ_{j = lo … hi − 1} p[r, j]·v_j for every row (all rows see the same keys): 4 rows at a time by
+    /// <see cref="StridedGemm{TSimd, TVec}"/> (one value register loaded feeds 4 rows), the last rows and the features
+    /// past the last whole register one at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedValues(float* s, int rows, int lo, int hi, float* vb, int headDim, float* partial, int partialRow)
+    {
+        int w = TSimd.Width, vectors = headDim / w, rows4 = rows & ~3;
+        if (rows4 > 0 && vectors > 0)
+        {
+            StridedGemm<TSimd, TVec>.Run(s + lo, KeyBlock, 1, vb + (long)lo * headDim, headDim, hi - lo, partial + 2, partialRow, rows4, vectors, accumulate: true);
+            for (int r = 0; r < rows4; r++)
+            {
+                float* p = s + (long)r * KeyBlock, o = partial + (long)r * partialRow + 2;
+                for (int d = vectors * w; d < headDim; d++)
+                {
+                    float acc = o[d];
+                    for (int j = lo; j < hi; j++)
+                        acc += p[j] * vb[(long)j * headDim + d];
+                    o[d] = acc;
+                }
+            }
+        }
+        else
+            rows4 = 0;
+        for (int r = rows4; r < rows; r++)
+            WeightedValuesRow(s + (long)r * KeyBlock, lo, hi, vb, headDim, partial + (long)r * partialRow + 2);
+    }
+
+    /// <summary>o += Σ_{j = from … to − 1} p[j]·v_j for one row: 4 registers of features at a time, even and odd keys in separate accumulators (8 independent sums), then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedValuesRow(float* p, int from, int to, float* vb, int headDim, float* o)
+    {
+        int w = TSimd.Width, d = 0;
+        for (; d + 4 * w <= headDim; d += 4 * w)
+        {
+            TVec x0 = TSimd.Load(o + d), x1 = TSimd.Load(o + d + w), x2 = TSimd.Load(o + d + 2 * w), x3 = TSimd.Load(o + d + 3 * w);
+            TVec y0 = TSimd.Zero, y1 = TSimd.Zero, y2 = TSimd.Zero, y3 = TSimd.Zero;
+            int j = from;
+            for (; j + 2 <= to; j += 2)
+            {
+                float* v0 = vb + (long)j * headDim + d, v1 = v0 + headDim;
+                TVec e = TSimd.Broadcast(p[j]), f = TSimd.Broadcast(p[j + 1]);
+                x0 = TSimd.MultiplyAdd(e, TSimd.Load(v0), x0); x1 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + w), x1);
+                x2 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + 2 * w), x2); x3 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + 3 * w), x3);
+                y0 = TSimd.MultiplyAdd(f, TSimd.Load(v1), y0); y1 = TSimd.MultiplyAdd(f, TSimd.Load(v1 + w), y1);
+                y2 = TSimd.MultiplyAdd(f, TSimd.Load(v1 + 2 * w), y2); y3 = TSimd.MultiplyAdd(f, TSimd.Load(v1 + 3 * w), y3);
+            }
+            if (j < to)
+            {
+                float* v0 = vb + (long)j * headDim + d;
+                TVec e = TSimd.Broadcast(p[j]);
+                x0 = TSimd.MultiplyAdd(e, TSimd.Load(v0), x0); x1 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + w), x1);
+                x2 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + 2 * w), x2); x3 = TSimd.MultiplyAdd(e, TSimd.Load(v0 + 3 * w), x3);
+            }
+            TSimd.Store(o + d, TSimd.Add(x0, y0)); TSimd.Store(o + d + w, TSimd.Add(x1, y1));
+            TSimd.Store(o + d + 2 * w, TSimd.Add(x2, y2)); TSimd.Store(o + d + 3 * w, TSimd.Add(x3, y3));
+        }
+        for (; d + w <= headDim; d += w)
+        {
+            TVec x = TSimd.Load(o + d), y = TSimd.Zero;
+            int j = from;
+            for (; j + 2 <= to; j += 2)
+            {
+                x = TSimd.MultiplyAdd(TSimd.Broadcast(p[j]), TSimd.Load(vb + (long)j * headDim + d), x);
+                y = TSimd.MultiplyAdd(TSimd.Broadcast(p[j + 1]), TSimd.Load(vb + (long)(j + 1) * headDim + d), y);
+            }
+            if (j < to)
+                x = TSimd.MultiplyAdd(TSimd.Broadcast(p[j]), TSimd.Load(vb + (long)j * headDim + d), x);
+            TSimd.Store(o + d, TSimd.Add(x, y));
         }
         for (; d < headDim; d++)
         {
-            float acc = o[d] * alpha;
+            float acc = o[d];
             for (int j = from; j < to; j++)
-                acc += p[j] * v[(long)j * headDim + d];
+                acc += p[j] * vb[(long)j * headDim + d];
             o[d] = acc;
         }
     }

@@ -9,7 +9,7 @@ internal static class DecodeLayout
     /// </summary>
     public const int SplitKeys = 1024;
 
-    /// <summary>Keys per block: their scores for one query row (one 256-byte line of floats) stay in L1.</summary>
+    /// <summary>Keys per block: their keys and values (32 KB at headDim 64) and every row's scores stay in L1 while the group's rows use them.</summary>
     public const int KeyBlock = 64;
 
     /// <summary>Splits of a cache of <paramref name="cacheLength"/> keys.</summary>
@@ -18,6 +18,6 @@ internal static class DecodeLayout
     /// <summary>Floats of one query row's partial result: m, l and headDim unnormalised outputs.</summary>
     public static int PartialRow(int headDim) => headDim + 2;
 
-    /// <summary>Scratch floats per thread: the group's scaled queries and one block of scores.</summary>
-    public static long ScratchFloats(long rows, long headDim) => rows * headDim + KeyBlock;
+    /// <summary>Scratch floats per thread: one block of scores for each of the group's rows, one register's lanes and the scaled queries.</summary>
+    public static long ScratchFloats(long rows, long headDim) => rows * KeyBlock + 16 + rows * headDim;
 }

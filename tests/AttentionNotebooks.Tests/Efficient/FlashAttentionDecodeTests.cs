@@ -40,6 +40,25 @@ public sealed class FlashAttentionDecodeTests
     }
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 2)]
+    [InlineData(1, 4)]
+    [InlineData(1, 8)]
+    [InlineData(1, 12)]
+    [InlineData(8, 1)]
+    [InlineData(8, 2)]
+    [InlineData(8, 4)]
+    [InlineData(8, 8)]
+    [InlineData(8, 12)]
+    public void Every_group_size_matches_the_definition_with_the_group_s_rows_tiled_together(int queries, int group)
+    {
+        // 1 … 96 rows per key/value head: whole tiles of 4 (2) rows, leftover rows, and a cache of 1100 keys (a last block of 12).
+        foreach (var path in Paths)
+            foreach (int threads in new[] { 1, 2 })
+                Check(batch: 1, kvHeads: 2, group, queries, cacheLength: 1100, headDim: 64, window: 0, path, threads, seed: 7 * group + queries);
+    }
+
+    [Theory]
     [InlineData(1, 1, 1100, 1)]
     [InlineData(3, 2, 1100, 63)]
     [InlineData(2, 4, 1100, 64)]
