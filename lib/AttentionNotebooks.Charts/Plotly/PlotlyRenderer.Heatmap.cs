@@ -91,21 +91,22 @@ internal static partial class PlotlyRenderer
     private static double ColumnLabelBand(HeatmapPanelData data, HeatmapCellFit fit)
     {
         double labels = fit.RotateColumnLabels
-            ? WidestLabel(data.ColumnLabels) * Sin45 + TickFont * Sin45 + 10
+            ? WidestLabel(data.ColumnLabels) * Sin45 + 8
             : TickFont + 10;
         bool axisTitle = data.PanelTitle is not null || data.ColumnTitle is not null;
-        return labels + (axisTitle ? 26 : 0) + 8;
+        return labels + (axisTitle ? 22 : 0);
     }
 
     /// <summary>
     /// The colour bar's padding from the plot, in pixels: Plotly's 10, or the reach of the last column's label past
-    /// the grid when the labels are rotated (a label of width w, rotated by 45° from its tick, reaches w·sin 45° right).
+    /// the grid when the labels are rotated (a label of width w, rotated by 45° from its tick at the middle of the last
+    /// cell, reaches w·sin 45° right of the tick; the cell's width is the SVG's, which the live chart shares).
     /// </summary>
     private static double ColorBarPad(HeatmapModel model)
     {
         double reach = model.Panels
             .Where(p => p.Fit.RotateColumnLabels && p.Data.Columns > 0)
-            .Select(p => TextMetrics.Width(PlotlyText.Shown(PlotlyText.Label(p.Data.ColumnLabels[^1])), TickFont) * Sin45 + TickFont * Sin45)
+            .Select(p => TextMetrics.Width(PlotlyText.Shown(PlotlyText.Label(p.Data.ColumnLabels[^1])), TickFont) * Sin45 + TickFont * Sin45 - p.Fit.CellWidth / 2)
             .DefaultIfEmpty(0).Max();
         return Math.Max(10, Math.Ceiling(reach) + 10);
     }

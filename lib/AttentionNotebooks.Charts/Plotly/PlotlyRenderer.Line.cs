@@ -22,6 +22,19 @@ internal static partial class PlotlyRenderer
             ? new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = "log", gridcolor = Palette.Grid, tickmode = "array", tickvals = ticks, ticktext = model.XAxis.TickLabels }
             : new Xaxis { title = PlotlyText.AxisTitle(model.XTitle ?? ""), type = model.LogX ? "log" : "linear", gridcolor = Palette.Grid };
         layout.yaxis = new Yaxis { title = PlotlyText.AxisTitle(model.YTitle ?? ""), type = model.LogY ? "log" : "linear", gridcolor = Palette.Grid };
+        // A log axis ticked where the SVG's is (the model's ticks; Plotly's own add "2" and "5" between the decades).
+        if (model.LogX && model.XDataTicks is null)
+        {
+            layout.xaxis.tickmode = "array";
+            layout.xaxis.tickvals = model.XAxis.TickValues;
+            layout.xaxis.ticktext = model.XAxis.TickLabels;
+        }
+        if (model.LogY)
+        {
+            layout.yaxis.tickmode = "array";
+            layout.yaxis.tickvals = model.YAxis.TickValues;
+            layout.yaxis.ticktext = model.YAxis.TickLabels;
+        }
         if (model.YFromZero)
             layout.yaxis.range = new[] { model.YAxis.Lo, model.YAxis.Hi };
         layout.showlegend = model.ShowLegend;
@@ -30,8 +43,7 @@ internal static partial class PlotlyRenderer
             {
                 ["orientation"] = "v", ["x"] = 0, ["xref"] = "paper", ["xanchor"] = "left", ["y"] = 0, ["yref"] = "container", ["yanchor"] = "bottom",
             };
-        if (title is not null)
-            layout.title = PlotlyText.Title(title);
+        AddTitle(layout, title);
         return (traces, layout);
     }
 }
