@@ -2,7 +2,7 @@
 // Started by .ci/jupyter, which installs the packages, starts the server and restores the notebooks on every exit path.
 //
 //   node tools/JupyterCheck/check.js --url URL --token TOKEN --root REPO --out FOLDER --modules NODE_MODULES
-//        [--open all|none] [--run 00,03,07|all] [--growth-limit BYTES] [--allow-known-failures]
+//        [--open all|none] [--run 00,03,07|all] [--growth-limit BYTES] [--run-timeout SECONDS] [--allow-known-failures]
 //
 // 1. Every notebook of notebooks/ and notebooks/solutions/ opened AS COMMITTED (untrusted, no kernel: the page's
 //    session request is blocked): counts the figures a learner sees (an output with an image/svg+xml or image/png
@@ -21,6 +21,7 @@ const opt = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? 
 const url = opt('--url'), token = opt('--token'), root = opt('--root'), out = opt('--out');
 const runPrefixes = (opt('--run', '00,03,07') || '').split(',').map(s => s.trim()).filter(Boolean);
 const growthLimit = Number(opt('--growth-limit', String(100 * 1024)));
+const runTimeout = 1000 * Number(opt('--run-timeout', '300'));   // per notebook, for Run All
 const allowKnown = args.includes('--allow-known-failures');
 const openCommitted = opt('--open', 'all') !== 'none';
 const { chromium } = require(path.resolve(opt('--modules'), 'playwright-core'));
@@ -151,7 +152,7 @@ async function runAll(context, file) {
       const cells = Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code' && c.get_text().trim() !== '');
       return cells.every(c => typeof c.input_prompt_number === 'number') &&
         document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
-    }, null, { timeout: 300000, polling: 500 });
+    }, null, { timeout: runTimeout, polling: 500 });
     row.ran = true;
     row.runTime = seconds(t0);
     // Plotly draws after the output arrives: wait for the charts (at most 30 s).
