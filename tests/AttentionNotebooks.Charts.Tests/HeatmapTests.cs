@@ -266,6 +266,43 @@ public sealed class HeatmapTests
     }
 
     [Fact]
+    public void Live_heatmap_puts_its_title_in_the_top_left_corner_above_the_rotated_column_labels_and_keeps_its_colour_bar_clear_of_the_last_label()
+    {
+        // Notebook 00's alignment: eight German words, the last one long, drawn rotated.
+        string[] german = ["Kannst", "du", "mir", "helfen", "diesen", "Satz", "zu", "übersetzen"];
+        string[] english = ["Can", "you", "help", "me", "translate", "this", "sentence"];
+        var alignment = Matrix<float>.Build.Dense(7, 8, (i, j) => i == j ? 0.8f : 0.2f / 7);
+        var figure = Plot.Heatmap(alignment, title: "A hand-drawn alignment (illustration, not learned)", options: HeatmapOptions.AttentionWeights with
+        {
+            RowLabels = english, ColumnLabels = german, RowTitle = "English (output)", ColumnTitle = "German (input)",
+        });
+        var (data, layout) = PlotlyJson.Parse(figure);
+        Assert.Equal(-45, layout.GetProperty("xaxis").GetProperty("tickangle").GetDouble());   // the case at hand: rotated labels
+        var title = layout.GetProperty("title");
+        Assert.Equal("A hand-drawn alignment (illustration, not learned)", title.GetProperty("text").GetString());
+        Assert.Equal(("container", "left", 0.0), (title.GetProperty("xref").GetString(), title.GetProperty("xanchor").GetString(), title.GetProperty("x").GetDouble()));
+        Assert.Equal(("container", "top", 1.0), (title.GetProperty("yref").GetString(), title.GetProperty("yanchor").GetString(), title.GetProperty("y").GetDouble()));
+        // Under the title's band (46 px) the margin holds the axis title (20 px) and the rotated labels, which rise
+        // w·sin 45° from their ticks (w the widest label's width at Plotly's 12 px).
+        double rise = german.Max(w => Layout.TextMetrics.Width(w, 12)) * Math.Sqrt(0.5);
+        double top = layout.GetProperty("margin").GetProperty("t").GetDouble();
+        Assert.True(top >= 46 + 20 + rise, $"top margin {top}, needs {46 + 20 + rise:F0}");
+        // The last label leans right from the middle of the last cell (as wide as the SVG's) by as much: past the
+        // grid's edge by that less half a cell, which the colour bar keeps clear of.
+        double halfCell = SvgAssert.Number(SvgAssert.WithClass(SvgAssert.Parse(figure), "cell")[0], "width") / 2;
+        double reach = Layout.TextMetrics.Width("übersetzen", 12) * Math.Sqrt(0.5) - halfCell;
+        double pad = data[0].GetProperty("colorbar").GetProperty("xpad").GetDouble();
+        Assert.True(reach > 10, $"the test needs a label reaching past Plotly's own padding, got {reach:F0}");
+        Assert.True(pad >= reach, $"colour bar padding {pad}, the last label reaches {reach:F0} past the grid");
+
+        // Short labels, not rotated: a band of one line of labels, and Plotly's own padding of the colour bar.
+        var (plainData, plainLayout) = PlotlyJson.Parse(Plot.Heatmap(Weights(), SampleData.Tokens, "Attention weights"));
+        Assert.Equal(0, plainLayout.GetProperty("xaxis").GetProperty("tickangle").GetDouble());
+        Assert.True(plainLayout.GetProperty("margin").GetProperty("t").GetDouble() < top);
+        Assert.Equal(10, plainData[0].GetProperty("colorbar").GetProperty("xpad").GetDouble());
+    }
+
+    [Fact]
     public void A_layout_wider_than_the_notebook_output_area_is_shown_scaled_down_to_960_pixels_and_laid_out_live_at_960_pixels_wide()
     {
         var rng = new TorchGenerator(5);

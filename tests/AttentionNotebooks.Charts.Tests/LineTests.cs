@@ -276,6 +276,28 @@ public sealed class LineTests
         Assert.All(SvgAssert.WithClass(shortNames, "legend-label"), l => Assert.True(SvgAssert.Number(l, "x") > SvgAssert.Number(shortFrame, "x") + SvgAssert.Number(shortFrame, "width")));
     }
 
+    [Fact]
+    public void Live_chart_lists_long_series_names_under_the_plot_as_the_svg_does_instead_of_squeezing_the_plot_with_a_legend_on_its_right()
+    {
+        string[] names = ["matrix path: allocated per call (measured)", "fused kernel: Q, K, V and output buffers (computed)"];
+        var figure = Plot.Line([Series.Of(names[0], Measured, Measured.Select(n => n / 100.0)), Series.Of(names[1], Measured, Measured.Select(n => n / 1000.0))],
+            "Memory", "tokens (T)", "MiB", logX: true, logY: true);
+        var (_, layout) = PlotlyJson.Parse(figure);
+        var legend = layout.GetProperty("legend");
+        Assert.Equal(("v", 0.0, "left"), (legend.GetProperty("orientation").GetString(), legend.GetProperty("x").GetDouble(), legend.GetProperty("xanchor").GetString()));
+        Assert.Equal(("container", 0.0, "bottom"), (legend.GetProperty("yref").GetString(), legend.GetProperty("y").GetDouble(), legend.GetProperty("yanchor").GetString()));
+        // The bottom margin holds the x axis (its labels and title) and one 20-pixel line per entry, as the SVG's legend below the plot.
+        double bottom = layout.GetProperty("margin").GetProperty("b").GetDouble();
+        Assert.True(bottom >= 50 + 20 * names.Length, $"bottom margin {bottom}");
+        // The plot keeps the SVG's height: the figure's height less the margins is the SVG plot's 300 pixels, give or take the title.
+        double plotHeight = layout.GetProperty("height").GetDouble() - bottom - layout.GetProperty("margin").GetProperty("t").GetDouble();
+        Assert.InRange(plotHeight, 270, 330);
+
+        var (_, shortLayout) = PlotlyJson.Parse(Plot.Line(Benchmark(), logX: true, logY: true));
+        Assert.False(shortLayout.TryGetProperty("legend", out _));   // short names: Plotly's legend on the right, as the SVG's
+        Assert.Equal(50, shortLayout.GetProperty("margin").GetProperty("b").GetDouble());
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= tolerance;

@@ -116,7 +116,7 @@ public sealed class PlotlyTests
         tokens[0] = label;
         var (data, layout) = Parse(Plot.Heatmap(Weights(), tokens, new string('T', 100_000)).ToHtml());
         Assert.Equal(new string('k', 39) + "…", layout.GetProperty("xaxis").GetProperty("ticktext")[0].GetString());
-        Assert.Equal(new string('T', 79) + "…", layout.GetProperty("title").GetString());
+        Assert.Equal(new string('T', 79) + "…", layout.GetProperty("title").GetProperty("text").GetString());
         Assert.StartsWith(label + " → ", data[0].GetProperty("text")[0][0].GetString());
     }
 

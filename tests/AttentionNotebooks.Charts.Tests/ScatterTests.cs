@@ -165,4 +165,27 @@ public sealed class ScatterTests
         var wide = SvgAssert.Parse(Plot.Scatter3D(Matrix<float>.Build.Dense(2, 12, (i, j) => i + j), options: options));
         Assert.Equal(["x\u2081\u2080", "x\u2081\u2082", "x\u2081"], SvgAssert.Texts(wide, "axis-title"));
     }
+
+    [Fact]
+    public void Live_3d_scatter_is_seen_as_the_svg_from_azimuth_40_and_elevation_25_without_perspective_over_each_axis_s_padded_range()
+    {
+        var points = SampleData.Inputs();
+        var (_, layout) = PlotlyJson.Parse(Plot.Scatter3D(points, SampleData.Tokens, title: "Embeddings"));
+        var scene = layout.GetProperty("scene");
+        var camera = scene.GetProperty("camera");
+        Assert.Equal("orthographic", camera.GetProperty("projection").GetProperty("type").GetString());
+        Assert.Equal("cube", scene.GetProperty("aspectmode").GetString());
+        var eye = camera.GetProperty("eye");
+        double ex = eye.GetProperty("x").GetDouble(), ey = eye.GetProperty("y").GetDouble(), ez = eye.GetProperty("z").GetDouble();
+        double r = Math.Sqrt(ex * ex + ey * ey + ez * ez);
+        Assert.Equal(25, Math.Asin(ez / r) * 180 / Math.PI, 2);                       // elevation: above the floor
+        Assert.Equal(40, Math.Atan2(-ex, -ey) * 180 / Math.PI, 2);                     // azimuth: looking into +x and +y
+        for (int k = 0; k < 3; k++)
+        {
+            var range = scene.GetProperty("xyz"[k] + "axis").GetProperty("range");
+            double lo = Enumerable.Range(0, points.RowCount).Min(i => points[i, k]), hi = Enumerable.Range(0, points.RowCount).Max(i => points[i, k]);
+            Assert.True(range[0].GetDouble() < lo && range[1].GetDouble() > hi, $"axis {k}: range [{range[0]}, {range[1]}] around the data [{lo}, {hi}]");
+        }
+        Assert.Equal(("container", "left"), (layout.GetProperty("title").GetProperty("xref").GetString(), layout.GetProperty("title").GetProperty("xanchor").GetString()));
+    }
 }

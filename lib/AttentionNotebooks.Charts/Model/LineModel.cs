@@ -81,6 +81,15 @@ internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitl
     /// <summary>Whether the chart has a legend: when it has more than one series.</summary>
     public bool ShowLegend => Series.Count > 1;
 
+    /// <summary>The widest a legend on the right of the plot may be, in pixels; a wider one goes below the plot.</summary>
+    public const double LegendRightMax = 240;
+
+    /// <summary>Width of the legend in pixels: its longest entry (as shown, at 12 px) and the line sample before it; 0 without a legend.</summary>
+    public double LegendWidth => ShowLegend ? Series.Max(s => TextMetrics.Width(ChartText.Display(s.Name, ChartText.AxisTitleLength), 12)) + 26 : 0;
+
+    /// <summary>Whether the legend goes below the plot, one entry a line, instead of on its right: when an entry is longer than about 35 characters.</summary>
+    public bool LegendBelow => LegendWidth > LegendRightMax;
+
     public override string Kind => "line";
 
     public override string Describe() => $"{Series.Count} series ({Series.Sum(s => s.X.Count)} points)";

@@ -10,9 +10,12 @@ internal static partial class PlotlyRenderer
     private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Heatmap(HeatmapModel model, string? title)
     {
         int columns = model.GridColumns, gridRows = model.GridRows;
-        var layout = BaseLayout(new Margin { l = 90, r = 30, t = title is null ? 90 : 120, b = 30 });
-        if (title is not null)
-            layout.title = PlotlyText.Title(title);
+        // Top to bottom, as in the SVG: the title (top left), the column title, the column labels (rotated ones are
+        // taller), the grid. The top margin holds all of them, so that the title never overlaps the axis title.
+        var firstRow = model.Panels.Take(columns).ToArray();
+        double axisBand = firstRow.Max(p => ColumnLabelBand(p.Data, p.Fit));
+        var layout = BaseLayout(new Margin { l = 90, r = 30, t = TitleBand(title) + axisBand, b = 30 });
+        AddTitle(layout, title);
         var traces = new List<Trace>();
         var annotations = new List<Annotation>();
         const double gapX = 0.08, gapY = 0.12;
@@ -48,7 +51,8 @@ internal static partial class PlotlyRenderer
                 z = z, x = Enumerable.Range(0, data.Columns).ToArray(), y = Enumerable.Range(0, data.Rows).ToArray(),
                 text = hover, hoverinfo = "text", zmin = model.Range.Lo, zmax = model.Range.Hi, zauto = false,
                 colorscale = ColorScale.ForPlotly(model.Scale.Stops), showscale = k == 0 && !model.Scale.IsMask,
-                colorbar = new Colorbar { thickness = 14, outlinewidth = 0, title = ColorBarTitle(model), titleside = "right" },
+                // Rotated column labels lean right, past the grid's last column: the colour bar keeps clear of them.
+                colorbar = new Colorbar { thickness = 14, outlinewidth = 0, title = ColorBarTitle(model), titleside = "right", xpad = ColorBarPad(model) },
                 xaxis = "x" + suffix, yaxis = "y" + suffix,
             });
             layout.Extra["xaxis" + suffix] = new Xaxis
@@ -79,6 +83,38 @@ internal static partial class PlotlyRenderer
         layout.annotations = annotations;
         return (traces, layout);
     }
+
+    /// <summary>Plotly's font size of tick labels (the layout's font).</summary>
+    private const double TickFont = 12;
+
+    /// <summary>The band above a heatmap's grid for its column labels (rotated by 45° when the model says so) and its column title, in pixels.</summary>
+    private static double ColumnLabelBand(HeatmapPanelData data, HeatmapCellFit fit)
+    {
+        double labels = fit.RotateColumnLabels
+            ? WidestLabel(data.ColumnLabels) * Sin45 + 8
+            : TickFont + 10;
+        bool axisTitle = data.PanelTitle is not null || data.ColumnTitle is not null;
+        return labels + (axisTitle ? 22 : 0);
+    }
+
+    /// <summary>
+    /// The colour bar's padding from the plot, in pixels: Plotly's 10, or the reach of the last column's label past
+    /// the grid when the labels are rotated (a label of width w, rotated by 45° from its tick at the middle of the last
+    /// cell, reaches w·sin 45° right of the tick; the cell's width is the SVG's, which the live chart shares).
+    /// </summary>
+    private static double ColorBarPad(HeatmapModel model)
+    {
+        double reach = model.Panels
+            .Where(p => p.Fit.RotateColumnLabels && p.Data.Columns > 0)
+            .Select(p => TextMetrics.Width(PlotlyText.Shown(PlotlyText.Label(p.Data.ColumnLabels[^1])), TickFont) * Sin45 + TickFont * Sin45 - p.Fit.CellWidth / 2)
+            .DefaultIfEmpty(0).Max();
+        return Math.Max(10, Math.Ceiling(reach) + 10);
+    }
+
+    private const double Sin45 = 0.7071;
+
+    private static double WidestLabel(IReadOnlyList<string> labels) =>
+        labels.Select(l => TextMetrics.Width(PlotlyText.Shown(PlotlyText.Label(l)), TickFont)).DefaultIfEmpty(0).Max();
 
     /// <summary>The colour bar's title: the model's colour bar title and, when the range comes from the data, its caption (the SVG writes it under the bar).</summary>
     private static string ColorBarTitle(HeatmapModel model)

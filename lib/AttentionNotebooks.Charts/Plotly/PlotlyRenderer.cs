@@ -21,6 +21,24 @@ internal static partial class PlotlyRenderer
         _ => throw new ArgumentException($"No Plotly renderer for {model.Kind}.", nameof(model)),
     };
 
+    /// <summary>The band at the top for the title: 46 pixels with one, 8 without.</summary>
+    private static double TitleBand(string? title) => title is null ? 8 : 46;
+
+    /// <summary>
+    /// The title in the top-left corner of the chart, as the SVG has it: above everything the top margin holds (and
+    /// clear of Plotly's mode bar, top right), not centred in the margin where Plotly puts it by default.
+    /// </summary>
+    private static void AddTitle(PlotlyLayout layout, string? title)
+    {
+        if (title is null)
+            return;
+        layout.Extra["title"] = new Dictionary<string, object>
+        {
+            ["text"] = PlotlyText.Title(title), ["x"] = 0, ["xref"] = "container", ["xanchor"] = "left", ["y"] = 1, ["yref"] = "container", ["yanchor"] = "top",
+            ["pad"] = new Dictionary<string, object> { ["l"] = 16, ["t"] = 14 },
+        };
+    }
+
     /// <summary>The layout every chart starts from: background, font and margins.</summary>
     private static PlotlyLayout BaseLayout(Margin margin, bool plotBackground = true)
     {

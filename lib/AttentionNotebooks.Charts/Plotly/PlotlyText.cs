@@ -26,6 +26,10 @@ internal static class PlotlyText
     /// <summary>A chart title: at most <see cref="ChartText.TitleLength"/> characters, escaped.</summary>
     public static string Title(string text) => Escape(ChartText.Display(text, ChartText.TitleLength));
 
+    /// <summary>A text as plotly.js shows it (to measure it): the entities <see cref="Escape"/> wrote turned back into characters.</summary>
+    public static string Shown(string text) =>
+        text.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal).Replace("&amp;", "&", StringComparison.Ordinal);
+
     /// <summary>
     /// A value for the chart's data: 6 decimals, or 6 significant digits below 0.001 so that small values (down
     /// to float's 1e-45) keep their differences instead of all becoming 0.

@@ -5,7 +5,6 @@ namespace AttentionNotebooks.Charts.Svg;
 internal static partial class SvgRenderer
 {
     private const double LinePlotHeight = 300;
-    private const double LegendRightMax = 240;
 
     /// <summary>The lines on a grid, a legend on the right (below the plot when an entry is longer than about 35 characters).</summary>
     private static SvgDocument Line(LineModel model, string? title)
@@ -14,8 +13,8 @@ internal static partial class SvgRenderer
         var y = model.YAxis;
         double tickWidth = y.TickLabels.Select(l => TextMetrics.Width(l, 11)).Max();
         bool showLegend = model.ShowLegend;
-        double legendWidth = showLegend ? model.Series.Max(s => TextMetrics.Width(ChartText.Display(s.Name, ChartText.AxisTitleLength), 12)) + 26 : 0;
-        bool legendBelow = legendWidth > LegendRightMax;               // long names (up to 60 characters) go under the plot
+        double legendWidth = model.LegendWidth;
+        bool legendBelow = model.LegendBelow;               // long names (up to 60 characters) go under the plot
         double top = Margin + (title is null ? 0 : TitleHeight) + 8;
         double left = Margin + (model.YTitle is null ? 0 : 20) + tickWidth + 8;
         double right = left + LineModel.PlotWidth, bottom = top + LinePlotHeight;
