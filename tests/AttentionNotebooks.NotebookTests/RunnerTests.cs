@@ -131,6 +131,29 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public async Task A_compiler_warning_is_stored_as_the_stderr_stream_Jupyter_shows_and_check_sees_it()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var cells = JsonNode.Parse(File.ReadAllText(output.File("compiler-warning.ipynb")))!["cells"]!.AsArray();
+        var outputs = cells[1]!["outputs"]!.AsArray();
+        Assert.Equal(["stdout", "stderr"], outputs.Select(o => (string?)o!["name"]));
+        Assert.Equal("ran\n", string.Concat(outputs[0]!["text"]!.AsArray().Select(t => (string?)t)));
+        // What the .NET kernel sends Jupyter for a submission's diagnostics: a line break, each one, a blank line.
+        Assert.Equal("\n(1,14): warning CS0162: Unreachable code detected\n\n", string.Concat(outputs[1]!["text"]!.AsArray().Select(t => (string?)t)));
+
+        // The fixture's committed outputs lack the warning (as the runner stored them before): check reports the drift.
+        var check = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, check.ExitCode);
+        Assert.Contains(check.Lines, l => l.StartsWith("DRIFT compiler-warning.ipynb cell 2", StringComparison.Ordinal));
+        Assert.Contains(check.Lines, l => l.Contains("warning CS0162", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Check_fails_on_drifted_output_and_shows_a_line_diff_naming_notebook_and_cell()
     {
         using var output = TestRepository.TemporaryFolder();
