@@ -40,9 +40,13 @@ public sealed class RunnerTests
         Assert.Equal(2, (int?)displays[2]!["execution_count"]);
         Assert.Equal([1, 2, 3], cells.Skip(1).Select(c => (int?)c!["execution_count"]));
 
-        // Metadata and cell ids come through unchanged.
+        // Metadata and cell ids come through unchanged, but for language_info (the fixture's is VS Code's
+        // "polyglot-notebook"): C#, as the .NET kernel reports it to Jupyter.
         Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
         Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
+        var metadata = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["metadata"]!;
+        Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
+        Assert.Equal("""{"codemirror_mode":"text/x-csharp","file_extension":".cs","mimetype":"text/x-csharp","name":"C#","pygments_lexer":"csharp"}""", metadata["language_info"]!.ToJsonString());
     }
 
     [Fact]
