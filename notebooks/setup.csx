@@ -43,10 +43,15 @@
     });
     if (changedSince)
     {
-        // HTML only, so that `check` (which compares text outputs) is not affected by file times.
-        Microsoft.DotNet.Interactive.Kernel.display(Microsoft.DotNet.Interactive.Kernel.HTML(
+        // HTML only, so that `check` (which compares text outputs) is not affected by file times. Shown with
+        // DisplayAs (a string and its MIME type), not Kernel.HTML: binding Kernel.HTML's IHtmlContent makes the
+        // compiler warn CS1701 in the dotnet-interactive tool (its Microsoft.DotNet.Interactive references
+        // Microsoft.AspNetCore.Html.Abstractions 2.3.0.0, the tool runs on ASP.NET Core 10), a red box in Jupyter.
+        Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.DisplayAs(
+            Microsoft.DotNet.Interactive.KernelInvocationContext.Current,
             "<p>⚠ lib/ changed after artifacts/lib/ was built: this kernel uses the older build. To use the change, run "
-            + $"<code>{buildCommand}</code> from the repository root, then restart the kernel.</p>"));
+            + $"<code>{buildCommand}</code> from the repository root, then restart the kernel.</p>",
+            "text/html");
     }
 
     var kernel = Microsoft.DotNet.Interactive.KernelInvocationContext.Current.HandlingKernel;

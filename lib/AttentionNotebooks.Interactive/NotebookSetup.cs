@@ -1,6 +1,8 @@
 using AttentionNotebooks.Charts;
 using AttentionNotebooks.Charts.Plotly;
 using MathNet.Numerics.LinearAlgebra;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using XPlot.Plotly;
 
@@ -23,11 +25,12 @@ namespace AttentionNotebooks.Interactive;
 /// its one-line description with a digest of the SVG. In a live session only (not under tools/NotebookRunner, which
 /// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, the SVG plus a script that replaces it
 /// with the interactive Plotly chart, drawn by the plotly.js embedded in the charts library (<see cref="PlotlyScript"/>,
-/// sent with the first chart after <see cref="Initialize()"/>). Committed outputs hold no HTML: GitHub runs no scripts
+/// sent once by <see cref="Initialize()"/> in the setup cell and at once replaced there by <see cref="PlotlyPlaceholder"/>,
+/// so that a saved notebook does not hold it). Committed outputs hold no HTML: GitHub runs no scripts
 /// and prefers HTML over SVG.</description></item>
 /// <item><term><see cref="PlotlyChart"/></term>
 /// <description><c>text/html</c>: <see cref="PlotlyHtml"/> (uses <c>window.Plotly</c>, else waits for the embedded
-/// plotly.js, which in a live session the first chart after setup carries; no CDN), with an element id derived from
+/// plotly.js, which in a live session the setup cell sends; no CDN), with an element id derived from
 /// the chart's content so stored outputs do not change between runs; <c>text/plain</c>: the trace types.</description></item>
 /// </list>
 /// </remarks>
@@ -43,6 +46,13 @@ public static class NotebookSetup
     private static bool s_plotlySent;
 
     /// <summary>
+    /// What the setup cell's plotly.js output is replaced by as soon as it was sent (an HTML comment: a front end
+    /// shows nothing), and so what a saved notebook holds in its place.
+    /// </summary>
+    public const string PlotlyPlaceholder =
+        "<!-- plotly.js " + PlotlyScript.Version + " for this session's live charts was sent here and replaced by this comment: saved notebooks do not store it -->";
+
+    /// <summary>
     /// The environment variable tools/NotebookRunner sets to <c>1</c> for the kernel processes it starts (the runner
     /// writes the committed outputs, so there charts stay SVG and text only); VS Code and Jupyter do not set it.
     /// </summary>
@@ -53,13 +63,17 @@ public static class NotebookSetup
     /// type displays as). Charts are live unless the kernel runs under tools/NotebookRunner (the environment variable
     /// <see cref="RunnerVariable"/> is <c>1</c>), where the committed outputs stay SVG and text only.
     /// Safe to call more than once: it registers again only if the formatters were removed (e.g. by <c>Formatter.ResetToDefault()</c>).
+    /// With live charts, inside a kernel (the setup cell), it also sends plotly.js to the front end once (see <see cref="Initialize(bool)"/>).
     /// </summary>
     public static void Initialize() => Initialize(liveCharts: !UnderNotebookRunner());
 
     /// <summary>As <see cref="Initialize()"/>, with the chart mode chosen by the caller.</summary>
     /// <param name="liveCharts">
-    /// True: a <see cref="Figure"/> also displays as <c>text/html</c> (<see cref="LiveHtml"/>; the next one carries the
-    /// embedded plotly.js). False: only <c>image/svg+xml</c> and <c>text/plain</c>, what committed notebooks store.
+    /// True: a <see cref="Figure"/> also displays as <c>text/html</c> (<see cref="LiveHtml"/>). Inside a kernel the call
+    /// then displays <see cref="LiveHtml.PlotlyLoader"/> (the embedded plotly.js, about 4.6 MB; the browser runs it and
+    /// so defines <c>window.Plotly</c>) and at once updates that display to <see cref="PlotlyPlaceholder"/>: the front
+    /// end has run the script, and the notebook it saves holds only the placeholder. Outside a kernel the next chart
+    /// carries plotly.js instead. False: only <c>image/svg+xml</c> and <c>text/plain</c>, what committed notebooks store.
     /// </param>
     public static void Initialize(bool liveCharts)
     {
@@ -85,6 +99,26 @@ public static class NotebookSetup
             else
                 Formatter.SetPreferredMimeTypesFor(typeof(Figure), Svg, Plain);
         }
+
+        if (liveCharts && KernelInvocationContext.Current is { } context)
+            SendPlotly(context);
+    }
+
+    /// <summary>
+    /// Displays plotly.js in the current cell and replaces that display by <see cref="PlotlyPlaceholder"/> (one value
+    /// id, so Jupyter and VS Code update the same output in place); charts after it then carry none.
+    /// </summary>
+    private static void SendPlotly(KernelInvocationContext context)
+    {
+        // A new id per call: VS Code Polyglot Notebooks treats a display whose id it has seen before in the notebook as
+        // an update of that (by then cleared) output, so a re-run setup cell would show nothing with a fixed id.
+        string valueId = "an-plotly-" + Guid.NewGuid().ToString("N");
+        context.Publish(new DisplayedValueProduced(
+            PlotlyScript.Version, context.Command, [new FormattedValue(Html, LiveHtml.PlotlyLoader())], valueId));
+        context.Publish(new DisplayedValueUpdated(
+            PlotlyScript.Version, valueId, context.Command, [new FormattedValue(Html, PlotlyPlaceholder)]));
+        lock (Gate)
+            s_plotlySent = true;
     }
 
     /// <summary>True if tools/NotebookRunner started this kernel (it sets <see cref="RunnerVariable"/> to <c>1</c>).</summary>

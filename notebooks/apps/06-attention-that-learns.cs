@@ -234,7 +234,8 @@ foreach (var row in probe)
 orderBlind /= counted;
 double uniform = Enumerable.Range(1, tokens - 1).Average(t => 1.0 / (t + 1));   // weight 1/(t+1) on every visible key
 double earlierOnly = Enumerable.Range(1, tokens - 1).Average(t => 1.0 / t);     // weight 1/t on each earlier key, 0 on itself
-double onItself = afterBlind.Average(w => Enumerable.Range(1, tokens - 1).Average(t => (double)w[t, t]));   // weight of query t on key t
+double OnItself(Matrix<float> w) => Enumerable.Range(1, tokens - 1).Average(t => (double)w[t, t]);   // weight of query t on key t
+double onItself = afterBlind.Average(OnItself);
 
 Console.WriteLine($"test loss with positions:        {lookBack1.Loss(probe, probeTargets):0.0000}");
 Console.WriteLine($"test loss without positions:     {blind.Loss(probe, probeTargets):0.0000}");

@@ -43,25 +43,40 @@ public sealed class NotebookKernel : IDisposable
             throw new InvalidOperationException("The setup cell failed: " + setup.Failure);
     }
 
-    /// <summary>Submits one cell and collects what it displayed and returned.</summary>
+    /// <summary>
+    /// Submits one cell and collects what it displayed and returned: the outputs as a front end keeps them (an update
+    /// replaces the output with its value id) and every display and update in the order the front end got them.
+    /// </summary>
     public async Task<CellResult> Run(string code)
     {
         var result = await _kernel.SendAsync(new SubmitCode(code));
         var outputs = new List<IReadOnlyDictionary<string, string>>();
+        var outputIds = new List<string?>();
+        var sent = new List<(string? ValueId, bool Update, IReadOnlyDictionary<string, string> Data)>();
         string? failure = null;
         foreach (var e in result.Events)
         {
             switch (e)
             {
+                case DisplayedValueUpdated update:
+                    var updated = update.FormattedValues.ToDictionary(v => v.MimeType, v => v.Value);
+                    sent.Add((update.ValueId, true, updated));
+                    int index = outputIds.IndexOf(update.ValueId);
+                    if (index >= 0)
+                        outputs[index] = updated;
+                    break;
                 case DisplayEvent display when e is DisplayedValueProduced or ReturnValueProduced:
-                    outputs.Add(display.FormattedValues.ToDictionary(v => v.MimeType, v => v.Value));
+                    var data = display.FormattedValues.ToDictionary(v => v.MimeType, v => v.Value);
+                    sent.Add((display.ValueId, false, data));
+                    outputs.Add(data);
+                    outputIds.Add(display.ValueId);
                     break;
                 case CommandFailed failed:
                     failure = failed.Message;
                     break;
             }
         }
-        return new CellResult(outputs, failure);
+        return new CellResult(outputs, failure, sent);
     }
 
     public void Dispose()
@@ -71,8 +86,14 @@ public sealed class NotebookKernel : IDisposable
     }
 }
 
-/// <summary>The outputs of one cell, each a map from MIME type to content, and the error if it failed.</summary>
-public sealed record CellResult(IReadOnlyList<IReadOnlyDictionary<string, string>> Outputs, string? Failure)
+/// <summary>
+/// The outputs of one cell as a front end keeps them, each a map from MIME type to content; the error if it failed;
+/// and every display and update as sent, in order.
+/// </summary>
+public sealed record CellResult(
+    IReadOnlyList<IReadOnlyDictionary<string, string>> Outputs,
+    string? Failure,
+    IReadOnlyList<(string? ValueId, bool Update, IReadOnlyDictionary<string, string> Data)> Sent)
 {
     /// <summary>The only output, after checking that the cell succeeded and produced exactly one.</summary>
     public IReadOnlyDictionary<string, string> Single()

@@ -12,8 +12,12 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     private const string Html = "text/html";
     private const string Svg = "image/svg+xml";
 
-    private async Task<IReadOnlyDictionary<string, string>> Display(string expression, bool liveCharts = false) =>
-        (await kernel.Run($"AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: {(liveCharts ? "true" : "false")}); display({expression});")).Single();
+    // The setup (its own cell: with live charts it sends plotly.js there), then the display.
+    private async Task<IReadOnlyDictionary<string, string>> Display(string expression, bool liveCharts = false)
+    {
+        Assert.Null((await kernel.Run($"AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: {(liveCharts ? "true" : "false")});")).Failure);
+        return (await kernel.Run($"display({expression});")).Single();
+    }
 
     private const string Heatmap = "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"Attention weights\")";
 
@@ -30,7 +34,7 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     [Fact]
     public async Task A_matrix_returned_as_the_cells_value_is_formatted_the_same_way()
     {
-        var result = await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize();\nSimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights");
+        var result = await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: false);\nSimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights");
         var output = result.Single();
         Assert.Equal([Html, Plain], output.Keys.Order());
         Assert.Equal(MatrixText.Format(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights), output[Plain]);
@@ -86,11 +90,34 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
         Assert.Contains("<div class=\"an-live-svg\">" + expected.ToSvg() + "</div>", html);
         Assert.Contains($"id=\"{expected.ToPlotly().Id}\"", html);
         Assert.Contains($"Plotly.newPlot('{expected.ToPlotly().Id}'", html);
-        Assert.Contains("plotly.js v" + PlotlyScript.Version, html);   // the first chart after Initialize carries plotly.js
+        Assert.DoesNotContain("plotly.js v", html);   // the setup cell sent plotly.js, not the chart
+    }
 
-        var second = await kernel.Run($"display({Heatmap});");
-        Assert.DoesNotContain("plotly.js v", second.Single()[Html]);   // once per kernel, not once per chart
-        Assert.Contains("<div class=\"an-live-svg\">", second.Single()[Html]);
+    [Fact]
+    public async Task In_a_live_session_the_setup_sends_plotly_js_once_and_replaces_it_so_a_saved_notebook_does_not_hold_it()
+    {
+        var setup = await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: true);");
+
+        Assert.Null(setup.Failure);
+        Assert.Equal(2, setup.Sent.Count);
+        var (id, update, data) = setup.Sent[0];
+        Assert.False(update);
+        Assert.Equal(LiveHtml.PlotlyLoader(), Assert.Single(data, pair => pair.Key == Html).Value);   // the browser runs it
+        Assert.Contains("plotly.js v" + PlotlyScript.Version, data[Html]);
+        Assert.NotNull(id);
+        Assert.Equal((id, true), (setup.Sent[1].ValueId, setup.Sent[1].Update));
+        // What the front end keeps, and so saves: the placeholder, under 200 characters.
+        var kept = setup.Single();
+        Assert.Equal(NotebookSetup.PlotlyPlaceholder, kept[Html]);
+        Assert.True(kept[Html].Length < 200, kept[Html]);
+
+        var chart = await kernel.Run($"display({Heatmap});");
+        Assert.DoesNotContain("plotly.js v", chart.Single()[Html]);
+        Assert.Contains("<div class=\"an-live-svg\">", chart.Single()[Html]);
+
+        var again = await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: true);");
+        Assert.NotEqual(id, again.Sent[0].ValueId);   // a re-run setup cell shows it again (VS Code keys outputs by id)
+        Assert.Empty((await kernel.Run("AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: false);")).Sent);
     }
 
     [Fact]
@@ -144,14 +171,13 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     }
 
     [Fact]
-    public async Task In_a_live_session_the_first_plotly_chart_carries_the_embedded_plotly_js_and_later_ones_do_not()
+    public async Task In_a_live_session_a_plotly_chart_carries_no_plotly_js_the_setup_sent_it()
     {
         const string chart = "Plot.QueryWeights(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, 1, SampleData.Tokens).ToPlotly()";
         var first = await Display(chart, liveCharts: true);
-        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        Assert.DoesNotContain("plotly.js v", first[Html]);
         var second = await kernel.Run($"display({chart});");
-        Assert.DoesNotContain("plotly.js v", second.Single()[Html]);
-        Assert.Equal(first[Html][(LiveHtml.PlotlyLoader().Length + 1)..], second.Single()[Html]);
+        Assert.Equal(first[Html], second.Single()[Html]);
 
         var headless = await Display(chart, liveCharts: false);
         Assert.Equal(second.Single()[Html], headless[Html]);   // under the runner: the chart alone, as before
@@ -161,15 +187,15 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     public async Task Initializing_twice_or_after_a_reset_keeps_one_output_per_display()
     {
         var twice = await kernel.Run("""
-            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
-            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: false);
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: false);
             display(SampleData.Inputs());
             """);
         Assert.Equal(MatrixText.Format(SampleData.Inputs()), twice.Single()[Plain]);
 
         var afterReset = await kernel.Run("""
             Microsoft.DotNet.Interactive.Formatting.Formatter.ResetToDefault();
-            AttentionNotebooks.Interactive.NotebookSetup.Initialize();
+            AttentionNotebooks.Interactive.NotebookSetup.Initialize(liveCharts: false);
             display(SampleData.Inputs());
             """);
         Assert.Equal(MatrixText.Format(SampleData.Inputs()), afterReset.Single()[Plain]);
@@ -190,7 +216,7 @@ public sealed class NotebookSetupTests(NotebookKernel kernel) : IClassFixture<No
     {
         const string hostile = "Plot.Heatmap(SimplifiedSelfAttention.Forward(SampleData.Inputs()).Weights, SampleData.Tokens, \"How Plotly.newPlot(div, data) works\")";
         var first = await Display(hostile, liveCharts: true);
-        Assert.StartsWith(LiveHtml.PlotlyLoader(), first[Html]);
+        Assert.DoesNotContain("plotly.js v", first[Html]);
         Assert.Contains("How Plotly.newPlot(div, data) works", first[Html]);
         var second = (await kernel.Run($"display({Heatmap});")).Single();
         Assert.Contains("drawing = Plotly.newPlot('an-plotly-", second[Html]);

@@ -45,6 +45,8 @@ public sealed class CourseNotebookTests
             var root = JsonNode.Parse(text)!.AsObject();
             Assert.Equal(".net-csharp", (string?)root["metadata"]?["kernelspec"]?["name"]);
             Assert.Equal("csharp", (string?)root["metadata"]?["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]);
+            // C#, as the kernel reports it to Jupyter: classic Jupyter finds no CodeMirror mode for "polyglot-notebook".
+            Assert.Equal(NotebookDocument.LanguageInfo().ToJsonString(), root["metadata"]?["language_info"]?.ToJsonString());
 
             // Sorted keys, the file's own indentation, a final newline: what VS Code writes, so saving there is no diff.
             var notebook = NotebookDocument.Load(path);

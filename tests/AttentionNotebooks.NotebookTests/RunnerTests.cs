@@ -41,9 +41,13 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         Assert.Equal(2, (int?)displays[2]!["execution_count"]);
         Assert.Equal([1, 2, 3], cells.Skip(1).Select(c => (int?)c!["execution_count"]));
 
-        // Metadata and cell ids come through unchanged.
+        // Metadata and cell ids come through unchanged, but for language_info (the fixture's is VS Code's
+        // "polyglot-notebook"): C#, as the .NET kernel reports it to Jupyter.
         Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
         Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
+        var metadata = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["metadata"]!;
+        Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
+        Assert.Equal("""{"codemirror_mode":"text/x-csharp","file_extension":".cs","mimetype":"text/x-csharp","name":"C#","pygments_lexer":"csharp"}""", metadata["language_info"]!.ToJsonString());
     }
 
     [Fact]
@@ -128,6 +132,29 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         var error = cells[1]!["outputs"]!.AsArray().Single()!;
         Assert.Equal("error", (string?)error["output_type"]);
         Assert.Contains("CS0029", (string?)error["evalue"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_compiler_warning_is_stored_as_the_stderr_stream_Jupyter_shows_and_check_sees_it()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var cells = JsonNode.Parse(File.ReadAllText(output.File("compiler-warning.ipynb")))!["cells"]!.AsArray();
+        var outputs = cells[1]!["outputs"]!.AsArray();
+        Assert.Equal(["stdout", "stderr"], outputs.Select(o => (string?)o!["name"]));
+        Assert.Equal("ran\n", string.Concat(outputs[0]!["text"]!.AsArray().Select(t => (string?)t)));
+        // What the .NET kernel sends Jupyter for a submission's diagnostics: a line break, each one, a blank line.
+        Assert.Equal("\n(1,14): warning CS0162: Unreachable code detected\n\n", string.Concat(outputs[1]!["text"]!.AsArray().Select(t => (string?)t)));
+
+        // The fixture's committed outputs lack the warning (as the runner stored them before): check reports the drift.
+        var check = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+
+        Assert.Equal(ExitCodes.NotebookFailed, check.ExitCode);
+        Assert.Contains(check.Lines, l => l.StartsWith("DRIFT compiler-warning.ipynb cell 2", StringComparison.Ordinal));
+        Assert.Contains(check.Lines, l => l.Contains("warning CS0162", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
+using DiagnosticSeverity = Microsoft.CodeAnalysis.DiagnosticSeverity;
 
 namespace NotebookRunner.Core;
 
@@ -145,6 +146,9 @@ internal sealed class KernelSession : IDisposable
                 case DisplayedValueProduced displayed:
                     writer.Data(KernelProtocol.Display, displayed.ValueId, Data(displayed.FormattedValues));
                     break;
+                case DiagnosticsProduced diagnostics when WarningsText(diagnostics) is { } warnings:
+                    writer.Stream("stderr", warnings);
+                    break;
                 case ErrorProduced error:
                     writer.Error("Error", error.Message, fails: false);
                     break;
@@ -165,6 +169,23 @@ internal sealed class KernelSession : IDisposable
             lock (_gate)
                 Failure ??= message;
             writer.Error(name, message, fails: true);
+        }
+
+        /// <summary>
+        /// The compiler's warnings and infos for a submission as Jupyter shows them (the kernel's
+        /// ExecuteRequestHandler writes every formatted diagnostic to stderr: a line break, the diagnostics separated
+        /// by blank lines, a blank line), or null if there are none. Errors are left out: they fail the cell, and its
+        /// error output already carries them. VS Code shows diagnostics as squiggles in the editor, not as outputs,
+        /// so Jupyter's form is the one a saved notebook can hold.
+        /// </summary>
+        internal static string? WarningsText(DiagnosticsProduced diagnostics)
+        {
+            var shown = diagnostics.Diagnostics
+                .Zip(diagnostics.FormattedDiagnostics)
+                .Where(pair => pair.First.Severity != DiagnosticSeverity.Error)
+                .Select(pair => pair.Second.Value)
+                .ToArray();
+            return shown.Length == 0 ? null : "\n" + string.Join("\n\n", shown) + "\n\n";
         }
 
         private static string StreamText(IReadOnlyCollection<FormattedValue> values) =>

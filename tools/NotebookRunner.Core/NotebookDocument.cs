@@ -142,7 +142,8 @@ public sealed class NotebookDocument
     /// <summary>
     /// Creates the executed notebook: a copy of this one whose code cells carry the given outputs and execution
     /// counts. Code cells without an entry (not reached because an earlier cell failed) get no outputs and a null
-    /// execution count. Everything else — metadata, cell ids, sources — is kept.
+    /// execution count. Everything else — metadata, cell ids, sources — is kept, except <c>language_info</c>, which
+    /// is written as <see cref="LanguageInfo"/>.
     /// </summary>
     /// <param name="executed">Outputs and execution count by cell number.</param>
     /// <returns>The notebook text to write.</returns>
@@ -162,6 +163,8 @@ public sealed class NotebookDocument
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(executed);
         var copy = (JsonObject)Root.DeepClone();
+        if (copy["metadata"] is JsonObject metadata)
+            metadata["language_info"] = LanguageInfo();
         var cellsJson = (JsonArray)copy["cells"]!;
         foreach (var cell in CodeCells)
         {
@@ -180,6 +183,24 @@ public sealed class NotebookDocument
 
         JupyterJson.Serialize(writer, copy, Indent);
     }
+
+    /// <summary>
+    /// The notebook metadata's <c>language_info</c> the runner writes: what the .NET kernel's Jupyter side reports
+    /// for C# (its kernel_info reply, without the C# version) and a <c>codemirror_mode</c>, so that classic Jupyter and
+    /// JupyterLab highlight C# before the kernel has started (<c>"polyglot-notebook"</c>, what VS Code writes, names no
+    /// CodeMirror mode: classic Jupyter asks for codemirror/mode/polyglot-notebook.js and gets a 404). VS Code Polyglot
+    /// Notebooks does not read it: it takes the kernel from <c>kernelspec</c> and <c>polyglot_notebook</c>, and each
+    /// cell's language from its <c>vscode.languageId</c>; when it runs a cell it merges <c>{"name":
+    /// "polyglot-notebook"}</c> into it, which keeps the other keys, so <c>codemirror_mode</c> still names C# there.
+    /// </summary>
+    public static JsonObject LanguageInfo() => new()
+    {
+        ["codemirror_mode"] = "text/x-csharp",
+        ["file_extension"] = ".cs",
+        ["mimetype"] = "text/x-csharp",
+        ["name"] = "C#",
+        ["pygments_lexer"] = "csharp",
+    };
 
     // What is wrong with a cell's "source" (a number, an object, a list holding something else than strings), or
     // null when it is a string or a list of strings (or missing: an empty cell).

@@ -43,7 +43,8 @@ var (probe, _) = LookBackTask.Batch(new TorchGenerator(1), 64, tokens, vocab, of
     var wq = model.CausalAttention!.WQuery.Weight;
     if (unscaled)
         wq.Multiply(MathF.Sqrt(dim), wq);                          // in place: the initial scores are Q·Kᵀ
-    double largest = model.Forward(probe).Head(0).Average(w => Enumerable.Range(1, tokens - 1).Average(t => w.Row(t).Maximum()));
+    float LargestWeight(Matrix<float> w) => Enumerable.Range(1, tokens - 1).Average(t => w.Row(t).Maximum());   // over the queries t ≥ 1
+    double largest = model.Forward(probe).Head(0).Average(LargestWeight);
     var optimizer = new AdamW(model.Parameters, lr: 3e-3);
     var data = new TorchGenerator(456 + seed);
     var losses = new List<float>();
