@@ -49,6 +49,13 @@ public sealed class SvgRasterTests
     }
 
     [Fact]
+    public void LayoutScale_is_the_viewBox_width_over_the_width_and_1_without_a_viewBox()
+    {
+        Assert.Equal(1591f / 960f, SvgRaster.LayoutScale("""<svg width="960" height="447" viewBox="0 0 1591 741" xmlns="http://www.w3.org/2000/svg"/>"""), 1e-6f);
+        Assert.Equal(1f, SvgRaster.LayoutScale("""<svg width="300" height="80" xmlns="http://www.w3.org/2000/svg"/>"""));
+    }
+
+    [Fact]
     public void Render_of_a_chart_with_a_title_has_dark_pixels_where_the_title_is()
     {
         using var titled = new Pixels(SvgRaster.Render(TitledHeatmap("Attention weights of four tokens").ToSvg()).Bytes);

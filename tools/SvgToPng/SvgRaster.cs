@@ -60,8 +60,31 @@ public static class SvgRaster
     /// <param name="svg">An SVG document.</param>
     public static (float Width, float Height) CssSize(string svg)
     {
+        using var reader = Root(svg);
+        return (Pixels(reader, "width", svg), Pixels(reader, "height", svg));
+    }
+
+    /// <summary>
+    /// How many of the drawing's own units one CSS pixel shows: the <c>viewBox</c> width over the <c>width</c>, so 1.66
+    /// for a 1,591-unit layout shown 960 px wide; 1 for an SVG without a <c>viewBox</c>. Drawing at this scale keeps
+    /// every detail of a layout that is shown scaled down.
+    /// </summary>
+    /// <param name="svg">An SVG document.</param>
+    public static float LayoutScale(string svg)
+    {
+        using var reader = Root(svg);
+        var width = Pixels(reader, "width", svg);
+        var viewBox = reader.GetAttribute("viewBox")?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
+        return viewBox is { Length: 4 } && float.TryParse(viewBox[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var units) && units > 0
+            ? units / width
+            : 1;
+    }
+
+    // A reader positioned on the root <svg> element.
+    private static XmlReader Root(string svg)
+    {
         ArgumentNullException.ThrowIfNull(svg);
-        using var reader = XmlReader.Create(new StringReader(svg), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
+        var reader = XmlReader.Create(new StringReader(svg), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore });
         try
         {
             if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "svg")
@@ -69,10 +92,16 @@ public static class SvgRaster
         }
         catch (XmlException ex)
         {
+            reader.Dispose();
             throw new ArgumentException($"not an SVG document: {ex.Message} ({Start(svg)})", nameof(svg), ex);
         }
+        catch (ArgumentException)
+        {
+            reader.Dispose();
+            throw;
+        }
 
-        return (Pixels(reader, "width", svg), Pixels(reader, "height", svg));
+        return reader;
     }
 
     private static float Pixels(XmlReader root, string attribute, string svg)
