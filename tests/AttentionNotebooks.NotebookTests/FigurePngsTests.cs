@@ -110,4 +110,60 @@ public sealed class FigurePngsTests
         Assert.Contains(output.Data, d => d.Key == "image/png");
         Assert.Equal(FigurePngs.Sha256(Svg), FigurePngs.RecordedDigest(output));
     }
+
+    [Fact]
+    public void Every_committed_course_figure_carries_a_PNG_drawn_from_its_SVG()
+    {
+        int pngs = 0;
+        foreach (var path in TestRepository.Layout.DefaultNotebooks())
+        {
+            foreach (var cell in NotebookDocument.Load(path).CodeCells)
+            {
+                Assert.True(FigurePngs.Problems(cell.Outputs).Count == 0, $"{path} cell {cell.Number}: {string.Join("; ", FigurePngs.Problems(cell.Outputs))}");
+                pngs += cell.Outputs.Count(o => o.Data.Any(d => d.Key == "image/png"));
+            }
+        }
+
+        Assert.True(pngs > 0, "the course notebooks hold no PNGs, so this test checks nothing");
+    }
+
+    [Fact]
+    public void On_x64_the_committed_PNGs_of_notebook_00_are_the_bytes_drawn_now()
+    {
+        // SkiaSharp with the shipped fonts draws the same bytes on every x64 machine; ARM64 differs by a few levels.
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return;
+
+        var figures = NotebookDocument.Load(TestRepository.CourseNotebook("00-why-attention.ipynb")).CodeCells
+            .SelectMany(c => c.Outputs).Where(o => o.Data.Any(d => d.Key == "image/png")).ToArray();
+
+        Assert.NotEmpty(figures);
+        foreach (var figure in figures)
+            Assert.Equal(figure.Data.Single(d => d.Key == "image/png").Value, FigurePngs.WithPng(figure).Data.Single(d => d.Key == "image/png").Value);
+    }
+
+    [Fact]
+    public async Task Check_fails_on_a_notebook_whose_stored_PNG_is_stale_and_names_notebook_cell_and_digests()
+    {
+        await TestRepository.EnsureLibraryBuiltAsync();
+
+        // A copy of a course notebook inside the repository, one PNG's recorded digest changed (as if drawn from another SVG).
+        using var folder = TestRepository.NotebookFolderInRepository();
+        var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("00-why-attention.ipynb")))!.AsObject();
+        var cells = root["cells"]!.AsArray();
+        int index = cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/png"] is not null) == true).i;
+        var figure = cells[index]!["outputs"]!.AsArray().First(o => o!["data"]?["image/png"] is not null)!;
+        var stale = new string('0', 64);
+        figure["metadata"]![FigurePngs.MetadataKey]![FigurePngs.DigestKey] = stale;
+        var notebook = folder.File("00-why-attention.ipynb");
+        File.WriteAllText(notebook, JupyterJson.Serialize(root, " "));
+
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", folder.File("out"), notebook);
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT 00-why-attention.ipynb cell {index + 1}: ", StringComparison.Ordinal));
+        Assert.Contains("    a committed figure's PNG was not drawn from the SVG beside it (missing or stale; re-run the notebook):", run.Lines);
+        Assert.Contains(run.Lines, l => l.Contains($"its image/png was drawn from an SVG with sha256 {stale}, the stored image/svg+xml has sha256 ", StringComparison.Ordinal));
+        Assert.Single(run.Lines, l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+    }
 }
