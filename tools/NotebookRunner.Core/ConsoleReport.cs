@@ -67,6 +67,15 @@ internal sealed class ConsoleReport
             Line($"      {line}");
     }
 
+    /// <summary>Writes the line of a cell whose stored PNGs were not drawn from the SVGs beside them, and why.</summary>
+    public void PngDrifted(string notebook, CellExecution cell, IReadOnlyList<string> problems)
+    {
+        Line($"DRIFT {Header(notebook, cell)}: {cell.Cell.FirstLine}");
+        Line("    a committed figure's PNG was not drawn from the SVG beside it (missing or stale; re-run the notebook):");
+        foreach (var line in problems)
+            Line($"      {line}");
+    }
+
     /// <summary>Writes the line of a cell whose text outputs drifted, and the line diff (- committed, + now).</summary>
     public void TextDrifted(string notebook, CellExecution cell, IReadOnlyList<string> diff)
     {

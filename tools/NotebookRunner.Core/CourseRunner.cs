@@ -294,7 +294,7 @@ public sealed class CourseRunner
         };
     }
 
-    // Says how the cell went; under check, a drifted cell (its figures' digests, then its text outputs) is recorded.
+    // Says how the cell went; under check, a drifted cell (its figures' digests, their PNGs, then its text outputs) is recorded.
     private void ReportCell(string name, CellExecution cell, RunnerOptions options, List<int> drifted)
     {
         if (cell.Status is CellStatus.Failed or CellStatus.TimedOut or CellStatus.KernelDied)
@@ -308,6 +308,13 @@ public sealed class CourseRunner
         {
             drifted.Add(cell.Cell.Number);
             _report.FigureDrifted(name, cell, figures);
+            return;
+        }
+
+        if (check && FigurePngs.Problems(cell.Cell.Outputs) is { Count: > 0 } pngs)
+        {
+            drifted.Add(cell.Cell.Number);
+            _report.PngDrifted(name, cell, pngs);
             return;
         }
 

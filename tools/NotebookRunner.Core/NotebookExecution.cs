@@ -58,7 +58,8 @@ public sealed class NotebookExecution
     /// <summary>Whether every code cell ran and succeeded.</summary>
     public bool Succeeded => FailedCell is null;
 
-    /// <summary>The executed notebook's text: the original with the new outputs and execution counts.</summary>
+    /// <summary>The executed notebook's text: the original with the new outputs and execution counts, each chart's
+    /// SVG with a PNG drawn from it (<see cref="FigurePngs"/>).</summary>
     public string ToExecutedJson() => Notebook.ToExecutedJson(Executed);
 
     /// <summary>Writes the executed notebook's text to <paramref name="writer"/>, piece by piece (see
@@ -66,6 +67,7 @@ public sealed class NotebookExecution
     /// <param name="writer">Where the text goes.</param>
     public void WriteExecutedJson(TextWriter writer) => Notebook.WriteExecutedJson(writer, Executed);
 
+    // The outputs as written: each chart's SVG with the PNG drawn from it (FigurePngs).
     private Dictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> Executed =>
-        Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount, c.Outputs));
+        Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount, (IReadOnlyList<NotebookOutput>)c.Outputs.Select(FigurePngs.WithPng).ToArray()));
 }

@@ -22,14 +22,18 @@ public enum NotebookOutputKind
 /// <summary>One output of a code cell, as stored in a notebook or produced by running the cell.</summary>
 public sealed class NotebookOutput
 {
+    private readonly JsonObject _metadata;
+
     private NotebookOutput(
         NotebookOutputKind kind,
         string? streamName,
         string text,
         IReadOnlyList<KeyValuePair<string, string>> data,
         string? errorName,
-        IReadOnlyList<string> traceback)
+        IReadOnlyList<string> traceback,
+        JsonObject? metadata = null)
     {
+        _metadata = metadata is null ? new JsonObject() : (JsonObject)metadata.DeepClone();
         Kind = kind;
         StreamName = streamName;
         Text = text;
@@ -57,6 +61,12 @@ public sealed class NotebookOutput
     public IReadOnlyList<string> Traceback { get; }
 
     /// <summary>
+    /// The output's <c>metadata</c> (a copy), for display data and results: for example the size a front end shows an
+    /// <c>image/png</c> at, and the digest of the SVG it was drawn from (<see cref="FigurePngs"/>). Empty otherwise.
+    /// </summary>
+    public JsonObject Metadata => (JsonObject)_metadata.DeepClone();
+
+    /// <summary>
     /// The text that <c>check</c> compares: a stream's text, or the <c>text/plain</c> representation of a displayed
     /// value or result. Null for outputs that are not compared (HTML/SVG-only values, errors).
     /// </summary>
@@ -80,18 +90,30 @@ public sealed class NotebookOutput
 
     /// <summary>Creates a display_data output.</summary>
     /// <param name="data">The representations by MIME type.</param>
-    public static NotebookOutput Display(IEnumerable<KeyValuePair<string, string>> data)
+    /// <param name="metadata">The output's metadata (copied); none when null.</param>
+    public static NotebookOutput Display(IEnumerable<KeyValuePair<string, string>> data, JsonObject? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new NotebookOutput(NotebookOutputKind.DisplayData, null, string.Empty, data.ToArray(), null, []);
+        return new NotebookOutput(NotebookOutputKind.DisplayData, null, string.Empty, data.ToArray(), null, [], metadata);
     }
 
     /// <summary>Creates an execute_result output.</summary>
     /// <param name="data">The representations by MIME type.</param>
-    public static NotebookOutput Result(IEnumerable<KeyValuePair<string, string>> data)
+    /// <param name="metadata">The output's metadata (copied); none when null.</param>
+    public static NotebookOutput Result(IEnumerable<KeyValuePair<string, string>> data, JsonObject? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return new NotebookOutput(NotebookOutputKind.ExecuteResult, null, string.Empty, data.ToArray(), null, []);
+        return new NotebookOutput(NotebookOutputKind.ExecuteResult, null, string.Empty, data.ToArray(), null, [], metadata);
+    }
+
+    /// <summary>This display data or result with other representations and metadata (same kind).</summary>
+    /// <param name="data">The representations by MIME type.</param>
+    /// <param name="metadata">The output's metadata (copied).</param>
+    public NotebookOutput With(IEnumerable<KeyValuePair<string, string>> data, JsonObject metadata)
+    {
+        if (Kind is not (NotebookOutputKind.DisplayData or NotebookOutputKind.ExecuteResult))
+            throw new InvalidOperationException($"a {Kind} output has no representations or metadata to replace");
+        return Kind == NotebookOutputKind.DisplayData ? Display(data, metadata) : Result(data, metadata);
     }
 
     /// <summary>Creates an error output whose traceback is the message's lines.</summary>
@@ -120,9 +142,9 @@ public sealed class NotebookOutput
                 var ename = json["ename"] is JsonValue e && e.TryGetValue<string>(out var errorName) && errorName.Length > 0 ? errorName : "Error";
                 return Error(ename, JupyterJson.JoinLines(json["evalue"]));
             case "execute_result":
-                return Result(ReadData(json["data"]));
+                return Result(ReadData(json["data"]), json["metadata"] as JsonObject);
             default:
-                return Display(ReadData(json["data"]));
+                return Display(ReadData(json["data"]), json["metadata"] as JsonObject);
         }
     }
 
@@ -152,14 +174,14 @@ public sealed class NotebookOutput
                 {
                     ["data"] = WriteData(Data),
                     ["execution_count"] = executionCount,
-                    ["metadata"] = new JsonObject(),
+                    ["metadata"] = Metadata,
                     ["output_type"] = "execute_result",
                 };
             default:
                 return new JsonObject
                 {
                     ["data"] = WriteData(Data),
-                    ["metadata"] = new JsonObject(),
+                    ["metadata"] = Metadata,
                     ["output_type"] = "display_data",
                 };
         }
