@@ -45,7 +45,7 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         // "polyglot-notebook"): C#, as the .NET kernel reports it to Jupyter.
         Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
         Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
-        var metadata = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["metadata"]!;
+        var metadata = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["metadata"]!;
         Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
         Assert.Equal("""{"codemirror_mode":"text/x-csharp","file_extension":".cs","mimetype":"text/x-csharp","name":"C#","pygments_lexer":"csharp"}""", metadata["language_info"]!.ToJsonString());
     }
