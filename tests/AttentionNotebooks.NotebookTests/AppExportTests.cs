@@ -8,7 +8,6 @@ namespace AttentionNotebooks.NotebookTests;
 /// "// check: skip-output" excepted), compared cell by cell. The apps are built and run while the notebooks are
 /// checked (<see cref="CourseChecks"/>, <see cref="AppRuns"/>).
 /// </summary>
-[Collection(CourseChecks.Collection)]
 public sealed class AppExportTests
 {
     public static TheoryData<string> Apps()
@@ -87,7 +86,7 @@ public sealed class AppExportTests
         const string notebookName = "01-simplified-self-attention.ipynb";
         var marked = await CourseChecks.AppAsync(notebookName);
 
-        var (_, exitCode, stdout, stderr) = await AppRuns.RunWithoutMarkersAsync(marked);
+        var (_, exitCode, stdout, stderr) = await AppRuns.RunWithoutMarkersAsync(TestRepository.CourseNotebook(notebookName));
 
         Assert.True(exitCode == 0, $"{marked.App} exited with {exitCode}:\n{stderr}\n{stdout}");
         var unmarked = string.Concat(marked.Stdout.Split('\n').Where(l => !l.StartsWith(AppExporter.MarkerPrefix, StringComparison.Ordinal)).Select(l => l + "\n"));

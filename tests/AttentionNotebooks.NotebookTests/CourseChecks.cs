@@ -4,14 +4,10 @@ namespace AttentionNotebooks.NotebookTests;
 /// The two long checks of the course, started together by whichever of their tests comes first, and run at the same
 /// time once the library is built: `check` of every notebook (<see cref="CourseNotebookTests"/>, one kernel process,
 /// about one core) and the build and run of every app (<see cref="AppExportTests"/>, <see cref="AppRuns"/>). Their
-/// tests are one test collection, which starts first (<see cref="TestOrder"/>) and holds one of the two test threads
-/// while they wait; the other runs the runner's own tests meanwhile, whose timeouts leave room for a busy machine.
+/// tests wait for both, so that no other test (several time their kernels) runs beside them.
 /// </summary>
 internal static class CourseChecks
 {
-    /// <summary>The test collection of the tests that wait for these checks (started first; see <see cref="TestOrder"/>).</summary>
-    public const string Collection = "Course checks: every notebook checked, every app built and run";
-
     private static readonly Lazy<Task<(Transcript Notebooks, IReadOnlyDictionary<string, AppRun> Apps)>> Both = new(() => Task.Run(RunAsync));
 
     /// <summary>The transcript of <c>check</c> over every course notebook (executed copies in artifacts/notebooks/).</summary>

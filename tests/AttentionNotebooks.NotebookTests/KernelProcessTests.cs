@@ -128,6 +128,34 @@ public sealed class KernelProcessTests(ITestOutputHelper log)
         Assert.All(text.Select((line, i) => (line, i)), p => Assert.Equal(p.i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture), p.line![..6]));
     }
 
+    [Fact]
+    public async Task Stopping_the_runner_kills_its_kernel_processes_and_a_finished_run_leaves_none()
+    {
+        using var output = TestRepository.TemporaryFolder();
+
+        var finished = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"), TestRepository.Fixture("drifting.ipynb"));
+        Assert.True(finished.ExitCode == ExitCodes.Success, finished.Text);
+        Assert.Empty(KernelHostChildren());
+
+        // What Ctrl+C does (Program.cs calls CourseRunner.Stop): the kernel is killed at once — while it starts or
+        // while its cell spins — not after the 120 s timeout, and reported as a death.
+        var watch = Stopwatch.StartNew();
+        var spinning = TestRepository.RunAsync("run", "--no-build", "--timeout", "120", "--output", output.Path, TestRepository.Fixture("spinning.ipynb"));
+        while (KernelHostChildren().Count == 0 && watch.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(100);
+        var kernels = KernelHostChildren();
+        Assert.NotEmpty(kernels);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        CourseRunner.Stop();
+        var run = await spinning.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Contains(run.Lines, l => l.Contains("exit code 137, killed by signal 9", StringComparison.Ordinal));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(100), $"the run took {watch.Elapsed}");
+        Assert.All(kernels, pid => Assert.False(IsRunning(pid), $"kernel process {pid} still runs"));
+        Assert.Empty(KernelHostChildren());
+    }
+
     [Theory]
     [InlineData(3, "", "exit code 3, exit: the cell's code ended the process, e.g. with Environment.Exit")]
     [InlineData(134, "Stack overflow.\nRepeat 1000 times:\n   at Rec(Int32)\n", "exit code 134, stack overflow")]
@@ -144,7 +172,31 @@ public sealed class KernelProcessTests(ITestOutputHelper log)
     private static List<string?> StreamText(JsonNode? cell, int output) =>
         cell!["outputs"]![output]!["text"]!.AsArray().Select(t => (string?)t).ToList();
 
-    internal static bool IsRunning(int pid)
+    // This process's children that are kernel hosts (Linux: /proc/<pid>/stat has the parent id, cmdline the arguments).
+    private static List<int> KernelHostChildren()
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (parent == Environment.ProcessId && File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(KernelHost.Mode, StringComparison.Ordinal))
+                    children.Add(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return children;
+    }
+
+    private static bool IsRunning(int pid)
     {
         try
         {
