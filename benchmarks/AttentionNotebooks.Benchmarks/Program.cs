@@ -17,6 +17,8 @@ using TorchSharp;
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 //   checks [shape] [rounds]              what the fused kernels' finite checks cost against the kernels they guard
 //   decode [rounds] [cache lengths ...]  FlashAttention.Decode, one query, MHA/GQA/MQA, against SDPA and the read-bandwidth limit, interleaved
+//   gqa [rounds] [heads] [kvHeads] [headDim] [T ...]            grouped-query causal forward vs SDPA (K, V repeated), checked, interleaved
+//   window [rounds] [heads] [kvHeads] [headDim] [w] [T ...]     sliding-window forward vs SDPA with the band as a boolean mask, checked, interleaved
 string command = args.Length > 0 ? args[0] : "ladder";
 string[] rest = args.Skip(1).ToArray();
 PrintMachine();
@@ -54,8 +56,12 @@ switch (command)
     case "decode":
         DecodeBenchmark.Run(rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [4096, 32768], rest.Length > 0 ? int.Parse(rest[0]) : 21);
         break;
+    case "gqa":
+        return GroupedForward.Run(Arg(0, 5), Arg(1, 32), Arg(2, 8), Arg(3, 64), window: 0, rest.Length > 4 ? rest.Skip(4).Select(int.Parse).ToArray() : [1024, 2048, 4096]);
+    case "window":
+        return GroupedForward.Run(Arg(0, 5), Arg(1, 32), Arg(2, 8), Arg(3, 64), Arg(4, 256), rest.Length > 5 ? rest.Skip(5).Select(int.Parse).ToArray() : [4096, 8192]);
     default:
-        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory, verify, peak, checks or decode.");
+        Console.Error.WriteLine($"Unknown command {command}: use ladder, compare, scaling, training, train, memory, verify, peak, checks, decode, gqa or window.");
         return 1;
 }
 return 0;
@@ -69,6 +75,8 @@ static void PrintMachine()
         $"kernel path {FlashAttention.ResolvedPath(Inputs.Simd)} (ATTENTION_SIMD={Inputs.Simd}), " +
         $"ATEN_CPU_CAPABILITY={Environment.GetEnvironmentVariable("ATEN_CPU_CAPABILITY") ?? "(unset: libtorch's best)"}, load average {LoadAverage()}");
 }
+
+int Arg(int index, int fallback) => rest.Length > index ? int.Parse(rest[index]) : fallback;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
