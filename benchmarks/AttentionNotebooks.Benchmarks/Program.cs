@@ -17,6 +17,9 @@ using TorchSharp;
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 //   checks [shape] [rounds]              what the fused kernels' finite checks cost against the kernels they guard
 //   decode [rounds] [cache lengths ...]  FlashAttention.Decode, one query, MHA/GQA/MQA, against SDPA and the read-bandwidth limit, interleaved
+//   decodecurve [rounds] [T ...]         one MHA decode step, one thread, cold / after a 64 MB read / hot, against the one-thread probe (thread CPU time)
+//   decodeloop [T] [kvHeads] [threads] [seconds]   decode steps in a loop, for perf record
+//   streams [rounds] [chunk floats ...]  the read probe on two buffers read alternately in chunks (as the decode kernel reads K and V)
 //   gqa [rounds] [heads] [kvHeads] [headDim] [T ...]            grouped-query causal forward vs SDPA (K, V repeated), checked, interleaved
 //   window [rounds] [heads] [kvHeads] [headDim] [w] [T ...]     sliding-window forward vs SDPA with the band as a boolean mask, checked, interleaved
 string command = args.Length > 0 ? args[0] : "ladder";
@@ -55,6 +58,15 @@ switch (command)
         break;
     case "decode":
         DecodeBenchmark.Run(rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [4096, 32768], rest.Length > 0 ? int.Parse(rest[0]) : 21);
+        break;
+    case "decodecurve":
+        DecodeCurve.Run(Arg(0, 7), rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [128, 1024, 2048, 4096, 8192, 16384, 32768]);
+        break;
+    case "streams":
+        DecodeLoop.Streams(Arg(0, 7), rest.Length > 1 ? rest.Skip(1).Select(int.Parse).ToArray() : [26214400, 4096, 16384, 65536]);
+        break;
+    case "decodeloop":
+        DecodeLoop.Run(Arg(0, 32768), Arg(1, 12), Arg(2, 1), rest.Length > 3 ? double.Parse(rest[3]) : 10);
         break;
     case "gqa":
         return GroupedForward.Run(Arg(0, 5), Arg(1, 32), Arg(2, 8), Arg(3, 64), window: 0, rest.Length > 4 ? rest.Skip(4).Select(int.Parse).ToArray() : [1024, 2048, 4096]);
