@@ -8,6 +8,7 @@ namespace AttentionNotebooks.NotebookTests;
 /// "// check: skip-output" excepted), compared cell by cell. The apps are built and run while the notebooks are
 /// checked (<see cref="CourseChecks"/>, <see cref="AppRuns"/>).
 /// </summary>
+[Collection(CourseChecks.Collection)]
 public sealed class AppExportTests
 {
     public static TheoryData<string> Apps()

@@ -1,7 +1,8 @@
 namespace AttentionNotebooks.NotebookTests;
 
 /// <summary>Writing a notebook replaces it atomically: a temporary file in the same folder, renamed over it.</summary>
-public sealed class AtomicFileTests
+[Collection(Alone.Name)]
+public sealed class AtomicFileTests : AloneTest
 {
     [Fact]
     public void The_new_text_goes_to_a_temporary_file_in_the_same_folder_and_the_target_is_untouched_until_the_rename()

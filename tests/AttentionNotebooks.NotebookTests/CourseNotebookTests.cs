@@ -9,6 +9,7 @@ namespace AttentionNotebooks.NotebookTests;
 /// reports its own notebook. The executed copies go to artifacts/notebooks/, which CI uploads. The check runs while
 /// the apps are built and run (<see cref="CourseChecks"/>).
 /// </summary>
+[Collection(CourseChecks.Collection)]
 public sealed class CourseNotebookTests
 {
 

@@ -9,7 +9,8 @@ namespace AttentionNotebooks.NotebookTests;
 /// exception on a background thread, FailFast, raw writes to its stdout) is reported as that cell's failure, the
 /// executed notebook is written up to it, and the next notebook runs.
 /// </summary>
-public sealed class KernelProcessTests(ITestOutputHelper log)
+[Collection(Alone.Name)]
+public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
 {
     [Fact]
     public async Task A_cell_that_calls_Environment_Exit_fails_its_notebook_and_the_next_notebook_still_runs()

@@ -2,15 +2,18 @@ using System.Text.Json.Nodes;
 
 namespace AttentionNotebooks.NotebookTests;
 
-/// <summary>The runner on small fixture notebooks (Fixtures/): what it prints, its exit code, what it writes.</summary>
-public sealed class RunnerTests
+/// <summary>
+/// The runner on small fixture notebooks (Fixtures/): what it prints, its exit code, what it writes. The tests that
+/// only read what a plain `run` of passing.ipynb, or a `check` of passing.ipynb and drifting.ipynb, printed and wrote
+/// share one run of each (<see cref="SharedRuns"/>): a kernel process costs seconds of CPU to start, and those runs are
+/// the same for all of them.
+/// </summary>
+public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
 {
     [Fact]
     public async Task A_passing_notebook_exits_zero_and_prints_a_line_per_code_cell_and_a_summary()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+        var run = await shared.RunAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
         Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 2  ", StringComparison.Ordinal) && l.EndsWith("  Console.WriteLine(\"to stdout\");", StringComparison.Ordinal));
@@ -22,12 +25,10 @@ public sealed class RunnerTests
     [Fact]
     public async Task The_executed_notebook_stores_streams_displays_and_results_as_nbformat_outputs()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+        var run = await shared.RunAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        var cells = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["cells"]!.AsArray();
         var streams = cells[1]!["outputs"]!.AsArray();
         Assert.Equal(["stdout", "stderr", "stdout"], streams.Select(o => (string?)o!["name"]));
         Assert.Equal(["to stdout\n"], streams[0]!["text"]!.AsArray().Select(t => (string?)t));
@@ -44,7 +45,7 @@ public sealed class RunnerTests
         // "polyglot-notebook"): C#, as the .NET kernel reports it to Jupyter.
         Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
         Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
-        var metadata = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["metadata"]!;
+        var metadata = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["metadata"]!;
         Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
         Assert.Equal("""{"codemirror_mode":"text/x-csharp","file_extension":".cs","mimetype":"text/x-csharp","name":"C#","pygments_lexer":"csharp"}""", metadata["language_info"]!.ToJsonString());
     }
@@ -52,14 +53,14 @@ public sealed class RunnerTests
     [Fact]
     public async Task Running_a_notebook_twice_writes_identical_files()
     {
-        using var first = TestRepository.TemporaryFolder();
+        // The first run is the shared one; the second is a run of its own.
         using var second = TestRepository.TemporaryFolder();
 
-        var one = await TestRepository.RunAsync("run", "--no-build", "--output", first.Path, TestRepository.Fixture("passing.ipynb"));
+        var one = await shared.RunAsync();
         var two = await TestRepository.RunAsync("run", "--no-build", "--output", second.Path, TestRepository.Fixture("passing.ipynb"));
 
         Assert.True(one.ExitCode == ExitCodes.Success && two.ExitCode == ExitCodes.Success, one.Text + two.Text);
-        var a = File.ReadAllText(first.File("passing.ipynb"));
+        var a = File.ReadAllText(shared.RunOutput.File("passing.ipynb"));
         var b = File.ReadAllText(second.File("passing.ipynb"));
 
         // Only the skip-output cell prints something that changes (the time, #!time's wall time); random GUIDs in
@@ -73,23 +74,22 @@ public sealed class RunnerTests
     [Fact]
     public async Task Check_passes_when_text_outputs_match_and_ignores_cells_marked_skip_output()
     {
-        using var output = TestRepository.TemporaryFolder();
+        // The shared check also checks drifting.ipynb, which drifts: passing.ipynb's own outcome is what passes.
+        var run = await shared.CheckAsync();
 
-        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
-
-        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var passing = run.Report.Notebooks.Single(n => n.DisplayName == "passing.ipynb");
+        Assert.True(passing.Outcome == NotebookOutcome.Passed, run.Text);
+        Assert.Contains(run.Lines, l => l.StartsWith("passing.ipynb ", StringComparison.Ordinal) && l.EndsWith("  ok", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 4  ", StringComparison.Ordinal) && l.EndsWith("(output not compared)", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task The_time_magic_command_shows_the_wall_time_as_in_VS_Code()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("passing.ipynb"));
+        var run = await shared.RunAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        var timed = JsonNode.Parse(File.ReadAllText(output.File("passing.ipynb")))!["cells"]![3]!["outputs"]!.AsArray();
+        var timed = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["cells"]![3]!["outputs"]!.AsArray();
         Assert.Equal("stream", (string?)timed[0]!["output_type"]);
         Assert.Matches("^Wall time: [0-9.]+ms$", (string?)timed[1]!["data"]!["text/plain"]![0]);
     }
@@ -160,11 +160,11 @@ public sealed class RunnerTests
     [Fact]
     public async Task Check_fails_on_drifted_output_and_shows_a_line_diff_naming_notebook_and_cell()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("drifting.ipynb"));
+        // The shared check runs passing.ipynb first, which passes: the failure is drifting.ipynb's.
+        var run = await shared.CheckAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Drifted, run.Report.Notebooks.Single(n => n.DisplayName == "drifting.ipynb").Outcome);
         Assert.Contains("DRIFT drifting.ipynb cell 1: Console.WriteLine(\"stable line\");", run.Lines);
         Assert.Contains("      stable line", run.Lines);
         Assert.Contains("    - what was committed", run.Lines);
@@ -237,31 +237,6 @@ public sealed class RunnerTests
         var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("drifting.ipynb"));
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-    }
-
-    [Fact]
-    public async Task A_cell_that_exceeds_the_timeout_fails_like_a_throwing_cell_and_the_next_notebook_still_runs()
-    {
-        using var output = TestRepository.TemporaryFolder();
-
-        // 4 s: long enough for a fresh kernel's first cell on a busy 2-core machine, far below the slow cell's 20 s.
-        var run = await TestRepository.RunAsync(
-            "run", "--no-build", "--timeout", "4", "--output", output.Path,
-            TestRepository.Fixture("slow.ipynb"), TestRepository.Fixture("throwing.ipynb"));
-
-        Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Contains("FAILED slow.ipynb cell 1: await Task.Delay(TimeSpan.FromSeconds(20));", run.Lines);
-        Assert.Contains(run.Lines, l => l.Contains("did not finish within 4 s", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("slow.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 1 (timed out)", StringComparison.Ordinal));
-        var slow = JsonNode.Parse(File.ReadAllText(output.File("slow.ipynb")))!["cells"]!.AsArray();
-        Assert.Equal("error", (string?)slow[0]!["outputs"]![0]!["output_type"]);
-        Assert.Empty(slow[1]!["outputs"]!.AsArray());
-
-        // The next notebook runs in a fresh kernel: its first cell is execution 1 and prints normally.
-        Assert.Contains(run.Lines, l => l.StartsWith("ok  throwing.ipynb  cell 1  ", StringComparison.Ordinal));
-        var next = JsonNode.Parse(File.ReadAllText(output.File("throwing.ipynb")))!["cells"]!.AsArray();
-        Assert.Equal(1, (int?)next[0]!["execution_count"]);
-        Assert.Equal(["cell 1 ran\n"], next[0]!["outputs"]![0]!["text"]!.AsArray().Select(t => (string?)t));
     }
 
     [Theory]
