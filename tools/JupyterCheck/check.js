@@ -24,6 +24,7 @@ const growthLimit = Number(opt('--growth-limit', String(100 * 1024)));
 const runTimeout = 1000 * Number(opt('--run-timeout', '300'));   // per notebook, for Run All
 const allowKnown = args.includes('--allow-known-failures');
 const openCommitted = opt('--open', 'all') !== 'none';
+const keepSaved = opt('--keep-saved');   // a folder: each notebook as saved after Run All is copied there (to measure what it holds)
 const { chromium } = require(path.resolve(opt('--modules'), 'playwright-core'));
 
 // Known failures: what issue #21 has not fixed yet. Without --allow-known-failures they fail the run like any other
@@ -183,6 +184,7 @@ async function runAll(context, file) {
     check(row.growth <= growthLimit, `${file}: saving after Run All grows the file by ${row.growth} bytes (limit ${growthLimit})`, 'growth');
     // plotly.js (4.6 MB) is sent once by the setup cell and replaced at once: it must not be in the saved file.
     const savedText = fs.readFileSync(full, 'utf8');
+    if (keepSaved) { fs.mkdirSync(keepSaved, { recursive: true }); fs.writeFileSync(path.join(keepSaved, path.basename(file)), savedText); }
     check(!/plotly\.js v\d/.test(savedText), `${file}: the saved file does not contain plotly.js`);
   } catch (e) {
     check(false, `${file}: Run All did not finish: ${e.message.split('\n')[0]}`);
