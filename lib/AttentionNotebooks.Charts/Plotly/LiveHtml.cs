@@ -8,9 +8,9 @@ namespace AttentionNotebooks.Charts.Plotly;
 /// <summary>
 /// The HTML a <see cref="Figure"/> shows as in a live session: a container holding a box for the static SVG and an
 /// empty plot element, plus a script that draws <see cref="Figure.ToPlotly"/> into the plot element once
-/// <c>window.Plotly</c> exists (now, or later when a loader in the page finishes) and hides the box once its drawing has
-/// finished. If plotly.js is not there (yet), or drawing throws or its promise rejects, the script puts the SVG into the
-/// box: the reader never sees an empty box.
+/// <c>window.Plotly</c> exists (now, or later when a loader in the page finishes), the plot element taking the box's place.
+/// If plotly.js is not there (yet), or drawing throws or its promise rejects, the script puts the SVG into the box and
+/// shows it (hiding the plot element): the reader never sees an empty box.
 /// </summary>
 /// <remarks>
 /// The chart's Plotly JSON and its SVG are carried gzip-compressed and base64-encoded (<see cref="Pack"/>), and inflated
@@ -89,9 +89,10 @@ public static class LiveHtml
             return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
           };
           var showSvg = function () {
-            if (drawn || svgPut) return;
-            svgPut = true;
+            if (drawn) return;
             box.style.display = '';
+            if (svgPut) return;
+            svgPut = true;
             var note = function (e) { if (window.console) console.warn('live chart ' + id + ': the SVG could not be inflated:', e); };
             try { inflate(svg).then(function (text) { box.innerHTML = text; }, note); } catch (e) { note(e); }
           };
@@ -100,15 +101,18 @@ public static class LiveHtml
             showSvg();
             if (window.console) console.warn('live chart ' + id + ' not drawn, the SVG stays:', e);
           };
-          var shown = function () { drawn = true; box.style.display = 'none'; };
+          var shown = function () { drawn = true; };
           var draw = function () {
             if (started || typeof window.Plotly === 'undefined') return;
             started = true;
             var Plotly = window.Plotly;
+            // The plot element takes the chart's place at once (its size is set), so the page does not jump while the
+            // chart is inflated and drawn.
+            box.style.display = 'none';
+            plot.style.display = 'block';
             try {
               inflate(chart).then(function (json) {
                 var parts = JSON.parse(json);
-                plot.style.display = 'block';
                 return Plotly.newPlot(id, parts.data, parts.layout);
               }).then(shown, fail);
             } catch (e) {
