@@ -3,7 +3,7 @@
 //
 //   node tools/JupyterCheck/check.js --url URL --token TOKEN --root REPO --out FOLDER --modules NODE_MODULES
 //        [--open all|none] [--run 00,03,07,solutions/06|all] [--growth-limit BYTES] [--run-timeout SECONDS]
-//        [--allow-known-failures] [--keep-saved FOLDER]
+//        [--allow-known-failures] [--keep-saved FOLDER] [--open-jobs N]
 //
 // 1. Every notebook of notebooks/ and notebooks/solutions/ opened AS COMMITTED (untrusted, no kernel: the page's
 //    session request is blocked): counts the figures a learner sees (an output with an image/svg+xml or image/png
@@ -26,6 +26,7 @@ const growthLimit = Number(opt('--growth-limit', String(100 * 1024)));
 const runTimeout = 1000 * Number(opt('--run-timeout', '300'));   // per notebook, for Run All
 const allowKnown = args.includes('--allow-known-failures');
 const openCommitted = opt('--open', 'all') !== 'none';
+const openJobs = Math.max(1, Number(opt('--open-jobs', '3')));   // committed notebooks opened at a time
 const keepSaved = opt('--keep-saved');   // a folder: each notebook as saved after Run All is copied there (to measure what it holds)
 const { chromium } = require(path.resolve(opt('--modules'), 'playwright-core'));
 
@@ -236,8 +237,13 @@ async function runAll(context, file) {
   try {
     let t0 = Date.now();
     console.log(`Opened as committed (untrusted, not run): ${notebooks.length} notebooks`);
-    if (openCommitted)
-      for (const file of notebooks) await committedView(context, file);
+    if (openCommitted) {
+      // OPEN_JOBS pages at a time: a page mostly waits (its scripts, MathJax's queue), so they overlap; every notebook
+      // gets the same checks, and the table keeps the notebooks' order.
+      const queue = [...notebooks];
+      await Promise.all(Array.from({ length: openJobs }, async () => { while (queue.length) await committedView(context, queue.shift()); }));
+      rows.sort((a, b) => notebooks.indexOf(a.file) - notebooks.indexOf(b.file));
+    }
     const committedTime = seconds(t0);
     t0 = Date.now();
     const runs = [];
