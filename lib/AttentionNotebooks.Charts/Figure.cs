@@ -116,7 +116,7 @@ public sealed class Figure
     /// </summary>
     public PlotlyChart ToPlotly()
     {
-        var (traces, layout) = PlotlyRenderer.Render(_model, Title);
+        var (traces, layout) = PlotlyRenderer.Render(_model, Title, Width);
         layout.width = Width;
         layout.height = LiveHeight;
         var chart = XPlot.Plotly.Chart.Plot(traces, layout);
@@ -132,7 +132,7 @@ public sealed class Figure
     /// </summary>
     internal (string Id, string Data, string Layout) PlotlyParts()
     {
-        var (traces, layout) = PlotlyRenderer.Render(_model, Title);
+        var (traces, layout) = PlotlyRenderer.Render(_model, Title, Width);
         layout.width = Width;
         layout.height = LiveHeight;
         return (ToPlotly().Id, PlotlyData.Traces(traces), PlotlyData.Layout(layout));

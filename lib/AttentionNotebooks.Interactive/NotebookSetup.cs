@@ -23,8 +23,9 @@ namespace AttentionNotebooks.Interactive;
 /// <item><term><see cref="Figure"/> (<c>Plot.Heatmap(...)</c>)</term>
 /// <description><c>image/svg+xml</c>: the static SVG, which GitHub, VS Code and Jupyter all show; <c>text/plain</c>:
 /// its one-line description with a digest of the SVG. In a live session only (not under tools/NotebookRunner, which
-/// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, the SVG plus a script that replaces it
-/// with the interactive Plotly chart, drawn by the plotly.js embedded in the charts library (<see cref="PlotlyScript"/>,
+/// writes the committed outputs) also <c>text/html</c>: <see cref="LiveHtml"/>, a script that draws the interactive
+/// Plotly chart, or shows the SVG when Plotly cannot draw (both carried gzip-compressed, so that a saved notebook stays
+/// small), drawn by the plotly.js embedded in the charts library (<see cref="PlotlyScript"/>,
 /// sent once by <see cref="Initialize()"/> in the setup cell and at once replaced there by <see cref="PlotlyPlaceholder"/>,
 /// so that a saved notebook does not hold it). Committed outputs hold no HTML: GitHub runs no scripts
 /// and prefers HTML over SVG.</description></item>

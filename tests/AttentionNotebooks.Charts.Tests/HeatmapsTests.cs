@@ -81,4 +81,24 @@ public sealed class HeatmapsTests
         var root = SvgAssert.ParseBounded(figure);
         Assert.Equal([new string('p', 59) + "…", "b"], SvgAssert.Texts(root, "panel-title"));
     }
+
+    [Fact]
+    public void Live_panels_side_by_side_leave_room_for_every_panels_row_labels_left_of_its_grid()
+    {
+        // Notebook 7's head grid: long row labels ("layer 0  [CLS]") on both panels, 960 px wide.
+        string[] tokens = ["[CLS]", "your", "journey", "[SEP]"];
+        var rows = Enumerable.Range(0, 8).Select(i => i % 4 == 0 ? $"layer {i / 4}  {tokens[0]}" : tokens[i % 4]).ToArray();
+        var panel = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.Dense(8, 60, (i, j) => (i + j) % 7 / 7f);
+        var figure = Plot.Heatmaps([panel, panel], titles: ["heads 0 to 5", "heads 6 to 11"], columns: 2,
+            options: HeatmapOptions.AttentionWeights with { RowLabels = rows, ColumnLabels = Enumerable.Repeat("", 60).ToArray(), ShowValues = false }).WithSize(960, 300);
+
+        var (_, layout) = PlotlyJson.Parse(figure);
+
+        double labels = AttentionNotebooks.Charts.Layout.TextMetrics.Width("layer 0  [CLS]", 12);
+        double left = layout.GetProperty("margin").GetProperty("l").GetDouble();
+        double plot = layout.GetProperty("width").GetDouble() - left - layout.GetProperty("margin").GetProperty("r").GetDouble();
+        double gap = (layout.GetProperty("xaxis2").GetProperty("domain")[0].GetDouble() - layout.GetProperty("xaxis").GetProperty("domain")[1].GetDouble()) * plot;
+        Assert.True(left >= labels + 6, $"left margin {left} px, the row labels need {labels} px");
+        Assert.True(gap >= labels + 6, $"gap between the panels {gap:F1} px, the right panel's row labels need {labels} px");
+    }
 }

@@ -65,12 +65,23 @@ string Page(string mode)
         html.Append(LiveHtml.PlotlyLoader()).Append('\n');
     html.Append("""
         <script type="text/javascript">
-        window.addEventListener('load', function () { setTimeout(function () {
+        // The charts inflate their data (and the SVG when Plotly cannot draw) asynchronously: wait until every chart is
+        // drawn by Plotly with its SVG box hidden, or shows its SVG (at most 100 polls), then read them.
+        var settled = function () {
+          return [].slice.call(document.querySelectorAll('.an-live-chart, .an-html-chart')).every(function (chart) {
+            var plot = chart.querySelector('.an-live-plot') || chart.querySelector('div[id^="an-plotly-"]'), svg = chart.querySelector('.an-live-svg');
+            var drawn = plot.classList.contains('js-plotly-plot') && !!plot.querySelector('.main-svg') && (!svg || getComputedStyle(svg).display === 'none');
+            return drawn || (!!svg && !!svg.querySelector('svg') && getComputedStyle(svg).display !== 'none');
+          });
+        };
+        var polls = 0;
+        var whenSettled = function (f) { if (settled() || ++polls > 100) setTimeout(f, 300); else setTimeout(function () { whenSettled(f); }, 100); };
+        window.addEventListener('load', function () { whenSettled(function () {
           var out = [], later = [];
           document.querySelectorAll('.an-live-chart, .an-html-chart').forEach(function (chart) {
             var plot = chart.querySelector('.an-live-plot') || chart.querySelector('div[id^="an-plotly-"]'), svg = chart.querySelector('.an-live-svg');
             var r = { id: plot.id, plotly: plot.classList.contains('js-plotly-plot'),
-                      svgVisible: !!svg && getComputedStyle(svg).display !== 'none', plotVisible: getComputedStyle(plot).display !== 'none' };
+                      svgVisible: !!svg && getComputedStyle(svg).display !== 'none', svgDrawn: !!svg && !!svg.querySelector('svg'), plotVisible: getComputedStyle(plot).display !== 'none' };
             if (r.plotly && plot.data) {
               r.types = plot.data.map(function (t) { return t.type; });
               var maps = plot.data.filter(function (t) { return t.type === 'heatmap'; });
@@ -113,7 +124,7 @@ string Page(string mode)
             later.forEach(function (f) { f(); });
             var pre = document.createElement('pre'); pre.id = 'an-results'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
           }, 500);
-        }, 300); });
+        }); });
         </script>
         </body></html>
         """.Replace("CHOICE", JsonSerializer.Serialize(chosenName), StringComparison.Ordinal));
@@ -181,7 +192,9 @@ foreach (string name in new[] { "live", "late", "no-plotly", "broken", "rejectin
         bool plotly = r.GetProperty("plotly").GetBoolean(), svgVisible = r.GetProperty("svgVisible").GetBoolean();
         if (!withPlotly)
         {
-            Check(!plotly && svgVisible && !r.GetProperty("plotVisible").GetBoolean(), $"{label}: no Plotly plot, the SVG is visible (plotly={plotly}, svgVisible={svgVisible})");
+            bool svgDrawn = r.GetProperty("svgDrawn").GetBoolean();
+            Check(!plotly && svgVisible && svgDrawn && !r.GetProperty("plotVisible").GetBoolean(),
+                $"{label}: no Plotly plot, the SVG (inflated by the script) is visible (plotly={plotly}, svgVisible={svgVisible}, svgDrawn={svgDrawn})");
             continue;
         }
         Check(plotly && !svgVisible, $"{label}: a .js-plotly-plot element was drawn and the SVG hidden (plotly={plotly}, svgVisible={svgVisible})");
@@ -239,8 +252,8 @@ foreach (string state in new[] { "drawn", "open", "chosen" })
     File.WriteAllText(path,
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>head view</title></head><body style=\"background: #ffffff; margin: 0;\">\n" +
         LiveHtml.Render(headView, includePlotly: true) +
-        "\n<script>window.addEventListener('load', function () { setTimeout(function () { var plot = document.querySelector('.an-live-plot'); " +
-        "var header = plot.querySelector('.updatemenu-header'); if (header) { " + action + " } }, 300); });</script>\n</body></html>\n",
+        "\n<script>window.addEventListener('load', function () { var polls = 0; var act = function () { var plot = document.querySelector('.an-live-plot'); " +
+        "var header = plot.querySelector('.updatemenu-header'); if (!header && ++polls < 100) { setTimeout(act, 100); return; } if (header) { " + action + " } }; setTimeout(act, 300); });</script>\n</body></html>\n",
         new UTF8Encoding(false));
     string png = Path.Combine(outDir, $"headview-{state}.png");
     File.Delete(png);
@@ -251,8 +264,8 @@ foreach (string state in new[] { "drawn", "open", "chosen" })
 File.WriteAllText(Path.Combine(outDir, "headview.svg"), headView.ToSvg() + "\n");
 {
     string live = LiveHtml.Render(headView);
-    Console.WriteLine($"     head view sizes: SVG {Encoding.UTF8.GetByteCount(headView.ToSvg()):N0} bytes; live HTML without plotly.js {Encoding.UTF8.GetByteCount(live):N0} bytes " +
-                      $"(of which the SVG fallback {Encoding.UTF8.GetByteCount(headView.ToSvg()):N0}); Plotly script (data, layout, newPlot) {Encoding.UTF8.GetByteCount(headView.ToPlotly().GetPlottingJS()):N0} bytes");
+    Console.WriteLine($"     head view sizes: SVG {Encoding.UTF8.GetByteCount(headView.ToSvg()):N0} bytes (packed {LiveHtml.Pack(headView.ToSvg()).Length:N0}); " +
+                      $"live HTML without plotly.js {Encoding.UTF8.GetByteCount(live):N0} bytes; Plotly script (data, layout, newPlot) {Encoding.UTF8.GetByteCount(headView.ToPlotly().GetPlottingJS()):N0} bytes");
 }
 
 Console.WriteLine(failures == 0 ? $"LiveCharts: all checks passed ({outDir})" : $"LiveCharts: {failures} checks failed ({outDir})");

@@ -6,19 +6,25 @@ namespace AttentionNotebooks.Charts.Plotly;
 
 internal static partial class PlotlyRenderer
 {
-    /// <summary>One Plotly heatmap per panel on its own axis pair, the values as annotations, masked cells as gaps over a grey background.</summary>
-    private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Heatmap(HeatmapModel model, string? title)
+    /// <summary>One Plotly heatmap per panel on its own axis pair, the values as annotations, masked cells as gaps over a
+    /// grey background; <paramref name="width"/> is the chart's width in pixels.</summary>
+    private static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Heatmap(HeatmapModel model, string? title, int width)
     {
         int columns = model.GridColumns, gridRows = model.GridRows;
         // Top to bottom, as in the SVG: the title (top left), the column title, the column labels (rotated ones are
         // taller), the grid. The top margin holds all of them, so that the title never overlaps the axis title.
         var firstRow = model.Panels.Take(columns).ToArray();
         double axisBand = firstRow.Max(p => ColumnLabelBand(p.Data, p.Fit));
-        var layout = BaseLayout(new Margin { l = 90, r = 30, t = TitleBand(title) + axisBand, b = 30 });
+        // Left of the first column: its row labels and row title (90 pixels at least, as the charts had before).
+        double left = Math.Max(90, Math.Ceiling(RowLabelBand(model.Panels.Where((_, k) => k % columns == 0))) + 6);
+        var layout = BaseLayout(new Margin { l = left, r = 30, t = TitleBand(title) + axisBand, b = 30 });
         AddTitle(layout, title);
         var traces = new List<Trace>();
         var annotations = new List<Annotation>();
-        const double gapX = 0.08, gapY = 0.12;
+        // Between two columns of panels: the right one's row labels and row title (notebook 7's "layer 0  [CLS]"), or
+        // 8 % of the plot's width if that is more.
+        const double gapY = 0.12;
+        double gapX = Math.Max(0.08, RowLabelBand(model.Panels.Where((_, k) => k % columns > 0)) / Math.Max(1, width - layout.margin.l - layout.margin.r));
         for (int k = 0; k < model.Panels.Count; k++)
         {
             var panel = model.Panels[k];
@@ -96,6 +102,12 @@ internal static partial class PlotlyRenderer
         bool axisTitle = data.PanelTitle is not null || data.ColumnTitle is not null;
         return labels + (axisTitle ? 22 : 0);
     }
+
+    /// <summary>The band left of a heatmap's grid for the row labels and row title of <paramref name="panels"/>, in
+    /// pixels (0 for none): the widest label, the tick and a gap, and the title's line.</summary>
+    private static double RowLabelBand(IEnumerable<HeatmapPanel> panels) => panels
+        .Select(p => WidestLabel(p.Data.RowLabels) + 14 + (p.Data.RowTitle is null ? 0 : 22))
+        .DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// The colour bar's padding from the plot, in pixels: Plotly's 10, or the reach of the last column's label past

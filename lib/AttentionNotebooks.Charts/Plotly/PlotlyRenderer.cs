@@ -9,10 +9,11 @@ namespace AttentionNotebooks.Charts.Plotly;
 /// </summary>
 internal static partial class PlotlyRenderer
 {
-    /// <summary>The Plotly traces and layout of <paramref name="model"/>, with <paramref name="title"/> (if any).</summary>
-    public static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Render(ChartModel model, string? title) => model switch
+    /// <summary>The Plotly traces and layout of <paramref name="model"/>, with <paramref name="title"/> (if any), for a
+    /// chart <paramref name="width"/> pixels wide.</summary>
+    public static (IReadOnlyList<Trace> Traces, PlotlyLayout Layout) Render(ChartModel model, string? title, int width) => model switch
     {
-        HeatmapModel heatmap => Heatmap(heatmap, title),
+        HeatmapModel heatmap => Heatmap(heatmap, title, width),
         HeadViewModel headView => HeadView(headView, title),
         BarModel bar => Bar(bar, title),
         LineModel line => Line(line, title),
