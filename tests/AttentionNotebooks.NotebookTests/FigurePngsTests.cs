@@ -57,6 +57,31 @@ public sealed class FigurePngsTests
     }
 
     [Fact]
+    public void WithPng_keeps_the_committed_PNG_of_the_same_SVG_and_draws_one_for_another_SVG_or_a_PNG_from_another_SVG()
+    {
+        // A committed PNG whose bytes could not come from drawing (a marker): kept only where it was drawn from this SVG.
+        var committed = FigurePngs.WithPng(Chart(Svg));
+        var data = committed.Data.Select(d => d.Key == "image/png" ? new KeyValuePair<string, string>(d.Key, "bWFya2Vy") : d).ToList();
+        var marked = committed.With(data, committed.Metadata);
+        var other = Svg.Replace("Heads", "Keys", StringComparison.Ordinal);
+        // Its recorded digest says "drawn from the other SVG", but the SVG beside it is not that one.
+        var claimsOther = marked.Metadata;
+        claimsOther[FigurePngs.MetadataKey]![FigurePngs.DigestKey] = FigurePngs.Sha256(other);
+        var inconsistent = marked.With(marked.Data, claimsOther);
+
+        var same = FigurePngs.WithPng(Chart(Svg), [NotebookOutput.Display([new("text/plain", "before")]), marked]);
+        var changed = FigurePngs.WithPng(Chart(other), [marked]);
+        var fromAnotherSvg = FigurePngs.WithPng(Chart(other), [inconsistent]);
+
+        Assert.Equal("bWFya2Vy", same.Data.Single(d => d.Key == "image/png").Value);
+        Assert.Equal(committed.Metadata.ToJsonString(), same.Metadata.ToJsonString());
+        Assert.Equal(["image/svg+xml", "image/png", "text/plain"], same.Data.Select(d => d.Key));
+        Assert.Equal(FigurePngs.WithPng(Chart(other)).Data.Single(d => d.Key == "image/png").Value, changed.Data.Single(d => d.Key == "image/png").Value);
+        Assert.Equal(FigurePngs.Sha256(other), FigurePngs.RecordedDigest(changed));
+        Assert.NotEqual("bWFya2Vy", fromAnotherSvg.Data.Single(d => d.Key == "image/png").Value);
+    }
+
+    [Fact]
     public void Metadata_survives_writing_and_reading_an_output()
     {
         var output = FigurePngs.WithPng(Chart(Svg));
@@ -138,8 +163,11 @@ public sealed class FigurePngsTests
             .SelectMany(c => c.Outputs).Where(o => o.Data.Any(d => d.Key == "image/png")).ToArray();
 
         Assert.NotEmpty(figures);
+        // The runner keeps a committed PNG whose SVG did not change: after a change to the drawing, --redraw-pngs.
         foreach (var figure in figures)
-            Assert.Equal(figure.Data.Single(d => d.Key == "image/png").Value, FigurePngs.WithPng(figure).Data.Single(d => d.Key == "image/png").Value);
+            Assert.True(figure.Data.Single(d => d.Key == "image/png").Value == FigurePngs.WithPng(figure).Data.Single(d => d.Key == "image/png").Value,
+                "A committed PNG of notebook 00 is not what tools/SvgToPng draws now: draw every chart again with "
+                + "`dotnet run --project tools/NotebookRunner -- run --in-place --redraw-pngs` (notebook 05 quotes its stored timings: keep its timing cells' outputs)");
     }
 
     [Fact]

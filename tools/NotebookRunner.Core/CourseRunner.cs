@@ -260,7 +260,7 @@ public sealed class CourseRunner
             {
                 // Edited while it ran (as an editor would warn): the edit stays, the executed notebook goes beside it.
                 var beside = $"{notebook.Path}.executed-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.ipynb";
-                AtomicFile.Write(beside, execution.WriteExecutedJson, onlyIfChanged: false, BeforeRename);
+                AtomicFile.Write(beside, writer => execution.WriteExecutedJson(writer, options.RedrawPngs), onlyIfChanged: false, BeforeRename);
                 writeError = $"it changed on disk while it ran, so it was not overwritten; the executed notebook is {beside}";
                 _report.NotWrittenBack(name, writeError);
                 executedPath = beside;
@@ -270,7 +270,7 @@ public sealed class CourseRunner
                 // A symbolic link is written through: its final target is replaced atomically, the link stays.
                 var target = options.InPlace && !keptCommitted ? FinalTarget(executedPath) : executedPath;
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Write(target, execution.WriteExecutedJson, onlyIfChanged: true, BeforeRename);
+                AtomicFile.Write(target, writer => execution.WriteExecutedJson(writer, options.RedrawPngs), onlyIfChanged: true, BeforeRename);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -49,18 +49,52 @@ public static class FigurePngs
             return output;
 
         var png = Draw(svg);
+        return WithPngData(output, Convert.ToBase64String(png.Bytes), new JsonObject { ["width"] = png.Width, ["height"] = png.Height }, Sha256(svg));
+    }
+
+    // The output with the PNG (base64) right after its SVG, replacing any it had, and the PNG's metadata.
+    private static NotebookOutput WithPngData(NotebookOutput output, string png, JsonObject size, string digest)
+    {
         var data = new List<KeyValuePair<string, string>>();
         foreach (var pair in output.Data.Where(p => p.Key != Png))
         {
             data.Add(pair);
             if (pair.Key == Svg)
-                data.Add(new(Png, Convert.ToBase64String(png.Bytes)));
+                data.Add(new(Png, png));
         }
 
         var metadata = output.Metadata;
-        metadata[Png] = new JsonObject { ["width"] = png.Width, ["height"] = png.Height };
-        metadata[MetadataKey] = new JsonObject { [DigestKey] = Sha256(svg) };
+        metadata[Png] = size;
+        metadata[MetadataKey] = new JsonObject { [DigestKey] = digest };
         return output.With(data, metadata);
+    }
+
+    /// <summary>
+    /// As <see cref="WithPng(NotebookOutput)"/>, but a chart whose SVG is that of one of <paramref name="committed"/>
+    /// (the cell's outputs as committed) keeps that output's PNG, if it was drawn from that SVG (its recorded digest is
+    /// the SVG's): the same SVG gives the same PNG bytes on the kind of machine that drew it (a test checks notebook 00's),
+    /// and drawing takes seconds a chart (a minute for notebook 07). The runner's <c>--redraw-pngs</c> draws them all,
+    /// after a change to the drawing (tools/SvgToPng).
+    /// </summary>
+    /// <param name="output">An output of an executed cell.</param>
+    /// <param name="committed">The same cell's committed outputs.</param>
+    public static NotebookOutput WithPng(NotebookOutput output, IReadOnlyList<NotebookOutput> committed)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(committed);
+        var svg = output.Data.FirstOrDefault(p => p.Key == Svg).Value;
+        if (svg is null)
+            return output;
+
+        var digest = Sha256(svg);
+        var drawn = committed.FirstOrDefault(c =>
+            c.Data.FirstOrDefault(p => p.Key == Svg).Value is { } committedSvg && Sha256(committedSvg) == digest
+            && RecordedDigest(c) == digest && c.Data.Any(p => p.Key == Png) && c.Metadata[Png] is JsonObject);
+        if (drawn is null)
+            return WithPng(output);
+
+        var png = drawn.Data.First(p => p.Key == Png).Value;
+        return WithPngData(output, png, drawn.Metadata[Png]!.DeepClone().AsObject(), digest);
     }
 
     /// <summary>

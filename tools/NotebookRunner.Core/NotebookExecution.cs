@@ -60,14 +60,19 @@ public sealed class NotebookExecution
 
     /// <summary>The executed notebook's text: the original with the new outputs and execution counts, each chart's
     /// SVG with a PNG drawn from it (<see cref="FigurePngs"/>).</summary>
-    public string ToExecutedJson() => Notebook.ToExecutedJson(Executed);
+    /// <param name="redrawPngs">Draw every PNG; otherwise a chart whose SVG is the committed one keeps the committed
+    /// PNG (<see cref="FigurePngs.WithPng(NotebookOutput, IReadOnlyList{NotebookOutput})"/>).</param>
+    public string ToExecutedJson(bool redrawPngs = false) => Notebook.ToExecutedJson(Executed(redrawPngs));
 
     /// <summary>Writes the executed notebook's text to <paramref name="writer"/>, piece by piece (see
     /// <see cref="NotebookDocument.WriteExecutedJson"/>).</summary>
     /// <param name="writer">Where the text goes.</param>
-    public void WriteExecutedJson(TextWriter writer) => Notebook.WriteExecutedJson(writer, Executed);
+    /// <param name="redrawPngs">As for <see cref="ToExecutedJson"/>.</param>
+    public void WriteExecutedJson(TextWriter writer, bool redrawPngs = false) => Notebook.WriteExecutedJson(writer, Executed(redrawPngs));
 
-    // The outputs as written: each chart's SVG with the PNG drawn from it (FigurePngs).
-    private Dictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> Executed =>
-        Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount, (IReadOnlyList<NotebookOutput>)c.Outputs.Select(FigurePngs.WithPng).ToArray()));
+    // The outputs as written: each chart's SVG with the PNG drawn from it (FigurePngs), or the committed PNG of the same
+    // cell drawn from the same SVG.
+    private Dictionary<int, (int ExecutionCount, IReadOnlyList<NotebookOutput> Outputs)> Executed(bool redrawPngs) =>
+        Cells.ToDictionary(c => c.Cell.Number, c => (c.ExecutionCount,
+            (IReadOnlyList<NotebookOutput>)c.Outputs.Select(o => redrawPngs ? FigurePngs.WithPng(o) : FigurePngs.WithPng(o, c.Cell.Outputs)).ToArray()));
 }

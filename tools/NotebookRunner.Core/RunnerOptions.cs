@@ -46,6 +46,8 @@ public sealed class RunnerOptions
                                a new kernel process for every notebook (by default a process whose notebook ran
                                to the end runs the next one in a fresh kernel; after a failure a new one starts)
           --no-build           do not build the library first
+          --redraw-pngs        draw every chart's PNG again (by default a chart whose SVG is the one committed
+                               keeps the committed PNG drawn from it; redraw after a change to tools/SvgToPng)
           --output <folder>    where executed notebooks go (default artifacts/notebooks/)
           -h, --help           print this text
 
@@ -68,6 +70,10 @@ public sealed class RunnerOptions
 
     /// <summary>Start a new kernel process for every notebook instead of reusing one whose notebook ran to the end.</summary>
     public bool ProcessPerNotebook { get; init; }
+
+    /// <summary>Draw every chart's PNG again instead of keeping a committed PNG drawn from the same SVG
+    /// (<see cref="FigurePngs.WithPng(NotebookOutput, IReadOnlyList{NotebookOutput})"/>).</summary>
+    public bool RedrawPngs { get; init; }
 
     /// <summary>Build the course library before executing notebooks.</summary>
     public bool BuildLibrary { get; init; } = true;
@@ -105,7 +111,7 @@ public sealed class RunnerOptions
         }
 
         var paths = new List<string>();
-        bool inPlace = false, build = true, processPerNotebook = false;
+        bool inPlace = false, build = true, processPerNotebook = false, redrawPngs = false;
         var timeout = NotebookExecutor.DefaultCellTimeout;
         string? output = null;
         for (int i = 1; i < args.Count; i++)
@@ -122,6 +128,9 @@ public sealed class RunnerOptions
                     break;
                 case "--process-per-notebook":
                     processPerNotebook = true;
+                    break;
+                case "--redraw-pngs":
+                    redrawPngs = true;
                     break;
                 case "--timeout":
                     var seconds = Value(args, ref i);
@@ -154,6 +163,7 @@ public sealed class RunnerOptions
             InPlace = inPlace,
             CellTimeout = timeout,
             ProcessPerNotebook = processPerNotebook,
+            RedrawPngs = redrawPngs,
             BuildLibrary = build,
             OutputDirectory = output,
         };
