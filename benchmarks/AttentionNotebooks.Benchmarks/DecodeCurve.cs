@@ -123,12 +123,13 @@ internal static class DecodeLoop
         var output = new float[query.Length];
         var options = new FlashAttentionOptions { MaxDegreeOfParallelism = threads, Simd = Inputs.Simd };
         var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         int steps = 0;
         while (watch.Elapsed.TotalSeconds < seconds)
         {
             FlashAttention.Decode(query, key, value, output, 1, heads, kvHeads, 1, cache, headDim, options);
             steps++;
         }
-        Console.WriteLine($"{steps} steps of T = {cache}, kvHeads {kvHeads}, {threads} thread(s): {watch.Elapsed.TotalMilliseconds * 1e3 / steps:F0} µs per step (wall)");
+        Console.WriteLine($"{steps} steps of T = {cache}, kvHeads {kvHeads}, {threads} thread(s): {watch.Elapsed.TotalMilliseconds * 1e3 / steps:F0} µs per step (wall), {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1e3 / steps:F0} µs of CPU (all threads)");
     }
 }
