@@ -198,10 +198,10 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
             b = TSimd.Load(k3 + d);
             x03 = TSimd.MultiplyAdd(a0, b, x03); x13 = TSimd.MultiplyAdd(a1, b, x13); x23 = TSimd.MultiplyAdd(a2, b, x23); x33 = TSimd.MultiplyAdd(a3, b, x33);
         }
-        StoreRow(s, TSimd.Sum(x00), TSimd.Sum(x01), TSimd.Sum(x02), TSimd.Sum(x03), q, k, headDim, d);
-        StoreRow(s + KeyBlock, TSimd.Sum(x10), TSimd.Sum(x11), TSimd.Sum(x12), TSimd.Sum(x13), q1, k, headDim, d);
-        StoreRow(s + 2 * KeyBlock, TSimd.Sum(x20), TSimd.Sum(x21), TSimd.Sum(x22), TSimd.Sum(x23), q2, k, headDim, d);
-        StoreRow(s + 3 * KeyBlock, TSimd.Sum(x30), TSimd.Sum(x31), TSimd.Sum(x32), TSimd.Sum(x33), q3, k, headDim, d);
+        StoreRow(s, x00, x01, x02, x03, q, k, headDim, d);
+        StoreRow(s + KeyBlock, x10, x11, x12, x13, q1, k, headDim, d);
+        StoreRow(s + 2 * KeyBlock, x20, x21, x22, x23, q2, k, headDim, d);
+        StoreRow(s + 3 * KeyBlock, x30, x31, x32, x33, q3, k, headDim, d);
     }
 
     /// <summary>2 rows × 4 keys: 8 accumulators, 2 query registers and 1 key register live (11 of 16).</summary>
@@ -224,8 +224,8 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
             b = TSimd.Load(k3 + d);
             x03 = TSimd.MultiplyAdd(a0, b, x03); x13 = TSimd.MultiplyAdd(a1, b, x13);
         }
-        StoreRow(s, TSimd.Sum(x00), TSimd.Sum(x01), TSimd.Sum(x02), TSimd.Sum(x03), q, k, headDim, d);
-        StoreRow(s + KeyBlock, TSimd.Sum(x10), TSimd.Sum(x11), TSimd.Sum(x12), TSimd.Sum(x13), q1, k, headDim, d);
+        StoreRow(s, x00, x01, x02, x03, q, k, headDim, d);
+        StoreRow(s + KeyBlock, x10, x11, x12, x13, q1, k, headDim, d);
     }
 
     /// <summary>1 row × 4 keys: 4 independent accumulators.</summary>
@@ -243,13 +243,17 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
             x2 = TSimd.MultiplyAdd(a, TSimd.Load(k2 + d), x2);
             x3 = TSimd.MultiplyAdd(a, TSimd.Load(k3 + d), x3);
         }
-        StoreRow(s, TSimd.Sum(x0), TSimd.Sum(x1), TSimd.Sum(x2), TSimd.Sum(x3), q, k, headDim, d);
+        StoreRow(s, x0, x1, x2, x3, q, k, headDim, d);
     }
 
-    /// <summary>s[0 … 3] = the four sums plus the features tail … headDim − 1 of q against keys k, k + headDim, … (headDim not a multiple of the width).</summary>
+    /// <summary>s[0 … 3] = the lane sums of the four accumulators (reduced together) plus the features tail … headDim − 1 of q against keys k, k + headDim, … (headDim not a multiple of the width).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* s, float s0, float s1, float s2, float s3, float* q, float* k, int headDim, int tail)
+    private static void StoreRow(float* s, TVec x0, TVec x1, TVec x2, TVec x3, float* q, float* k, int headDim, int tail)
     {
+        TSimd.Sum4(x0, x1, x2, x3, s);
+        if (tail == headDim)
+            return;
+        float s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
         for (int d = tail; d < headDim; d++)
         {
             s0 += q[d] * k[d];

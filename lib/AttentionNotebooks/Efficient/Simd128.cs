@@ -54,6 +54,22 @@ internal readonly unsafe struct Simd128 : ISimd<Vector128<float>>
     public static float Sum(Vector128<float> x) => Vector128.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d, float* destination)
+    {
+        if (Sse3.IsSupported)
+            Sse3.HorizontalAdd(Sse3.HorizontalAdd(a, b), Sse3.HorizontalAdd(c, d)).Store(destination);
+        else if (AdvSimd.Arm64.IsSupported)
+            AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a, b), AdvSimd.Arm64.AddPairwise(c, d)).Store(destination);
+        else
+        {
+            destination[0] = Vector128.Sum(a);
+            destination[1] = Vector128.Sum(b);
+            destination[2] = Vector128.Sum(c);
+            destination[3] = Vector128.Sum(d);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp2(Vector128<float> x)
     {
         var clamped = Vector128.Max(x, Vector128.Create(Exp2Polynomial.Underflow - 1f));

@@ -47,6 +47,14 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     public static float Sum(Vector256<float> x) => Vector256.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d, float* destination)
+    {
+        // (a01 a23 b01 b23 | a45 a67 b45 b67), then (a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7), then the halves added.
+        var sums = Avx.HorizontalAdd(Avx.HorizontalAdd(a, b), Avx.HorizontalAdd(c, d));
+        (sums.GetLower() + sums.GetUpper()).Store(destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp2(Vector256<float> x)
     {
         var clamped = Vector256.Max(x, Vector256.Create(Exp2Polynomial.Underflow - 1f));

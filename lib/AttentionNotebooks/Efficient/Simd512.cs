@@ -45,6 +45,10 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     public static float Sum(Vector512<float> x) => Vector512.Sum(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* destination) =>
+        Simd256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper(), destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp2(Vector512<float> x)
     {
         var clamped = Vector512.Max(x, Vector512.Create(Exp2Polynomial.Underflow - 1f));

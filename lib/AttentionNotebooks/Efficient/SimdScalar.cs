@@ -42,6 +42,15 @@ internal readonly unsafe struct SimdScalar : ISimd<float>
     public static float Sum(float x) => x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sum4(float a, float b, float c, float d, float* destination)
+    {
+        destination[0] = a;
+        destination[1] = b;
+        destination[2] = c;
+        destination[3] = d;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Exp2(float x) => x < Exp2Polynomial.Underflow ? 0f : float.Exp2(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
