@@ -283,7 +283,8 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
         float max = lanes[0];
         for (int l = 1; l < w; l++)
             max = MathF.Max(max, lanes[l]);
-        float alpha = SimdScalar.Exp2(row[0] - max);           // rescales what earlier blocks accumulated (0 for the first)
+        bool same = max == row[0];                              // most blocks after the first few: nothing to rescale
+        float alpha = same ? 1f : SimdScalar.Exp2(row[0] - max); // rescales what earlier blocks accumulated (0 for the first)
         m = TSimd.Broadcast(max);
         TVec sum = TSimd.Zero;
         for (int j = 0; j < KeyBlock; j += w)
@@ -294,6 +295,8 @@ internal static unsafe class DecodeKernel<TSimd, TVec>
         }
         row[0] = max;
         row[1] = row[1] * alpha + TSimd.Sum(sum);
+        if (same)
+            return;
         float* o = row + 2;
         TVec scale = TSimd.Broadcast(alpha);
         int d = 0;
