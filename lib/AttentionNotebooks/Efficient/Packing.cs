@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AttentionNotebooks.Efficient;
 
@@ -20,22 +21,30 @@ internal static unsafe class Packing<TSimd, TVec>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transposed(float* source, int stride, int count, int headDim, float factor, float* target, int width)
     {
-        int first = 0;
+        int first = 0, blocked = 0;
         if (typeof(TVec) == typeof(Vector512<float>))
         {
             // Whole 16 × 16 blocks in registers (rows past count read as zeros); the last headDim % 16 features below.
             first = headDim & ~15;
+            blocked = width;
             for (int j = 0; j < width; j += 16)
                 for (int d = 0; d < first; d += 16)
                     Transpose16.Run(source + (long)j * stride + d, stride, Math.Clamp(count - j, 0, 16), target + d * width + j, width, 16, factor);
         }
-        for (int d = first; d < headDim; d++)
+        else if (typeof(TVec) == typeof(Vector256<float>) && Avx.IsSupported)
+        {
+            // Whole 8 × 8 blocks likewise; the last width % 8 columns and headDim % 8 features below.
+            first = headDim & ~7;
+            blocked = width & ~7;
+            for (int j = 0; j < blocked; j += 8)
+                for (int d = 0; d < first; d += 8)
+                    Transpose8.Run(source + (long)j * stride + d, stride, Math.Clamp(count - j, 0, 8), target + d * width + j, width, 8, factor);
+        }
+        for (int d = 0; d < headDim; d++)
         {
             float* row = target + d * width;
-            for (int j = 0; j < count; j++)
-                row[j] = source[(long)j * stride + d] * factor;
-            for (int j = count; j < width; j++)
-                row[j] = 0f;
+            for (int j = d < first ? blocked : 0; j < width; j++)
+                row[j] = j < count ? source[(long)j * stride + d] * factor : 0f;
         }
     }
 
