@@ -40,7 +40,7 @@ internal static class CourseChecks
 
     private static async Task<(Transcript, IReadOnlyDictionary<string, AppRun>)> RunAsync()
     {
-        // The apps' Release builds share the library's obj/Release with this build: it goes first, alone.
+        // The apps' Release builds share the library projects' obj/ (their restore) with this build: it goes first, alone.
         await TestRepository.EnsureLibraryBuiltAsync();
         var notebooks = Task.Run(() => TestRepository.RunAsync("check", "--no-build"));
         var apps = Task.Run(() => AppRuns.RunAllAsync(TestRepository.Layout.DefaultNotebooks()));
