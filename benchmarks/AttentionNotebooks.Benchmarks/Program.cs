@@ -13,7 +13,7 @@ using TorchSharp;
 //   training [shape] [rounds]            fused forward + backward vs SDPA forward + autograd backward, interleaved
 //   memory [tokens ...]                  managed allocation and peak RSS of each path at long sequences
 //   verify                               every fast rung computes the same numbers as libtorch
-//   peak                                 the fused multiply-add peak per vector width on one thread (the ceiling of every GFLOP/s)
+//   peak                                 the fused multiply-add peak per vector width, one thread and every core at once (the ceiling of every GFLOP/s)
 //   train [shape] [rounds]               one training step (forward, backward, AdamW), teaching classes vs libtorch, and its profile
 //   checks [shape] [rounds]              what the fused kernels' finite checks cost against the kernels they guard
 //   decode [rounds] [cache lengths ...]  FlashAttention.Decode, one query, MHA/GQA/MQA, against SDPA and the read-bandwidth limit, interleaved
