@@ -30,7 +30,8 @@ public static class MemoryBandwidth
         {
             long start = Stopwatch.GetTimestamp();
             sum = Sum(buffer);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            // A pass too short for the timer to advance (a buffer of a few floats) counts as one tick: a finite rate.
+            double seconds = Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1.0 / Stopwatch.Frequency);
             best = Math.Max(best, buffer.Length * (double)sizeof(float) / seconds / 1e9);
         }
         return (best, sum);
