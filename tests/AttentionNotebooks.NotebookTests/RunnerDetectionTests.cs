@@ -12,14 +12,14 @@ public sealed class RunnerDetectionTests
     [Fact]
     public async Task The_runner_sets_its_environment_variable_for_the_kernel_processes_it_starts()
     {
-        using var folder = TestRepository.TemporaryFolder();
-        var notebook = folder.File("variable.ipynb");
-        File.WriteAllText(notebook, Notebook($"Console.WriteLine(Environment.GetEnvironmentVariable(\"{KernelHost.RunnerVariable}\"));"));
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", folder.File("out"), notebook);
+        // variable.ipynb in the shared passing run: its one cell prints the variable.
+        var run = await SharedRuns.PassingAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        Assert.Equal("1\n", Outputs(folder.File("out/variable.ipynb"), 0).Single()!["text"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Equal(
+            $"Console.WriteLine(Environment.GetEnvironmentVariable(\"{KernelHost.RunnerVariable}\"));",
+            NotebookDocument.Load(Path.Combine(SharedRuns.PassingNotebooks, "variable.ipynb")).CodeCells.Single().Source);
+        Assert.Equal("1\n", Outputs(Path.Combine(SharedRuns.PassingOutput, "variable.ipynb"), 0).Single()!["text"]!.AsArray().Single()!.GetValue<string>());
     }
 
     [Fact]
