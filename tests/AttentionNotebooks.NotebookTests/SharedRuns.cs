@@ -14,6 +14,8 @@ namespace AttentionNotebooks.NotebookTests;
 /// needs a new process.</item>
 /// <item><see cref="CheckAsync"/>: a <c>check</c> of passing.ipynb, drifting.ipynb and compiler-warning.ipynb.</item>
 /// <item><see cref="InPlaceAsync"/>: a <c>run --in-place</c> in a repository of its own.</item>
+/// <item><see cref="FiguresAsync"/>: a <c>check</c> of two copies of notebook 01 inside the repository, one with an
+/// SVG edited, one with a stale PNG and a chart cell after its cells.</item>
 /// </list>
 /// Each notebook has a name of its own in its run (executed copies are named after their notebooks). The folders are
 /// deleted when the test process ends.
@@ -28,8 +30,15 @@ internal static class SharedRuns
     private static readonly Lazy<Task<Transcript>> Failing = new(() => Task.Run(RunFailingAsync));
     private static readonly Lazy<Task<Transcript>> Check = new(() => Task.Run(RunCheckAsync));
     private static readonly Lazy<Task<(Transcript Run, RepositoryLayout Layout)>> InPlace = new(() => Task.Run(RunInPlaceAsync));
+    private static readonly Lazy<Task<(Transcript Run, string Folder)>> Figures = new(() => Task.Run(RunFiguresAsync));
+    private static readonly Lazy<TemporaryFolder> FiguresFolder = new(TestRepository.NotebookFolderInRepository);
 
-    static SharedRuns() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Root.Dispose();
+    static SharedRuns() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        Root.Dispose();
+        if (FiguresFolder.IsValueCreated)
+            FiguresFolder.Value.Dispose();
+    };
 
     private static TemporaryFolder Root { get; } = TestRepository.TemporaryFolder();
 
@@ -86,6 +95,16 @@ internal static class SharedRuns
     /// appends a line to it), link/link.ipynb (a symbolic link to link/real/real.ipynb) and failed/throwing.ipynb.
     /// </summary>
     public static Task<(Transcript Run, RepositoryLayout Layout)> InPlaceAsync() => InPlace.Value;
+
+    /// <summary>
+    /// <c>check --no-build --output Folder/out</c>, in a folder inside the repository (Folder, with a copy of
+    /// notebooks/setup.csx, so that the setup cell loads the course library as a course notebook's does), of two
+    /// copies of notebook 01: <see cref="FigureDigestsTests.EditedSvgNotebook"/> (the first figure's SVG edited) and
+    /// <see cref="FigurePngsTests.StalePngNotebook"/> (the first PNG's recorded digest changed, and
+    /// <see cref="RunnerDetectionTests.ChartCell"/> after its cells). Both drift, each in its one changed cell; the
+    /// second runs in the kernel process of the first, in a fresh kernel.
+    /// </summary>
+    public static Task<(Transcript Run, string Folder)> FiguresAsync() => Figures.Value;
 
     /// <summary>The lines of <paramref name="run"/> that name <paramref name="notebook"/> (its display name).</summary>
     public static string[] LinesOf(Transcript run, string notebook) =>
@@ -174,6 +193,18 @@ internal static class SharedRuns
     private static Task<Transcript> RunCheckAsync() => TestRepository.RunAsync(
         "check", "--no-build", "--output", CheckOutput,
         TestRepository.Fixture("passing.ipynb"), TestRepository.Fixture("drifting.ipynb"), TestRepository.Fixture("compiler-warning.ipynb"));
+
+    private static async Task<(Transcript, string)> RunFiguresAsync()
+    {
+        await TestRepository.EnsureLibraryBuiltAsync();
+        var folder = FiguresFolder.Value;
+        var svg = folder.File(FigureDigestsTests.EditedSvgNotebook);
+        FigureDigestsTests.WriteNotebookWithAnEditedSvg(svg);
+        var png = folder.File(FigurePngsTests.StalePngNotebook);
+        FigurePngsTests.WriteNotebookWithAStalePng(png, RunnerDetectionTests.ChartCell);
+        var run = await TestRepository.RunAsync("check", "--no-build", "--output", folder.File("out"), svg, png);
+        return (run, folder.Path);
+    }
 
     private static async Task<(Transcript, RepositoryLayout)> RunInPlaceAsync()
     {
