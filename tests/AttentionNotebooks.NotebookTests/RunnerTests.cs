@@ -77,8 +77,8 @@ public sealed class RunnerTests
     [Fact]
     public async Task Check_passes_when_text_outputs_match_and_ignores_cells_marked_skip_output()
     {
-        // The shared check also checks drifting.ipynb and compiler-warning.ipynb, which drift: passing.ipynb's own
-        // outcome is what passes.
+        // The shared check also checks drifting.ipynb and compiler-warning.ipynb, which drift, and compile-error.ipynb,
+        // which fails: passing.ipynb's own outcome is what passes.
         var run = await SharedRuns.CheckAsync();
 
         var passing = run.Report.Notebooks.Single(n => n.DisplayName == "passing.ipynb");
@@ -125,14 +125,14 @@ public sealed class RunnerTests
     [Fact]
     public async Task A_cell_that_does_not_compile_reports_the_compiler_diagnostic()
     {
-        // compile-error.ipynb's part of the shared failing run.
-        var run = await SharedRuns.FailingAsync();
+        // compile-error.ipynb's part of the shared check (it fails as in a run: check runs cells as run does).
+        var run = await SharedRuns.CheckAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
         Assert.Equal(NotebookOutcome.Failed, SharedRuns.Report(run, "compile-error.ipynb").Outcome);
         Assert.Contains("FAILED compile-error.ipynb cell 2: int number = \"not a number\";", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("error CS0029: Cannot implicitly convert type 'string' to 'int'", StringComparison.Ordinal));
-        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.FailingOutput, "compile-error.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.CheckOutput, "compile-error.ipynb")))!["cells"]!.AsArray();
         var error = cells[1]!["outputs"]!.AsArray().Single()!;
         Assert.Equal("error", (string?)error["output_type"]);
         Assert.Contains("CS0029", (string?)error["evalue"], StringComparison.Ordinal);

@@ -12,7 +12,8 @@ namespace AttentionNotebooks.NotebookTests;
 /// <item><see cref="PassingAsync"/>: a <c>run</c> in which every notebook passes, in one kernel process.</item>
 /// <item><see cref="FailingAsync"/>: a <c>run</c> of notebooks that fail, each failure followed by the notebook that
 /// needs a new process.</item>
-/// <item><see cref="CheckAsync"/>: a <c>check</c> of passing.ipynb, drifting.ipynb and compiler-warning.ipynb.</item>
+/// <item><see cref="CheckAsync"/>: a <c>check</c> of passing.ipynb, drifting.ipynb, compiler-warning.ipynb and
+/// compile-error.ipynb.</item>
 /// <item><see cref="InPlaceAsync"/>: a <c>run --in-place</c> in a repository of its own.</item>
 /// <item><see cref="FiguresAsync"/>: a <c>check</c> of two copies of notebook 01 inside the repository, one with an
 /// SVG edited, one with a stale PNG and a chart cell after its cells.</item>
@@ -80,13 +81,13 @@ internal static class SharedRuns
     /// notebook start a new kernel process): unwritable.ipynb (its executed copy cannot be written: "no memory"),
     /// after-unwritable.ipynb, a/first.ipynb, b/second.ipynb (fails: uses first's variable) | passing-again.ipynb (a
     /// copy of passing.ipynb, first in its process as in a run of its own), a/failing.ipynb (throws) | a/next.ipynb,
-    /// throwing.ipynb | compile-error.ipynb.
+    /// throwing.ipynb.
     /// </summary>
     public static Task<Transcript> FailingAsync() => Failing.Value;
 
     /// <summary><c>check --no-build --output <see cref="CheckOutput"/></c> of passing.ipynb (first, in a new kernel
-    /// process as it would be alone), drifting.ipynb and compiler-warning.ipynb; each notebook's outcome and lines are
-    /// its own.</summary>
+    /// process as it would be alone), drifting.ipynb, compiler-warning.ipynb (both drift) and compile-error.ipynb
+    /// (fails, last); each notebook's outcome and lines are its own.</summary>
     public static Task<Transcript> CheckAsync() => Check.Value;
 
     /// <summary>
@@ -187,12 +188,13 @@ internal static class SharedRuns
                 },
             },
             "run", "--no-build", "--output", FailingOutput,
-            unwritable, afterUnwritable, first, second, again, failing, next, TestRepository.Fixture("throwing.ipynb"), TestRepository.Fixture("compile-error.ipynb"));
+            unwritable, afterUnwritable, first, second, again, failing, next, TestRepository.Fixture("throwing.ipynb"));
     }
 
     private static Task<Transcript> RunCheckAsync() => TestRepository.RunAsync(
         "check", "--no-build", "--output", CheckOutput,
-        TestRepository.Fixture("passing.ipynb"), TestRepository.Fixture("drifting.ipynb"), TestRepository.Fixture("compiler-warning.ipynb"));
+        TestRepository.Fixture("passing.ipynb"), TestRepository.Fixture("drifting.ipynb"), TestRepository.Fixture("compiler-warning.ipynb"),
+        TestRepository.Fixture("compile-error.ipynb"));
 
     private static async Task<(Transcript, string)> RunFiguresAsync()
     {
