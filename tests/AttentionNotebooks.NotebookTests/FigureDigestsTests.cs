@@ -62,31 +62,44 @@ public sealed class FigureDigestsTests
         Assert.True(figures > 0, "the course notebooks hold no figures, so this test checks nothing");
     }
 
+    /// <summary>The name of the copy of notebook 01 with one SVG edited, in <see cref="SharedRuns.FiguresAsync"/>.</summary>
+    internal const string EditedSvgNotebook = "01-simplified-self-attention-svg-edited.ipynb";
+
     [Fact]
     public async Task Check_fails_on_a_notebook_whose_stored_svg_was_edited_and_names_notebook_and_cell()
     {
-        await TestRepository.EnsureLibraryBuiltAsync();
-
-        // A copy of a course notebook inside the repository (so its setup cell finds artifacts/lib/), one SVG edited:
-        // notebook 01, which holds figures and runs in about half the CPU time of notebook 00.
-        using var folder = TestRepository.NotebookFolderInRepository();
-        var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!.AsObject();
-        var cells = root["cells"]!.AsArray();
-        int index = cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/svg+xml"] is not null) == true).i;
-        var svg = cells[index]!["outputs"]!.AsArray().First(o => o!["data"]?["image/svg+xml"] is not null)!["data"]!["image/svg+xml"]!.AsArray();
-        int line = svg.Select((l, i) => (l, i)).First(p => ((string?)p.l)!.Contains("<rect", StringComparison.Ordinal)).i;
-        svg[line] = ((string?)svg[line])!.Replace("<rect", "<rect opacity=\"0.5\"", StringComparison.Ordinal);
-        var notebook = folder.File("01-simplified-self-attention.ipynb");
-        File.WriteAllText(notebook, JupyterJson.Serialize(root, " "));
-
-        var run = await TestRepository.RunAsync("check", "--no-build", "--output", folder.File("out"), notebook);
+        // A copy of a course notebook inside the repository (so its setup cell finds artifacts/lib/), one SVG edited
+        // (WriteNotebookWithAnEditedSvg): notebook 01, which holds figures and runs in about half the CPU time of
+        // notebook 00. It is checked in the shared figure check, with the copy whose PNG is stale.
+        var (run, _) = await SharedRuns.FiguresAsync();
+        var number = EditedCellNumber();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT 01-simplified-self-attention.ipynb cell {index + 1}: ", StringComparison.Ordinal));
+        Assert.Equal(NotebookOutcome.Drifted, SharedRuns.Report(run, EditedSvgNotebook).Outcome);
+        Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT {EditedSvgNotebook} cell {number}: ", StringComparison.Ordinal));
         Assert.Contains("    a committed figure's SVG does not match the sha256 in its text (edited by hand, or only partly refreshed):", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("the stored image/svg+xml has sha256 ", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("01-simplified-self-attention.ipynb ", StringComparison.Ordinal) && l.EndsWith($"DRIFT in cell {index + 1}", StringComparison.Ordinal));
-        Assert.Single(run.Lines, l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith(EditedSvgNotebook + " ", StringComparison.Ordinal) && l.EndsWith($"DRIFT in cell {number}", StringComparison.Ordinal));
+        Assert.Single(SharedRuns.LinesOf(run, EditedSvgNotebook), l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Writes to <paramref name="path"/> notebook 01 with the first of its figures' SVGs edited (a rect made
+    /// half transparent).</summary>
+    internal static void WriteNotebookWithAnEditedSvg(string path)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!.AsObject();
+        var cells = root["cells"]!.AsArray();
+        var svg = cells[EditedCellNumber() - 1]!["outputs"]!.AsArray().First(o => o!["data"]?["image/svg+xml"] is not null)!["data"]!["image/svg+xml"]!.AsArray();
+        int line = svg.Select((l, i) => (l, i)).First(p => ((string?)p.l)!.Contains("<rect", StringComparison.Ordinal)).i;
+        svg[line] = ((string?)svg[line])!.Replace("<rect", "<rect opacity=\"0.5\"", StringComparison.Ordinal);
+        File.WriteAllText(path, JupyterJson.Serialize(root, " "));
+    }
+
+    // The number of notebook 01's first cell with a figure: the one whose SVG is edited.
+    private static int EditedCellNumber()
+    {
+        var cells = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!["cells"]!.AsArray();
+        return cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/svg+xml"] is not null) == true).i + 1;
     }
 
     private static NotebookOutput Figure(string svg, string digest) => NotebookOutput.Display(

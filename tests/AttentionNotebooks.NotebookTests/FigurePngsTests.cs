@@ -170,29 +170,57 @@ public sealed class FigurePngsTests
                 + "`dotnet run --project tools/NotebookRunner -- run --in-place --redraw-pngs` (notebook 05 quotes its stored timings: keep its timing cells' outputs)");
     }
 
+    /// <summary>The name of the copy of notebook 01 with one PNG's digest made stale, in
+    /// <see cref="SharedRuns.FiguresAsync"/>.</summary>
+    internal const string StalePngNotebook = "01-simplified-self-attention-png-stale.ipynb";
+
     [Fact]
     public async Task Check_fails_on_a_notebook_whose_stored_PNG_is_stale_and_names_notebook_cell_and_digests()
     {
-        await TestRepository.EnsureLibraryBuiltAsync();
-
-        // A copy of a course notebook inside the repository, one PNG's recorded digest changed (as if drawn from another SVG):
-        // notebook 01, which holds figures and runs in about half the CPU time of notebook 00.
-        using var folder = TestRepository.NotebookFolderInRepository();
-        var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!.AsObject();
-        var cells = root["cells"]!.AsArray();
-        int index = cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/png"] is not null) == true).i;
-        var figure = cells[index]!["outputs"]!.AsArray().First(o => o!["data"]?["image/png"] is not null)!;
-        var stale = new string('0', 64);
-        figure["metadata"]![FigurePngs.MetadataKey]![FigurePngs.DigestKey] = stale;
-        var notebook = folder.File("01-simplified-self-attention.ipynb");
-        File.WriteAllText(notebook, JupyterJson.Serialize(root, " "));
-
-        var run = await TestRepository.RunAsync("check", "--no-build", "--output", folder.File("out"), notebook);
+        // A copy of a course notebook inside the repository, one PNG's recorded digest changed (as if drawn from another
+        // SVG; WriteNotebookWithAStalePng): notebook 01, which holds figures and runs in about half the CPU time of
+        // notebook 00. It is checked in the shared figure check, with the copy whose SVG is edited.
+        var (run, _) = await SharedRuns.FiguresAsync();
+        var number = StaleCellNumber();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT 01-simplified-self-attention.ipynb cell {index + 1}: ", StringComparison.Ordinal));
+        Assert.Equal(NotebookOutcome.Drifted, SharedRuns.Report(run, StalePngNotebook).Outcome);
+        Assert.Contains(run.Lines, l => l.StartsWith($"DRIFT {StalePngNotebook} cell {number}: ", StringComparison.Ordinal));
         Assert.Contains("    a committed figure's PNG was not drawn from the SVG beside it (missing or stale; re-run the notebook):", run.Lines);
-        Assert.Contains(run.Lines, l => l.Contains($"its image/png was drawn from an SVG with sha256 {stale}, the stored image/svg+xml has sha256 ", StringComparison.Ordinal));
-        Assert.Single(run.Lines, l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.Contains($"its image/png was drawn from an SVG with sha256 {Stale}, the stored image/svg+xml has sha256 ", StringComparison.Ordinal));
+        Assert.Single(SharedRuns.LinesOf(run, StalePngNotebook), l => l.StartsWith("DRIFT ", StringComparison.Ordinal));
+    }
+
+    private static readonly string Stale = new('0', 64);
+
+    /// <summary>Writes to <paramref name="path"/> notebook 01 with the recorded SVG digest of the first of its PNGs
+    /// changed to <see cref="Stale"/>, and <paramref name="extraCells"/> (sources) after its cells.</summary>
+    internal static void WriteNotebookWithAStalePng(string path, params string[] extraCells)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!.AsObject();
+        var cells = root["cells"]!.AsArray();
+        var figure = cells[StaleCellNumber() - 1]!["outputs"]!.AsArray().First(o => o!["data"]?["image/png"] is not null)!;
+        figure["metadata"]![FigurePngs.MetadataKey]![FigurePngs.DigestKey] = Stale;
+        foreach (var source in extraCells)
+        {
+            cells.Add(new JsonObject
+            {
+                ["cell_type"] = "code",
+                ["execution_count"] = null,
+                ["id"] = $"extra{cells.Count + 1}",
+                ["metadata"] = new JsonObject { ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" } },
+                ["outputs"] = new JsonArray(),
+                ["source"] = source,
+            });
+        }
+
+        File.WriteAllText(path, JupyterJson.Serialize(root, " "));
+    }
+
+    // The number of notebook 01's first cell with a PNG: the one whose PNG is made stale.
+    private static int StaleCellNumber()
+    {
+        var cells = JsonNode.Parse(File.ReadAllText(TestRepository.CourseNotebook("01-simplified-self-attention.ipynb")))!["cells"]!.AsArray();
+        return cells.Select((c, i) => (c, i)).First(p => p.c!["outputs"]?.AsArray().Any(o => o!["data"]?["image/png"] is not null) == true).i + 1;
     }
 }

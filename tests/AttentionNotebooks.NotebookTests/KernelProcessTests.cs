@@ -12,21 +12,32 @@ namespace AttentionNotebooks.NotebookTests;
 [Collection(Alone.Name)]
 public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
 {
+    // One run of the notebooks whose kernel dies, after many-lines.ipynb, which passes (so kernel-exit.ipynb runs in
+    // its process): each death makes the next notebook start a new process, as it would alone. The timeout (30 s, far
+    // above what each cell takes) is many-lines.ipynb's.
+    private static readonly TemporaryFolder DeathsOutput = TestRepository.TemporaryFolder();
+    private static readonly Lazy<Task<Transcript>> Deaths = new(() => Task.Run(() => TestRepository.RunAsync(
+        "run", "--no-build", "--timeout", "30", "--output", DeathsOutput.Path,
+        TestRepository.Fixture("many-lines.ipynb"), TestRepository.Fixture("kernel-exit.ipynb"), TestRepository.Fixture("stack-overflow.ipynb"),
+        TestRepository.Fixture("background-exception.ipynb"), TestRepository.Fixture("kernel-abuse.ipynb"))));
+
+    static KernelProcessTests() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DeathsOutput.Dispose();
+
     [Fact]
     public async Task A_cell_that_calls_Environment_Exit_fails_its_notebook_and_the_next_notebook_still_runs()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync(
-            "run", "--no-build", "--output", output.Path, TestRepository.Fixture("kernel-exit.ipynb"), TestRepository.Fixture("throwing.ipynb"));
+        // kernel-exit.ipynb in the shared run of deaths; the next notebook there is stack-overflow.ipynb.
+        var run = await Deaths.Value;
+        var output = DeathsOutput;
 
         // Exit code 1 (a notebook failed), not the cell's 3, which is also the runner's "library build failed".
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(["many-lines.ipynb", "kernel-exit.ipynb", "stack-overflow.ipynb", "background-exception.ipynb", "kernel-abuse.ipynb"], run.Report.Notebooks.Select(n => n.DisplayName));
         Assert.Contains("FAILED kernel-exit.ipynb cell 2: Console.WriteLine(\"about to exit\");", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("The kernel process died (exit code 3, exit:", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("kernel-exit.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 2 (kernel died)", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("throwing.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 2", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("2 notebooks in ", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("stack-overflow.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 1 (kernel died)", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("5 notebooks in ", StringComparison.Ordinal));
 
         // The executed notebook holds everything up to the death: cell 1's output, cell 2's output before it exited
         // and the error; cell 3 did not run.
@@ -37,20 +48,21 @@ public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
         Assert.Equal("KernelDied", (string?)error["ename"]);
         Assert.StartsWith("The kernel process died (exit code 3", (string?)error["evalue"], StringComparison.Ordinal);
         Assert.Null(cells[2]!["execution_count"]);
-        Assert.True(File.Exists(output.File("throwing.ipynb")));
+        Assert.True(File.Exists(output.File("stack-overflow.ipynb")));
     }
 
     [Fact]
     public async Task A_stack_overflow_is_reported_as_such_on_its_cell()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("stack-overflow.ipynb"));
+        // stack-overflow.ipynb in the shared run of deaths, in a new process (after kernel-exit.ipynb's death).
+        var run = await Deaths.Value;
+        var output = DeathsOutput;
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Failed, Report(run, "stack-overflow.ipynb").Outcome);
         Assert.Contains("FAILED stack-overflow.ipynb cell 1: int Rec(int n) => Rec(n + 1) + 1;", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("The kernel process died (exit code 134, stack overflow)", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.EndsWith("FAILED in cell 1 (kernel died)", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("stack-overflow.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 1 (kernel died)", StringComparison.Ordinal));
         var cells = Cells(output.File("stack-overflow.ipynb"));
         Assert.Equal("KernelDied", (string?)cells[0]!["outputs"]![0]!["ename"]);
         Assert.Empty(cells[1]!["outputs"]!.AsArray());
@@ -59,11 +71,12 @@ public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
     [Fact]
     public async Task An_exception_on_a_background_thread_is_reported_with_its_message()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("background-exception.ipynb"));
+        // background-exception.ipynb in the shared run of deaths, in a new process (after stack-overflow.ipynb's death).
+        var run = await Deaths.Value;
+        var output = DeathsOutput;
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Failed, Report(run, "background-exception.ipynb").Outcome);
         Assert.Contains(run.Lines, l => l.StartsWith("FAILED background-exception.ipynb cell 1: ", StringComparison.Ordinal));
         Assert.Contains(
             run.Lines,
@@ -74,11 +87,12 @@ public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
     [Fact]
     public async Task Raw_writes_to_the_kernels_stdout_do_not_disturb_the_runner_and_FailFast_is_reported()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("kernel-abuse.ipynb"));
+        // kernel-abuse.ipynb in the shared run of deaths, in a new process (after background-exception.ipynb's death).
+        var run = await Deaths.Value;
+        var output = DeathsOutput;
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Failed, Report(run, "kernel-abuse.ipynb").Outcome);
         Assert.DoesNotContain(run.Lines, l => l.Contains("not a protocol message", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("ok  kernel-abuse.ipynb  cell 1  ", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("ok  kernel-abuse.ipynb  cell 2  ", StringComparison.Ordinal));
@@ -114,14 +128,14 @@ public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
     [Fact]
     public async Task A_cell_printing_100k_lines_takes_seconds_not_minutes()
     {
-        using var output = TestRepository.TemporaryFolder();
-
+        // many-lines.ipynb, the first notebook of the shared run of deaths, whose timeout is 30 s.
         // Quadratic merging of stream writes took 41 s for 20k lines and over 300 s for 100k; linear takes a few.
-        var watch = Stopwatch.StartNew();
-        var run = await TestRepository.RunAsync("run", "--no-build", "--timeout", "30", "--output", output.Path, TestRepository.Fixture("many-lines.ipynb"));
-        log.WriteLine($"100,000 lines of 99 characters: cell {run.Report.Notebooks.Single().Execution.Cells.Single().Duration.TotalSeconds:0.00} s, run {watch.Elapsed.TotalSeconds:0.00} s");
+        var run = await Deaths.Value;
+        var output = DeathsOutput;
+        var report = Report(run, "many-lines.ipynb");
+        log.WriteLine($"100,000 lines of 99 characters: cell {report.Execution.Cells.Single().Duration.TotalSeconds:0.00} s, notebook {report.Execution.Duration.TotalSeconds:0.00} s");
 
-        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.True(report.Outcome == NotebookOutcome.Passed, run.Text);
         var text = StreamText(Cells(output.File("many-lines.ipynb"))[0], 0);
         Assert.Equal(100_000, text.Count);
         Assert.Equal("000000" + new string('.', 93) + "\n", text[0]);
@@ -167,6 +181,8 @@ public sealed class KernelProcessTests(ITestOutputHelper log) : AloneTest
     {
         Assert.Equal(expected, KernelDeath.Describe(exitCode, stderr));
     }
+
+    private static NotebookReport Report(Transcript run, string notebook) => SharedRuns.Report(run, notebook);
 
     private static JsonArray Cells(string path) => JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray();
 

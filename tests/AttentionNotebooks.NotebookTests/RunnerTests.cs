@@ -3,32 +3,34 @@ using System.Text.Json.Nodes;
 namespace AttentionNotebooks.NotebookTests;
 
 /// <summary>
-/// The runner on small fixture notebooks (Fixtures/): what it prints, its exit code, what it writes. The tests that
-/// only read what a plain `run` of passing.ipynb, or a `check` of passing.ipynb and drifting.ipynb, printed and wrote
-/// share one run of each (<see cref="SharedRuns"/>): a kernel process costs seconds of CPU to start, and those runs are
-/// the same for all of them.
+/// The runner on small fixture notebooks (Fixtures/): what it prints, its exit code, what it writes. Most tests read
+/// their notebook's part of a run shared with other tests (<see cref="SharedRuns"/>): a kernel process costs seconds of
+/// CPU to start, a fresh kernel in a process that ran a notebook to the end far less.
 /// </summary>
-public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
+public sealed class RunnerTests
 {
     [Fact]
     public async Task A_passing_notebook_exits_zero_and_prints_a_line_per_code_cell_and_a_summary()
     {
-        var run = await shared.RunAsync();
+        // Every notebook of the shared run passes; the summary's name column is as wide as the longest name.
+        var run = await SharedRuns.PassingAsync();
+        var nameWidth = run.Report.Notebooks.Max(n => n.DisplayName.Length);
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.Equal(NotebookOutcome.Passed, SharedRuns.Report(run, "passing.ipynb").Outcome);
         Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 2  ", StringComparison.Ordinal) && l.EndsWith("  Console.WriteLine(\"to stdout\");", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("ok  passing.ipynb  cell 3  ", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("notebook ", StringComparison.Ordinal) && l.EndsWith("  cells  seconds  result", StringComparison.Ordinal));
-        Assert.Contains(run.Lines, l => l.StartsWith("passing.ipynb    3/3 ", StringComparison.Ordinal) && l.EndsWith("  ok", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("notebook".PadRight(nameWidth) + "  cells  seconds  result", StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("passing.ipynb".PadRight(nameWidth) + "    3/3 ", StringComparison.Ordinal) && l.EndsWith("  ok", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task The_executed_notebook_stores_streams_displays_and_results_as_nbformat_outputs()
     {
-        var run = await shared.RunAsync();
+        var run = await SharedRuns.PassingAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        var cells = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "passing.ipynb")))!["cells"]!.AsArray();
         var streams = cells[1]!["outputs"]!.AsArray();
         Assert.Equal(["stdout", "stderr", "stdout"], streams.Select(o => (string?)o!["name"]));
         Assert.Equal(["to stdout\n"], streams[0]!["text"]!.AsArray().Select(t => (string?)t));
@@ -45,7 +47,7 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         // "polyglot-notebook"): C#, as the .NET kernel reports it to Jupyter.
         Assert.Equal(["intro", "streams", "displays", "skipped"], cells.Select(c => (string?)c!["id"]));
         Assert.Equal("csharp", (string?)cells[1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
-        var metadata = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["metadata"]!;
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "passing.ipynb")))!["metadata"]!;
         Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
         Assert.Equal("""{"codemirror_mode":"text/x-csharp","file_extension":".cs","mimetype":"text/x-csharp","name":"C#","pygments_lexer":"csharp"}""", metadata["language_info"]!.ToJsonString());
     }
@@ -53,15 +55,16 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task Running_a_notebook_twice_writes_identical_files()
     {
-        // The first run is the shared one; the second is a run of its own.
-        using var second = TestRepository.TemporaryFolder();
+        // Two runs, each the first notebook of a new kernel process: passing.ipynb in the shared passing run, and
+        // passing-again.ipynb, a copy of it, in the shared failing run, right after a failed notebook.
+        var one = await SharedRuns.PassingAsync();
+        var two = await SharedRuns.FailingAsync();
 
-        var one = await shared.RunAsync();
-        var two = await TestRepository.RunAsync("run", "--no-build", "--output", second.Path, TestRepository.Fixture("passing.ipynb"));
-
-        Assert.True(one.ExitCode == ExitCodes.Success && two.ExitCode == ExitCodes.Success, one.Text + two.Text);
-        var a = File.ReadAllText(shared.RunOutput.File("passing.ipynb"));
-        var b = File.ReadAllText(second.File("passing.ipynb"));
+        Assert.True(one.ExitCode == ExitCodes.Success, one.Text);
+        Assert.True(SharedRuns.Report(two, "passing-again.ipynb").Outcome == NotebookOutcome.Passed, two.Text);
+        Assert.Equal(File.ReadAllBytes(TestRepository.Fixture("passing.ipynb")), File.ReadAllBytes(Path.Combine(SharedRuns.FailingNotebooks, "passing-again.ipynb")));
+        var a = File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "passing.ipynb"));
+        var b = File.ReadAllText(Path.Combine(SharedRuns.FailingOutput, "passing-again.ipynb"));
 
         // Only the skip-output cell prints something that changes (the time, #!time's wall time); random GUIDs in
         // HTML are normalized.
@@ -74,8 +77,9 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task Check_passes_when_text_outputs_match_and_ignores_cells_marked_skip_output()
     {
-        // The shared check also checks drifting.ipynb, which drifts: passing.ipynb's own outcome is what passes.
-        var run = await shared.CheckAsync();
+        // The shared check also checks drifting.ipynb and compiler-warning.ipynb, which drift, and compile-error.ipynb,
+        // which fails: passing.ipynb's own outcome is what passes.
+        var run = await SharedRuns.CheckAsync();
 
         var passing = run.Report.Notebooks.Single(n => n.DisplayName == "passing.ipynb");
         Assert.True(passing.Outcome == NotebookOutcome.Passed, run.Text);
@@ -86,10 +90,10 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task The_time_magic_command_shows_the_wall_time_as_in_VS_Code()
     {
-        var run = await shared.RunAsync();
+        var run = await SharedRuns.PassingAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        var timed = JsonNode.Parse(File.ReadAllText(shared.RunOutput.File("passing.ipynb")))!["cells"]![3]!["outputs"]!.AsArray();
+        var timed = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "passing.ipynb")))!["cells"]![3]!["outputs"]!.AsArray();
         Assert.Equal("stream", (string?)timed[0]!["output_type"]);
         Assert.Matches("^Wall time: [0-9.]+ms$", (string?)timed[1]!["data"]!["text/plain"]![0]);
     }
@@ -97,18 +101,18 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task A_throwing_cell_stops_the_notebook_and_names_the_cell()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("throwing.ipynb"));
+        // throwing.ipynb's part of the shared failing run.
+        var run = await SharedRuns.FailingAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Failed, SharedRuns.Report(run, "throwing.ipynb").Outcome);
         Assert.Contains("FAILED throwing.ipynb cell 2: throw new InvalidOperationException(\"boom from cell 2\");", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("System.InvalidOperationException: boom from cell 2", StringComparison.Ordinal));
-        Assert.DoesNotContain(run.Lines, l => l.Contains("cell 3", StringComparison.Ordinal));
+        Assert.DoesNotContain(SharedRuns.LinesOf(run, "throwing.ipynb"), l => l.Contains("cell 3", StringComparison.Ordinal));
         Assert.Contains(run.Lines, l => l.StartsWith("throwing.ipynb ", StringComparison.Ordinal) && l.EndsWith("FAILED in cell 2", StringComparison.Ordinal));
 
         // The executed copy is written anyway: the error as an output, the cell after it not run.
-        var cells = JsonNode.Parse(File.ReadAllText(output.File("throwing.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.FailingOutput, "throwing.ipynb")))!["cells"]!.AsArray();
         var error = cells[1]!["outputs"]!.AsArray().Single()!;
         Assert.Equal("error", (string?)error["output_type"]);
         Assert.Equal("System.InvalidOperationException", (string?)error["ename"]);
@@ -121,14 +125,14 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task A_cell_that_does_not_compile_reports_the_compiler_diagnostic()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("compile-error.ipynb"));
+        // compile-error.ipynb's part of the shared check (it fails as in a run: check runs cells as run does).
+        var run = await SharedRuns.CheckAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
+        Assert.Equal(NotebookOutcome.Failed, SharedRuns.Report(run, "compile-error.ipynb").Outcome);
         Assert.Contains("FAILED compile-error.ipynb cell 2: int number = \"not a number\";", run.Lines);
         Assert.Contains(run.Lines, l => l.Contains("error CS0029: Cannot implicitly convert type 'string' to 'int'", StringComparison.Ordinal));
-        var cells = JsonNode.Parse(File.ReadAllText(output.File("compile-error.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.CheckOutput, "compile-error.ipynb")))!["cells"]!.AsArray();
         var error = cells[1]!["outputs"]!.AsArray().Single()!;
         Assert.Equal("error", (string?)error["output_type"]);
         Assert.Contains("CS0029", (string?)error["evalue"], StringComparison.Ordinal);
@@ -137,12 +141,11 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task A_compiler_warning_is_stored_as_the_stderr_stream_Jupyter_shows_and_check_sees_it()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+        // compiler-warning.ipynb's parts of the shared passing run and the shared check.
+        var run = await SharedRuns.PassingAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
-        var cells = JsonNode.Parse(File.ReadAllText(output.File("compiler-warning.ipynb")))!["cells"]!.AsArray();
+        var cells = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "compiler-warning.ipynb")))!["cells"]!.AsArray();
         var outputs = cells[1]!["outputs"]!.AsArray();
         Assert.Equal(["stdout", "stderr"], outputs.Select(o => (string?)o!["name"]));
         Assert.Equal("ran\n", string.Concat(outputs[0]!["text"]!.AsArray().Select(t => (string?)t)));
@@ -150,9 +153,10 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         Assert.Equal("\n(1,14): warning CS0162: Unreachable code detected\n\n", string.Concat(outputs[1]!["text"]!.AsArray().Select(t => (string?)t)));
 
         // The fixture's committed outputs lack the warning (as the runner stored them before): check reports the drift.
-        var check = await TestRepository.RunAsync("check", "--no-build", "--output", output.Path, TestRepository.Fixture("compiler-warning.ipynb"));
+        var check = await SharedRuns.CheckAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, check.ExitCode);
+        Assert.Equal(NotebookOutcome.Drifted, SharedRuns.Report(check, "compiler-warning.ipynb").Outcome);
         Assert.Contains(check.Lines, l => l.StartsWith("DRIFT compiler-warning.ipynb cell 2", StringComparison.Ordinal));
         Assert.Contains(check.Lines, l => l.Contains("warning CS0162", StringComparison.Ordinal));
     }
@@ -160,8 +164,9 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     [Fact]
     public async Task Check_fails_on_drifted_output_and_shows_a_line_diff_naming_notebook_and_cell()
     {
-        // The shared check runs passing.ipynb first, which passes: the failure is drifting.ipynb's.
-        var run = await shared.CheckAsync();
+        // The shared check runs passing.ipynb first, which passes: the failure is drifting.ipynb's (and
+        // compiler-warning.ipynb's, checked in A_compiler_warning_is_stored_as_the_stderr_stream_Jupyter_shows_and_check_sees_it).
+        var run = await SharedRuns.CheckAsync();
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
         Assert.Equal(NotebookOutcome.Drifted, run.Report.Notebooks.Single(n => n.DisplayName == "drifting.ipynb").Outcome);
@@ -177,66 +182,54 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     public async Task A_cell_that_prints_more_than_a_cell_may_store_is_cut_with_a_note_and_the_next_notebook_still_runs()
     {
         // The issue's cell printed 185,000,000 control characters and took the runner down; here the cell's budget is
-        // made small (60,000 bytes: 10,000 control characters of 6 bytes each) so the test stays cheap.
-        using var folder = TestRepository.TemporaryFolder();
-        using var output = TestRepository.TemporaryFolder();
-        var big = folder.File("big.ipynb");
-        var next = folder.File("next.ipynb");
-        File.WriteAllText(big, TestRepository.OneCellNotebook("Console.Write(new string('\\u0001', 200_000));"));
-        File.WriteAllText(next, TestRepository.OneCellNotebook("Console.Write(\"next\");"));
-        using var writer = new StringWriter();
+        // made small (60,000 bytes: 10,000 control characters of 6 bytes each) so the test stays cheap: big.ipynb and
+        // after-big.ipynb in the shared passing run, which has that budget.
+        var run = await SharedRuns.PassingAsync();
 
-        var report = await new CourseRunner(writer, TestRepository.Layout) { MaxStoredBytesPerCell = 60_000 }
-            .RunAsync(["run", "--no-build", "--output", output.Path, big, next]);
-
-        Assert.True(report.ExitCode == ExitCodes.Success, writer.ToString());
-        var outputs = JsonNode.Parse(File.ReadAllText(output.File("big.ipynb")))!["cells"]![0]!["outputs"]!.AsArray();
+        Assert.Equal(60_000, SharedRuns.PassingMaxStoredBytesPerCell);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        var outputs = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "big.ipynb")))!["cells"]![0]!["outputs"]!.AsArray();
         Assert.Equal(new string('\u0001', 10_000), string.Concat(outputs[0]!["text"]!.AsArray().Select(t => (string?)t)));
         Assert.Equal("stderr", (string?)outputs[1]!["name"]);
         Assert.Equal(OutputCollector.CutNote(190_000, 60_000), string.Concat(outputs[1]!["text"]!.AsArray().Select(t => (string?)t)));
-        Assert.InRange(new FileInfo(output.File("big.ipynb")).Length, 60_000, 61_000);
-        Assert.Equal("next", (string?)JsonNode.Parse(File.ReadAllText(output.File("next.ipynb")))!["cells"]![0]!["outputs"]![0]!["text"]![0]);
+        Assert.InRange(new FileInfo(Path.Combine(SharedRuns.PassingOutput, "big.ipynb")).Length, 60_000, 61_000);
+        Assert.Equal(["big.ipynb", "after-big.ipynb"], run.Report.Notebooks.Select(n => n.DisplayName).SkipWhile(n => n != "big.ipynb"));
+        Assert.Equal("next", (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(SharedRuns.PassingOutput, "after-big.ipynb")))!["cells"]![0]!["outputs"]![0]!["text"]![0]);
     }
 
     [Fact]
     public async Task A_notebook_that_cannot_be_written_fails_alone_and_the_summary_and_the_next_notebook_follow()
     {
         // Whatever goes wrong while one executed notebook is written (here: no memory left for its text) fails that
-        // notebook only, with a line that says so, and leaves no temporary file behind.
-        using var folder = TestRepository.TemporaryFolder();
-        using var output = TestRepository.TemporaryFolder();
-        var first = folder.File("first.ipynb");
-        var next = folder.File("next.ipynb");
-        File.WriteAllText(first, TestRepository.OneCellNotebook("Console.Write(\"first\");"));
-        File.WriteAllText(next, TestRepository.OneCellNotebook("Console.Write(\"next\");"));
-        using var writer = new StringWriter();
-        var runner = new CourseRunner(writer, TestRepository.Layout)
-        {
-            BeforeRename = temporary =>
-            {
-                if (Path.GetFileName(temporary).StartsWith(".first.ipynb.", StringComparison.Ordinal))
-                    throw new OutOfMemoryException("Out of memory.");
-            },
-        };
+        // notebook only, with a line that says so, and leaves no temporary file behind: unwritable.ipynb and
+        // after-unwritable.ipynb, the first two notebooks of the shared failing run.
+        var run = await SharedRuns.FailingAsync();
+        var report = run.Report;
+        var output = SharedRuns.FailingOutput;
 
-        var report = await runner.RunAsync(["run", "--no-build", "--output", output.Path, first, next]);
-
-        var text = writer.ToString();
+        var text = run.Text;
         Assert.True(report.ExitCode == ExitCodes.NotebookFailed, text);
-        Assert.Contains($"FAILED first.ipynb: the executed notebook could not be written to {output.File("first.ipynb")} (OutOfMemoryException: Out of memory.)", text, StringComparison.Ordinal);
-        Assert.Equal([NotebookOutcome.Failed, NotebookOutcome.Passed], report.Notebooks.Select(n => n.Outcome));
-        Assert.Contains("1 ok, 1 failed", text, StringComparison.Ordinal);
-        Assert.Equal([output.File("next.ipynb")], Directory.GetFiles(output.Path));
+        Assert.Contains($"FAILED unwritable.ipynb: the executed notebook could not be written to {Path.Combine(output, "unwritable.ipynb")} (OutOfMemoryException: Out of memory.)", text, StringComparison.Ordinal);
+        Assert.Equal(["unwritable.ipynb", "after-unwritable.ipynb"], report.Notebooks.Take(2).Select(n => n.DisplayName));
+        Assert.Equal([NotebookOutcome.Failed, NotebookOutcome.Passed], report.Notebooks.Take(2).Select(n => n.Outcome));
+        int passed = report.Notebooks.Count(n => n.Outcome == NotebookOutcome.Passed);
+        Assert.Contains($"{passed} ok, {report.Notebooks.Count - passed} failed", text, StringComparison.Ordinal);
+
+        // Every other notebook's executed copy, and nothing else (no temporary file).
+        Assert.Equal(
+            report.Notebooks.Select(n => n.DisplayName).Where(n => n != "unwritable.ipynb").Order(StringComparer.Ordinal),
+            Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task Run_does_not_compare_outputs()
     {
-        using var output = TestRepository.TemporaryFolder();
-
-        var run = await TestRepository.RunAsync("run", "--no-build", "--output", output.Path, TestRepository.Fixture("drifting.ipynb"));
+        // drifting.ipynb in the shared passing run, which exits zero.
+        var run = await SharedRuns.PassingAsync();
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.Equal(NotebookOutcome.Passed, SharedRuns.Report(run, "drifting.ipynb").Outcome);
+        Assert.DoesNotContain(SharedRuns.LinesOf(run, "drifting.ipynb"), l => l.StartsWith("DRIFT", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -327,62 +320,71 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("throwing.ipynb", "300", "FAILED in cell 2")]
-    [InlineData("slow.ipynb", "0.5", "FAILED in cell 1 (timed out)")]
-    public async Task With_in_place_a_failed_notebook_keeps_its_committed_file_and_its_executed_copy_goes_to_artifacts(
-        string fixture, string timeout, string result)
+    [Fact]
+    public async Task With_in_place_a_failed_notebook_keeps_its_committed_file_and_its_executed_copy_goes_to_artifacts()
     {
+        // failed/throwing.ipynb in the shared in-place run (the default timeout, 300 s).
+        var (run, layout) = await SharedRuns.InPlaceAsync();
+
+        Assert.Equal(NotebookOutcome.Failed, SharedRuns.Report(run, "failed/throwing.ipynb").Outcome);
+        AssertKeptCommittedFile(run, layout, "failed/throwing.ipynb", "FAILED in cell 2");
+    }
+
+    [Fact]
+    public async Task With_in_place_a_timed_out_notebook_keeps_its_committed_file_and_its_executed_copy_goes_to_artifacts()
+    {
+        // A run of its own: its timeout (0.5 s) is too short for other notebooks' cells.
         using var clone = TestRepository.TemporaryFolder();
         var layout = TestRepository.FakeRepository(clone.Path);
-        var notebook = Path.Combine(layout.NotebooksDirectory, fixture);
-        File.Copy(TestRepository.Fixture(fixture), notebook);
-        var committed = File.ReadAllBytes(notebook);
+        var notebook = Path.Combine(layout.NotebooksDirectory, "slow.ipynb");
+        File.Copy(TestRepository.Fixture("slow.ipynb"), notebook);
 
-        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", "--timeout", timeout, notebook);
+        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", "--timeout", "0.5", notebook);
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Equal(committed, File.ReadAllBytes(notebook));
-        Assert.Equal([notebook], Directory.GetFiles(layout.NotebooksDirectory));
-        var copy = Path.Combine(layout.ExecutedNotebooksDirectory, fixture);
+        AssertKeptCommittedFile(run, layout, "slow.ipynb", "FAILED in cell 1 (timed out)");
+    }
+
+    // The notebook (a copy of the fixture of the same name, below notebooks/) failed: it is unchanged and alone in
+    // its folder, its executed copy (ending with the error) is in artifacts/notebooks/, and the summary says so.
+    private static void AssertKeptCommittedFile(Transcript run, RepositoryLayout layout, string name, string result)
+    {
+        var notebook = Path.Combine(layout.NotebooksDirectory, name);
+        Assert.Equal(File.ReadAllBytes(TestRepository.Fixture(Path.GetFileName(name))), File.ReadAllBytes(notebook));
+        Assert.Equal([notebook], Directory.GetFiles(Path.GetDirectoryName(notebook)!));
+        var copy = Path.Combine(layout.ExecutedNotebooksDirectory, name);
         Assert.Equal("error", (string?)JsonNode.Parse(File.ReadAllText(copy))!["cells"]!.AsArray()
             .SelectMany(c => c!["outputs"]!.AsArray()).Last()!["output_type"]);
-        Assert.Contains(run.Lines, l => l.StartsWith(fixture + " ", StringComparison.Ordinal) && l.EndsWith(result, StringComparison.Ordinal));
-        Assert.Contains($"not written back: notebooks/{fixture} failed, so it is unchanged; its executed copy is artifacts/notebooks/{fixture}", run.Lines);
+        Assert.Contains(run.Lines, l => l.StartsWith(name + " ", StringComparison.Ordinal) && l.EndsWith(result, StringComparison.Ordinal));
+        Assert.Contains($"not written back: notebooks/{name} failed, so it is unchanged; its executed copy is artifacts/notebooks/{name}", run.Lines);
     }
 
     [Fact]
     public async Task With_in_place_a_passing_notebook_is_replaced_and_no_temporary_file_is_left()
     {
-        using var clone = TestRepository.TemporaryFolder();
-        var layout = TestRepository.FakeRepository(clone.Path);
-        var notebook = Path.Combine(layout.NotebooksDirectory, "drifting.ipynb");
-        File.Copy(TestRepository.Fixture("drifting.ipynb"), notebook);
+        // passing/drifting.ipynb in the shared in-place run.
+        var (run, layout) = await SharedRuns.InPlaceAsync();
+        var notebook = Path.Combine(layout.NotebooksDirectory, "passing", "drifting.ipynb");
 
-        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
-
-        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.True(SharedRuns.Report(run, "passing/drifting.ipynb").Outcome == NotebookOutcome.Passed, run.Text);
         Assert.Contains("what the code prints now", File.ReadAllText(notebook), StringComparison.Ordinal);
-        Assert.Equal([notebook], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories));
-        Assert.DoesNotContain(run.Lines, l => l.StartsWith("not written back", StringComparison.Ordinal));
+        Assert.Equal([notebook], Directory.GetFiles(Path.GetDirectoryName(notebook)!, "*", SearchOption.AllDirectories));
+        Assert.DoesNotContain(run.Lines, l => l.StartsWith("not written back: notebooks/passing/", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task With_in_place_a_notebook_edited_while_it_runs_is_not_overwritten_and_the_executed_one_goes_beside_it()
     {
-        using var clone = TestRepository.TemporaryFolder();
-        var layout = TestRepository.FakeRepository(clone.Path);
-        var notebook = Path.Combine(layout.NotebooksDirectory, "edited.ipynb");
-        File.WriteAllText(notebook, TestRepository.OneCellNotebook("System.IO.File.AppendAllText(\"edited.ipynb\", \"\\n\");\nConsole.WriteLine(\"saved\");"));
-        var edited = File.ReadAllText(notebook) + "\n";
-
-        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", notebook);
+        // edited/edited.ipynb in the shared in-place run: its cell appends a line break to it.
+        var (run, layout) = await SharedRuns.InPlaceAsync();
+        var notebook = Path.Combine(layout.NotebooksDirectory, "edited", "edited.ipynb");
 
         Assert.Equal(ExitCodes.NotebookFailed, run.ExitCode);
-        Assert.Equal(edited, File.ReadAllText(notebook));
-        var beside = Assert.Single(Directory.GetFiles(layout.NotebooksDirectory, "edited.ipynb.executed-*.ipynb"));
+        Assert.Equal(NotebookOutcome.Failed, SharedRuns.Report(run, "edited/edited.ipynb").Outcome);
+        Assert.Equal(SharedRuns.EditedNotebook + "\n", File.ReadAllText(notebook));
+        var beside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(notebook)!, "edited.ipynb.executed-*.ipynb"));
         Assert.Contains("saved", File.ReadAllText(beside), StringComparison.Ordinal);
-        Assert.Contains(run.Lines, l => l.StartsWith("FAILED edited.ipynb: it changed on disk while it ran, so it was not overwritten; the executed notebook is ", StringComparison.Ordinal) && l.EndsWith(beside, StringComparison.Ordinal));
+        Assert.Contains(run.Lines, l => l.StartsWith("FAILED edited/edited.ipynb: it changed on disk while it ran, so it was not overwritten; the executed notebook is ", StringComparison.Ordinal) && l.EndsWith(beside, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -390,20 +392,17 @@ public sealed class RunnerTests(SharedRuns shared) : IClassFixture<SharedRuns>
     {
         if (OperatingSystem.IsWindows())
             return;
-        using var clone = TestRepository.TemporaryFolder();
-        var layout = TestRepository.FakeRepository(clone.Path);
-        var real = Path.Combine(layout.NotebooksDirectory, "real", "real.ipynb");
-        Directory.CreateDirectory(Path.GetDirectoryName(real)!);
-        File.WriteAllText(real, TestRepository.OneCellNotebook("Console.WriteLine(\"through the link\");"));
-        var link = Path.Combine(layout.NotebooksDirectory, "link.ipynb");
-        File.CreateSymbolicLink(link, Path.Combine("real", "real.ipynb"));
 
-        var run = await TestRepository.RunAsync(layout, "run", "--no-build", "--in-place", link);
+        // link/link.ipynb, a link to link/real/real.ipynb, in the shared in-place run.
+        var (run, layout) = await SharedRuns.InPlaceAsync();
+        var folder = Path.Combine(layout.NotebooksDirectory, "link");
+        var real = Path.Combine(folder, "real", "real.ipynb");
+        var link = Path.Combine(folder, "link.ipynb");
 
-        Assert.True(run.ExitCode == ExitCodes.Success, run.Text);
+        Assert.True(SharedRuns.Report(run, "link/link.ipynb").Outcome == NotebookOutcome.Passed, run.Text);
         Assert.NotNull(new FileInfo(link).LinkTarget);
         Assert.Contains("through the link", File.ReadAllText(real), StringComparison.Ordinal);
-        Assert.Equal([link, real], Directory.GetFiles(layout.NotebooksDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        Assert.Equal([link, real], Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -32,13 +32,18 @@ internal static class TestRepository
     /// <summary>Runs a runner command line, capturing what it prints.</summary>
     public static async Task<Transcript> RunAsync(params string[] args) => await RunAsync(Layout, args);
 
-    public static async Task<Transcript> RunAsync(RepositoryLayout layout, params string[] args)
+    public static Task<Transcript> RunAsync(RepositoryLayout layout, params string[] args) =>
+        RunAsync(writer => new CourseRunner(writer, layout), args);
+
+    /// <summary>Runs a runner command line with a runner made by <paramref name="runner"/> (given the writer that
+    /// captures what it prints), for tests that set its test-only properties.</summary>
+    public static async Task<Transcript> RunAsync(Func<TextWriter, CourseRunner> runner, params string[] args)
     {
         // A run that does not build the library uses the one built for this test run (whichever test comes first).
         if (args.Contains("--no-build"))
             await EnsureLibraryBuiltAsync();
         using var writer = new StringWriter();
-        var report = await new CourseRunner(writer, layout).RunAsync(args);
+        var report = await runner(writer).RunAsync(args);
         return new Transcript(report, writer.ToString());
     }
 
