@@ -24,6 +24,12 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
                 Values6x2(v + d, stride, keys, p, alpha, ot + d * queryTile);
                 Values6x2(v + d, stride, keys, p + half, alpha + half, ot + d * queryTile + half);
             }
+            if (d + 4 <= headDim)
+            {
+                Values4x2(v + d, stride, keys, p, alpha, ot + d * queryTile);
+                Values4x2(v + d, stride, keys, p + half, alpha + half, ot + d * queryTile + half);
+                d += 4;
+            }
         }
         for (; d < headDim; d++)
             Values1(v + d, stride, keys, p, alpha, ot + d * queryTile);
@@ -64,6 +70,35 @@ internal static unsafe partial class FlashKernel<TSimd, TVec>
         TSimd.Store(o3, c30); TSimd.Store(o3 + w, c31);
         TSimd.Store(o4, c40); TSimd.Store(o4 + w, c41);
         TSimd.Store(o5, c50); TSimd.Store(o5 + w, c51);
+    }
+
+    /// <summary>The feature tail with 16 registers: 4 features × 2 registers of queries, 8 accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Values4x2(float* v, int stride, int keys, float* p, float* alpha, float* ot)
+    {
+        int w = TSimd.Width, queryTile = QueryTile;
+        TVec a0 = TSimd.Load(alpha), a1 = TSimd.Load(alpha + w);
+        float* o0 = ot, o1 = ot + queryTile, o2 = ot + 2 * queryTile, o3 = ot + 3 * queryTile;
+        TVec c00 = TSimd.Multiply(TSimd.Load(o0), a0), c01 = TSimd.Multiply(TSimd.Load(o0 + w), a1);
+        TVec c10 = TSimd.Multiply(TSimd.Load(o1), a0), c11 = TSimd.Multiply(TSimd.Load(o1 + w), a1);
+        TVec c20 = TSimd.Multiply(TSimd.Load(o2), a0), c21 = TSimd.Multiply(TSimd.Load(o2 + w), a1);
+        TVec c30 = TSimd.Multiply(TSimd.Load(o3), a0), c31 = TSimd.Multiply(TSimd.Load(o3 + w), a1);
+        for (int r = 0; r < keys; r++, p += queryTile, v += stride)
+        {
+            TVec p0 = TSimd.Load(p), p1 = TSimd.Load(p + w);
+            TVec b = TSimd.Broadcast(v[0]);
+            c00 = TSimd.MultiplyAdd(b, p0, c00); c01 = TSimd.MultiplyAdd(b, p1, c01);
+            b = TSimd.Broadcast(v[1]);
+            c10 = TSimd.MultiplyAdd(b, p0, c10); c11 = TSimd.MultiplyAdd(b, p1, c11);
+            b = TSimd.Broadcast(v[2]);
+            c20 = TSimd.MultiplyAdd(b, p0, c20); c21 = TSimd.MultiplyAdd(b, p1, c21);
+            b = TSimd.Broadcast(v[3]);
+            c30 = TSimd.MultiplyAdd(b, p0, c30); c31 = TSimd.MultiplyAdd(b, p1, c31);
+        }
+        TSimd.Store(o0, c00); TSimd.Store(o0 + w, c01);
+        TSimd.Store(o1, c10); TSimd.Store(o1 + w, c11);
+        TSimd.Store(o2, c20); TSimd.Store(o2 + w, c21);
+        TSimd.Store(o3, c30); TSimd.Store(o3 + w, c31);
     }
 
     /// <summary>Micro-kernel: 4 features × 4 registers of queries, 16 accumulators, loop over keys.</summary>

@@ -31,7 +31,8 @@ namespace AttentionNotebooks.Efficient;
 /// work grows as tokens·w. The masked keys get weight 0, so a non-finite value there can still reach the tile as 0·∞.
 /// At the end Oᵀ / l is transposed into the output. Memory per thread: (2·headDim + KeyChunk + 3) · QueryTile floats,
 /// whatever the number of tokens — never a tokens × tokens matrix. Tails: padded query lanes compute on zero queries and
-/// are not written; key and feature tails use one-row micro-kernels.
+/// are not written; key and feature tails use one-row micro-kernels (with 16 registers, 4 or 5 features left — headDim 64 leaves 4 — first
+/// go through a 4-feature one).
 /// </para>
 /// </remarks>
 internal static unsafe partial class FlashKernel<TSimd, TVec>
