@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using AttentionNotebooks.Efficient;
 
 namespace AttentionNotebooks.Benchmarks;
@@ -9,7 +8,7 @@ namespace AttentionNotebooks.Benchmarks;
 /// 64, one query, one thread) at growing T, each step timed three ways in the same round — <b>cold</b> (right after a
 /// read of a 256 MiB buffer, 8× the L3), <b>64 MB flush</b> (right after a read of a 64 MiB buffer, what notebook 08
 /// does) and <b>hot</b> (right after the same step) — beside the one-thread probe (a sum over 256 MiB). Times are the
-/// calling thread's processor time (CLOCK_THREAD_CPUTIME_ID, nanoseconds; on one thread the step runs on the calling
+/// calling thread's processor time (<see cref="ThreadClock"/>: CLOCK_THREAD_CPUTIME_ID; on one thread the step runs on the calling
 /// thread only), so the other processes' turns on the core are not counted; each cell is the fastest of the rounds.
 /// </summary>
 internal static class DecodeCurve
@@ -39,12 +38,12 @@ internal static class DecodeCurve
             double cold = double.MaxValue, afterMedium = double.MaxValue, hot = double.MaxValue;
             for (int r = 0; r < rounds; r++)
             {
-                double seconds = ThreadSeconds(() => MemoryBandwidth.Read(big, 1));
+                double seconds = ThreadClock.Seconds(() => MemoryBandwidth.Read(big, 1));
                 probe = Math.Max(probe, big.Length * 4.0 / seconds / 1e9);
-                cold = Math.Min(cold, ThreadSeconds(Step));
+                cold = Math.Min(cold, ThreadClock.Seconds(Step));
                 MemoryBandwidth.Read(medium, 1);
-                afterMedium = Math.Min(afterMedium, ThreadSeconds(Step));
-                hot = Math.Min(hot, ThreadSeconds(Step));
+                afterMedium = Math.Min(afterMedium, ThreadClock.Seconds(Step));
+                hot = Math.Min(hot, ThreadClock.Seconds(Step));
             }
             rows.Add((cache, 2.0 * floats * sizeof(float), cold, afterMedium, hot));
         }
@@ -53,31 +52,6 @@ internal static class DecodeCurve
         Console.WriteLine($"probe: {probe:F1} GB/s (one thread, 256 MiB sum, fastest pass by thread time); shares are of this figure");
         Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
-
-    /// <summary>The calling thread's processor time spent in <paramref name="action"/>, in seconds.</summary>
-    public static double ThreadSeconds(Action action)
-    {
-        long start = ThreadNanoseconds();
-        action();
-        return (ThreadNanoseconds() - start) * 1e-9;
-    }
-
-    private static long ThreadNanoseconds()
-    {
-        if (clock_gettime(3, out var time) != 0)     // CLOCK_THREAD_CPUTIME_ID
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-        return time.Seconds * 1_000_000_000 + time.Nanoseconds;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int clock_gettime(int clock, out TimeSpec time);
 }
 
 /// <summary>Tools behind the decode profile in benchmarks/README.md: a loop for <c>perf record</c> and a two-stream read probe.</summary>
@@ -98,7 +72,7 @@ internal static class DecodeLoop
             float total = 0;
             for (int r = 0; r < rounds; r++)
             {
-                double seconds = DecodeCurve.ThreadSeconds(() =>
+                double seconds = ThreadClock.Seconds(() =>
                 {
                     for (int start = 0; start < a.Length; start += chunk)
                     {

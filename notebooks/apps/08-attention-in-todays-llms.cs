@@ -273,7 +273,7 @@ foreach (int kvHeads in new[] { 12, 3, 1 })
 
 // Prefill does $T / 8$ FLOPs per byte it moves — 512 at 4,096 tokens — and grows with the prompt; decoding does $h / (2g)$, whatever the length: half a FLOP per byte for multi-head attention, 2 with four query heads per key-value head, 6 with one key-value head for all twelve. A processor core multiplies and adds far faster than memory can feed it: the course's benchmarks measured 91–92 GFLOP/s of float32 multiply-adds on one core of the two-core AVX2 virtual machine this notebook's outputs come from (`peak` in `benchmarks/README.md`), while one core reads a few to a few tens of GB/s from main memory. A kernel needs of the order of ten FLOPs per byte to keep the arithmetic busy, so prefill is **compute-bound** and decoding **memory-bound**: the time of a decode step is at least the bytes of the cache divided by the read bandwidth, and grouped-query attention, which divides the bytes by $h / g$, should divide the time by as much — until the arithmetic per byte, which it multiplies by $h / g$, catches up.
 //
-// The next cell measures both on this machine: the read bandwidth of one core, with `MemoryBandwidth.Read` (a sum over 100 MB, far more than any cache), and the time of one decode step of notebook 5's kernel, `FlashAttention.Decode` (the Flash-Decoding form: the cache split into blocks whose partial softmax results are combined at the end; all the query heads of a key-value head read each key and value once, together), on one thread, for caches of 1,024 to 32,768 tokens. Both are timed on this process's processor clock (`Process.TotalProcessorTime`), which counts the time the core spends on the step — waiting for memory included — but not the turns other programs take on it; on a busy machine the wall clock would mostly measure those. Each kind also gets its bandwidth line: the time of reading its bytes alone, bytes ÷ GB/s — no decode step on one thread can be faster.
+// The next cell measures both on this machine: the read bandwidth of one core, with `MemoryBandwidth.Read` (a sum over 100 MB, far more than any cache), and the time of one decode step of notebook 5's kernel, `FlashAttention.Decode` (the Flash-Decoding form: the cache split into blocks whose partial softmax results are combined at the end; all the query heads of a key-value head read each key and value once, together), on one thread, for caches of 1,024 to 32,768 tokens. Both are timed on the processor clock of the thread that runs them (`ThreadClock`, from the library; the decode on one thread runs on the calling thread), which counts the time the core spends on the step — waiting for memory included — but neither the turns other programs take on the core nor the work of this kernel's other threads: while a cell runs, the .NET runtime recompiles its hot methods on a background thread, and a clock of the whole process (`Process.TotalProcessorTime`) would add that work to every step. On a busy machine the wall clock would mostly measure the other programs. Each kind also gets its bandwidth line: the time of reading its bytes alone, bytes ÷ GB/s — no decode step on one thread can be faster.
 
 cell(31);
 int[] cacheLengths = [1024, 2048, 4096, 8192, 16384, 32768];
@@ -291,16 +291,7 @@ var elsewhere = Written(16 << 20, 4);                                       // 6
 var newQuery = Written(qHeads * perHead, 3);                                // (12, 1, 64): one new token
 var context1 = new float[newQuery.Length];
 var oneThread = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };
-var self = System.Diagnostics.Process.GetCurrentProcess();
-double CpuSeconds(Action run)                                               // this process's processor time: not the turns other programs take
-{
-    self.Refresh();
-    var before = self.TotalProcessorTime;
-    run();
-    self.Refresh();
-    return (self.TotalProcessorTime - before).TotalSeconds;
-}
-double ReadGBs(float[] buffer) => buffer.Length * 4.0 / CpuSeconds(() => MemoryBandwidth.Read(buffer, 1)) / 1e9;
+double ReadGBs(float[] buffer) => buffer.Length * 4.0 / ThreadClock.Seconds(() => MemoryBandwidth.Read(buffer, 1)) / 1e9;
 double gbPerSecond = Enumerable.Range(0, 5).Max(_ => ReadGBs(cachedKeys));  // raised below by every faster read of elsewhere
 
 double FastestMicroseconds(int kvHeads, int cache)                         // the fastest of 5: the least disturbed by other work
@@ -308,13 +299,13 @@ double FastestMicroseconds(int kvHeads, int cache)                         // th
     int floats = kvHeads * cache * perHead;                                 // the first kvHeads·cache rows serve as a (kvHeads, cache, 64) cache
     void Step() => FlashAttention.Decode(newQuery, cachedKeys.AsSpan(0, floats), cachedValues.AsSpan(0, floats), context1, 1, qHeads, kvHeads, 1, cache, perHead, oneThread);
     Step();
-    var times = Enumerable.Range(0, 5).Select(_ => { gbPerSecond = Math.Max(gbPerSecond, ReadGBs(elsewhere)); return CpuSeconds(Step) * 1e6; }).ToArray();
+    var times = Enumerable.Range(0, 5).Select(_ => { gbPerSecond = Math.Max(gbPerSecond, ReadGBs(elsewhere)); return ThreadClock.Seconds(Step) * 1e6; }).ToArray();
     return times.Min();
 }
 double LimitMicroseconds(int kvHeads, int cache) => 2.0 * kvHeads * cache * perHead * sizeof(float) / (gbPerSecond * 1e3);
 var stepTimes = kinds.Select(kind => cacheLengths.Select(t => FastestMicroseconds(kind.KvHeads, t)).ToArray()).ToArray();
 
-Console.WriteLine($"read bandwidth, one thread: {gbPerSecond:F1} GB/s (per second of processor time)");
+Console.WriteLine($"read bandwidth, one thread: {gbPerSecond:F1} GB/s (per second of this thread's processor time)");
 Console.WriteLine($"{"cache",7} " + string.Join(" ", kinds.Select(k => $"{k.Name + ": µs (share of GB/s)",36}")));
 for (int i = 0; i < cacheLengths.Length; i++)
     Console.WriteLine($"{cacheLengths[i],7} " + string.Join(" ", kinds.Select((k, j) => $"{stepTimes[j][i],26:F0} ({LimitMicroseconds(k.KvHeads, cacheLengths[i]) / stepTimes[j][i],5:P0})")));
@@ -322,9 +313,9 @@ show(31, Plot.Line(
     kinds.Select((k, j) => Series.Of(k.Name, cacheLengths, stepTimes[j]))
         .Concat(kinds.Select(k => Series.Of(k.Name + ": bytes ÷ bandwidth", cacheLengths, cacheLengths.Select(t => LimitMicroseconds(k.KvHeads, t)))))
         .ToArray(),
-    "One decode step: 12 query heads × 64, one thread", "tokens in the cache", "microseconds per token (processor time, best of 5)", logX: true, logY: true));
+    "One decode step: 12 query heads × 64, one thread", "tokens in the cache", "µs per token (thread's processor time, best of 5)", logX: true, logY: true));
 
-// **Reading the chart.** The bandwidth lines are straight: the bytes grow with the cache. Where a measured line runs just above its own bandwidth line, the step is limited by reading the cache; where it lies far above, by something else. Two things bend the picture. Small caches — a processor's last-level cache holds a few to tens of MB, and MHA's cache is $2 \cdot 12 \cdot 64 \cdot 4$ = 6,144 bytes per token — may still sit partly in that cache although the cell reads 64 MB of other data before each step, and then a step can even beat its line; in a real model dozens of layers, each with its own cache, come between two steps of the same layer. And on a shared machine other programs still share the memory and the caches, which the processor clock does not hide: the stored output above comes from a two-core virtual machine and shows the shape, not this kernel's best speed — run the cell to see yours. On the machine this was run on, GQA and MQA came out below MHA at every length — GQA 1.9 to 5.2 times faster, MQA 2.8 to 8.6 times — mostly by less than their factor of bytes (4 and 12), and at most lengths further from their bandwidth lines than MHA (the exception, GQA at 32,768 tokens, is a length where MHA's own step ran at 35 % of the bandwidth): as the bytes shrink, the arithmetic this kernel does per query row and cached token — a dot product, an exponential, a weighted sum of the value — becomes a limit of its own, even at six FLOPs per byte. `benchmarks/README.md` (the `decode` command) makes the same comparison with the calls interleaved round by round and libtorch's `scaled_dot_product_attention` alongside.
+// **Reading the chart.** The bandwidth lines are straight: the bytes grow with the cache. Where a measured line runs just above its own bandwidth line, the step is limited by reading the cache; where it lies far above, by something else. Two things bend the picture. Small caches — a processor's last-level cache holds a few to tens of MB, and MHA's cache is $2 \cdot 12 \cdot 64 \cdot 4$ = 6,144 bytes per token — may still sit partly in that cache although the cell reads 64 MB of other data before each step, and then a step can even beat its line; in a real model dozens of layers, each with its own cache, come between two steps of the same layer. And on a shared machine other programs still share the memory and the caches, which the processor clock does not hide: the stored output above comes from a two-core virtual machine and shows the shape, not this kernel's best speed — run the cell to see yours. On the machine this was run on, GQA and MQA came out below MHA at every length — GQA 2.3 to 4.3 times faster, MQA 4.7 to 7.7 times — by less than their factor of bytes (4 and 12) but for GQA at 16,384 tokens, and further from their bandwidth lines than MHA: MHA's steps read at 54 to 81 % of the bandwidth, GQA's at 46 to 60 % (the one above MHA's, 58 % at 16,384 tokens, stands beside MHA's lowest, 54 %), MQA's at 23 to 36 %: as the bytes shrink, the arithmetic this kernel does per query row and cached token — a dot product, an exponential, a weighted sum of the value — becomes a limit of its own, even at six FLOPs per byte. `benchmarks/README.md` (the `decode` command) makes the same comparison with the calls interleaved round by round and libtorch's `scaled_dot_product_attention` alongside.
 
 // ## 4 · Sliding windows
 //
