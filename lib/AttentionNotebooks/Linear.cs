@@ -76,14 +76,8 @@ public sealed class Linear
     /// </summary>
     /// <param name="inputs">(tokens, in), already validated.</param>
     /// <returns>(tokens, out).</returns>
-    internal Matrix<float> Apply(Matrix<float> inputs)
-    {
-        var outputs = inputs.TransposeAndMultiply(Weight);          // (T, out)
-        if (Bias is not null)
-            for (int i = 0; i < outputs.RowCount; i++)
-                outputs.SetRow(i, outputs.Row(i) + Bias);            // (T, out)
-        return outputs;
-    }
+    internal Matrix<float> Apply(Matrix<float> inputs) =>
+        ExactProduct.TimesTransposed(inputs, Weight, Bias);         // (T, out)  X·Wᵀ + b, MathNet's sums to the bit
 
     /// <summary>
     /// The weight's bound 1/√fan_in, computed as PyTorch's <c>kaiming_uniform_(a=√5)</c> computes it in double
