@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using AttentionNotebooks.Efficient;
 
@@ -58,24 +57,14 @@ internal static class PeakFlops
         return flops / watch.Elapsed.TotalSeconds / 1e9;
     }
 
-    /// <summary><paramref name="steps"/> rounds of 12 independent multiply-adds; the floating-point operations done and the lanes per register.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// <summary><see cref="ComputePeak.Loop"/> (the library's probe, which notebook 08 runs) at one width: the FLOPs and the lanes per register.</summary>
     private static (double Flops, int Lanes) Loop<TSimd, TVec>(int steps)
         where TSimd : struct, ISimd<TVec>
         where TVec : unmanaged
     {
-        TVec b = TSimd.Broadcast(0.999999f), c = TSimd.Broadcast(1e-7f);
-        TVec a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
-        for (int i = 0; i < steps; i++)
-        {
-            a0 = TSimd.MultiplyAdd(a0, b, c); a1 = TSimd.MultiplyAdd(a1, b, c); a2 = TSimd.MultiplyAdd(a2, b, c);
-            a3 = TSimd.MultiplyAdd(a3, b, c); a4 = TSimd.MultiplyAdd(a4, b, c); a5 = TSimd.MultiplyAdd(a5, b, c);
-            a6 = TSimd.MultiplyAdd(a6, b, c); a7 = TSimd.MultiplyAdd(a7, b, c); a8 = TSimd.MultiplyAdd(a8, b, c);
-            a9 = TSimd.MultiplyAdd(a9, b, c); a10 = TSimd.MultiplyAdd(a10, b, c); a11 = TSimd.MultiplyAdd(a11, b, c);
-        }
-        var sum = TSimd.Add(TSimd.Add(TSimd.Add(a0, a1), TSimd.Add(a2, a3)), TSimd.Add(TSimd.Add(a4, a5), TSimd.Add(a6, a7)));
-        Sink = TSimd.Sum(TSimd.Add(sum, TSimd.Add(TSimd.Add(a8, a9), TSimd.Add(a10, a11))));
-        return (2.0 * 12 * TSimd.Width * steps, TSimd.Width);
+        var (flops, result) = ComputePeak.Loop<TSimd, TVec>(steps);
+        Sink = result;
+        return (flops, TSimd.Width);
     }
 
     /// <summary>Keeps the loops' results alive.</summary>
