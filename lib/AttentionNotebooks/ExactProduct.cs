@@ -18,8 +18,10 @@ namespace AttentionNotebooks;
 /// Here each vector lane holds one output column j and runs exactly that sum, term by term in the same order, with a
 /// separate multiply and add (.NET does not fuse them); only the order in which the elements are computed changes: four
 /// rows by two vectors of columns at a time, the weights' columns streamed once per four rows. MathNet computes one
-/// element at a time with a loop the processor cannot overlap, on two threads; this path is 20–60 times faster on the
-/// encoder's shapes (notebook 7) and leaves every printed number of the course as it was.
+/// element at a time with a loop the processor cannot overlap, on two threads. Through <see cref="Linear.Forward"/> (its checks
+/// included), this path took 1/12 to 1/7.5 of the time of MathNet's product and row-by-row bias on the encoder's shapes
+/// (12 tokens, 384 ↔ 1,536 features; best of 30, two-core AVX2 machine, 2026-12-08) and 1/3.4 on 512 tokens of 64
+/// features, and it leaves every printed number of the course as it was.
 /// </remarks>
 internal static class ExactProduct
 {
