@@ -12,10 +12,8 @@ internal sealed record AppRun(string App, int ExitCode, string Stdout, string St
 /// the SDK's command line (1.2-1.7 s of CPU per app, measured on notebook 00's) — with the cell markers on. The builds
 /// go one at a time (each also checks the shared library projects, which two builds must not write at once), and so
 /// do the runs (the notebook check runs beside them: two cores are busy, not more); each app runs once its build is
-/// done, while the next one builds. They build in Release (README.md tells readers to run notebook 05's app so; the
-/// others print the same text in Debug, where a reader's plain <c>dotnet run</c> builds them): the library the
-/// notebooks load is a Release build too, and in Debug the apps of notebooks 06 to 08 run two to three times longer
-/// (notebook 07's solutions 46 s instead of 20 s).
+/// done, while the next one builds. They build in Release, as the library the notebooks load is built; a reader's plain
+/// <c>dotnet run</c> builds Debug, which Directory.Build.props compiles optimised too, and prints the same text.
 /// </summary>
 internal static class AppRuns
 {
