@@ -38,8 +38,7 @@ internal static class DecodeCurve
             double cold = double.MaxValue, afterMedium = double.MaxValue, hot = double.MaxValue;
             for (int r = 0; r < rounds; r++)
             {
-                double seconds = ThreadClock.Seconds(() => MemoryBandwidth.Read(big, 1));
-                probe = Math.Max(probe, big.Length * 4.0 / seconds / 1e9);
+                probe = Math.Max(probe, MemoryBandwidth.Read(big, 1).GigabytesPerSecond);   // by thread time, like the steps
                 cold = Math.Min(cold, ThreadClock.Seconds(Step));
                 MemoryBandwidth.Read(medium, 1);
                 afterMedium = Math.Min(afterMedium, ThreadClock.Seconds(Step));

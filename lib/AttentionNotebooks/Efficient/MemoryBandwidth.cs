@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -14,7 +13,9 @@ public static class MemoryBandwidth
 {
     /// <summary>
     /// Reads <paramref name="buffer"/> once per pass, summing it with four independent vector accumulators, and returns
-    /// the best pass in GB/s (10⁹ bytes per second) with the sum (so that the reads cannot be left out).
+    /// the best pass in GB/s (10⁹ bytes per second) with the sum (so that the reads cannot be left out). Each pass is
+    /// timed on <see cref="ThreadClock"/>, the calling thread's processor time, like a decode step on one thread: the
+    /// turns other programs take on the core do not count, the waits for memory do.
     /// </summary>
     /// <param name="buffer">The floats to read, ideally several times the last-level cache (e.g. 100 MB); its pages must have been written (fresh zero pages read from no memory at all).</param>
     /// <param name="passes">Passes, ≥ 1; the fastest counts (the others met more interference).</param>
@@ -28,10 +29,10 @@ public static class MemoryBandwidth
         float sum = 0;
         for (int pass = 0; pass < passes; pass++)
         {
-            long start = Stopwatch.GetTimestamp();
+            var start = ThreadClock.Now;
             sum = Sum(buffer);
-            // A pass too short for the timer to advance (a buffer of a few floats) counts as one tick: a finite rate.
-            double seconds = Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds, 1.0 / Stopwatch.Frequency);
+            // A pass too short for the clock to advance (a buffer of a few floats) counts as 100 ns: a finite rate.
+            double seconds = Math.Max((ThreadClock.Now - start).TotalSeconds, 1e-7);
             best = Math.Max(best, buffer.Length * (double)sizeof(float) / seconds / 1e9);
         }
         return (best, sum);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace AttentionNotebooks.Efficient;
@@ -9,9 +10,11 @@ namespace AttentionNotebooks.Efficient;
 /// Waiting for memory counts; waiting for a lock, a sleep or input does not.
 /// </summary>
 /// <remarks>
-/// Linux and macOS: <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>; Windows: <c>GetThreadTimes</c> (kernel + user time,
-/// counted in the scheduler's ticks there, so of the order of 15 ms resolution). <see cref="FlashAttention.Decode"/>
-/// with one degree of parallelism runs on the calling thread, so this clock times it whole.
+/// Linux and macOS: <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>, to the nanosecond. Windows: <c>QueryThreadCycleTime</c>,
+/// the timestamp-counter cycles the thread has run, divided by the counter's rate, measured once per process
+/// (<see cref="FastestRate"/>); <c>GetThreadTimes</c>, the obvious call, counts in the scheduler's ticks of about
+/// 15.6 ms, far coarser than one decode step. <see cref="FlashAttention.Decode"/> with one degree of parallelism runs on
+/// the calling thread, so this clock times it whole.
 /// </remarks>
 public static partial class ThreadClock
 {
@@ -26,11 +29,7 @@ public static partial class ThreadClock
         get
         {
             if (OperatingSystem.IsWindows())
-            {
-                if (!GetThreadTimes(GetCurrentThread(), out _, out _, out long kernel, out long user))
-                    throw new InvalidOperationException($"GetThreadTimes failed with error {Marshal.GetLastPInvokeError()}.");
-                return TimeSpan.FromTicks(kernel + user);                   // both in 100 ns units, like TimeSpan's ticks
-            }
+                return TimeSpan.FromSeconds(WindowsCycles() / WindowsCyclesPerSecond.Value);
             int clock = OperatingSystem.IsLinux() ? LinuxThreadClock
                 : OperatingSystem.IsMacOS() ? MacThreadClock
                 : throw new PlatformNotSupportedException($"ThreadClock knows Linux, macOS and Windows, not {RuntimeInformation.OSDescription}.");
@@ -52,6 +51,39 @@ public static partial class ThreadClock
         return (Now - before).TotalSeconds;
     }
 
+    /// <summary>Timestamp-counter cycles per second on Windows, measured on first use.</summary>
+    private static readonly Lazy<double> WindowsCyclesPerSecond = new(() => FastestRate(WindowsCycles, windows: 50, TimeSpan.FromMilliseconds(1)));
+
+    /// <summary>
+    /// The rate of <paramref name="counter"/>, a count that advances only while the calling thread runs, in counts per
+    /// second of the wall clock: the fastest of <paramref name="windows"/> spins of <paramref name="window"/> each.
+    /// Another program taking the core during a spin stops the count but not the wall clock, so it can only lower a
+    /// window's rate; the fastest window is the least disturbed.
+    /// </summary>
+    internal static double FastestRate(Func<long> counter, int windows, TimeSpan window)
+    {
+        double best = 0;
+        for (int w = 0; w < windows; w++)
+        {
+            long count = counter(), start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < window)
+            {
+            }
+            long counted = counter() - count, ticks = Stopwatch.GetTimestamp() - start;
+            best = Math.Max(best, counted / (ticks / (double)Stopwatch.Frequency));
+        }
+        if (!(best > 0))
+            throw new InvalidOperationException($"The thread's counter did not advance in {windows} spins of {window.TotalMilliseconds} ms.");
+        return best;
+    }
+
+    private static long WindowsCycles()
+    {
+        if (!QueryThreadCycleTime(GetCurrentThread(), out ulong cycles))
+            throw new InvalidOperationException($"QueryThreadCycleTime failed with error {Marshal.GetLastPInvokeError()}.");
+        return (long)cycles;
+    }
+
     /// <summary>struct timespec on 64-bit Linux and macOS: seconds and nanoseconds, both 64-bit.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec
@@ -65,7 +97,7 @@ public static partial class ThreadClock
 
     [LibraryImport("kernel32.dll", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
-    private static partial bool GetThreadTimes(IntPtr thread, out long creation, out long exit, out long kernel, out long user);
+    private static partial bool QueryThreadCycleTime(IntPtr thread, out ulong cycles);
 
     [LibraryImport("kernel32.dll")]
     private static partial IntPtr GetCurrentThread();

@@ -7,6 +7,7 @@ namespace AttentionNotebooks.Tests.Efficient;
 /// The thread clock counts the calling thread's own processor time: its spinning, not its sleeping, and not what another
 /// thread of the process does meanwhile (which the process clock counts).
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class ThreadClockTests
 {
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(50);
@@ -60,6 +61,22 @@ public sealed class ThreadClockTests
         Assert.InRange(seconds, 0.2, elapsed.TotalSeconds);
         Assert.True(processSpent >= TimeSpan.FromMilliseconds(200) - Slack,
             $"the process clock advanced {processSpent.TotalMilliseconds} ms while this thread's advanced {seconds * 1e3} ms");
+    }
+
+    [Fact]
+    public void FastestRate_gives_a_thread_counters_counts_per_wall_second()
+    {
+        // The thread clock's own 100 ns ticks advance 10⁷ times per second of spinning: the fastest of 50 windows of 1 ms,
+        // one of which at least the other processes of a busy machine leave alone, finds that.
+        double rate = ThreadClock.FastestRate(() => ThreadClock.Now.Ticks, windows: 50, TimeSpan.FromMilliseconds(1));
+        Assert.InRange(rate, 0.95e7, 1.01e7);
+    }
+
+    [Fact]
+    public void FastestRate_of_a_counter_that_never_advances_is_an_error_not_a_zero_rate()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ThreadClock.FastestRate(() => 42, windows: 2, TimeSpan.FromMilliseconds(1)));
+        Assert.Contains("did not advance in 2 spins of 1 ms", error.Message);
     }
 
     [Fact]
