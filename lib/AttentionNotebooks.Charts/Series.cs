@@ -6,7 +6,8 @@ namespace AttentionNotebooks.Charts;
 
 /// <summary>
 /// One line of a <see cref="Plot.Line(IReadOnlyList{Series}, string?, string?, string?, bool, bool, bool)"/> chart: a name
-/// and its points in order. Checked when made and immutable: the values are copied.
+/// and its points in order, solid in a colour of its own unless <see cref="Dashed"/> or <see cref="SameColorAs"/> say
+/// otherwise. Checked when made and immutable: the values are copied.
 /// </summary>
 public sealed record Series
 {
@@ -34,6 +35,17 @@ public sealed record Series
 
     /// <summary>y of each point, as many as <see cref="X"/>.</summary>
     public IReadOnlyList<double> Y { get; }
+
+    /// <summary>Whether the line is drawn dashed, e.g. a limit or a reference beside a measured line. Default: solid.</summary>
+    /// <example><code>Series.Of("MHA: bytes ÷ bandwidth", lengths, limits) with { Dashed = true, SameColorAs = "MHA" }</code></example>
+    public bool Dashed { get; init; }
+
+    /// <summary>
+    /// The name of an earlier series of the same chart whose colour this one takes (a limit drawn in the colour of what
+    /// it limits), or null for the next colour of its own. Checked when the chart is made: no earlier series of that
+    /// name is an error.
+    /// </summary>
+    public string? SameColorAs { get; init; }
 
     /// <summary>A series from any numbers (int sequence lengths, float timings, …), converted to double.</summary>
     /// <example><code>Series.Of("naive", new[] { 64, 128, 256 }, new[] { 0.4, 1.5, 6.1 })</code></example>

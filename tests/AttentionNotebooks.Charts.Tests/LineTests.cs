@@ -1,3 +1,5 @@
+using AttentionNotebooks.Charts.Layout;
+
 namespace AttentionNotebooks.Charts.Tests;
 
 public sealed class LineTests
@@ -18,6 +20,57 @@ public sealed class LineTests
         Assert.Equal(10, SvgAssert.WithClass(root, "marker").Count);
         Assert.Equal(["naive", "flash"], SvgAssert.Texts(root, "legend-label"));
         Assert.Equal(["tokens", "ms"], SvgAssert.Texts(root, "axis-title"));
+    }
+
+    [Fact]
+    public void A_limit_can_be_drawn_dashed_in_the_colour_of_what_it_limits_in_both_renderings_and_the_legend()
+    {
+        var figure = Plot.Line(
+        [
+            Series.Of("naive", Lengths, Lengths.Select(n => 1e-4 * n * n)),
+            Series.Of("flash", Lengths, Lengths.Select(n => 3e-5 * n * n)),
+            Series.Of("naive: limit", Lengths, Lengths.Select(n => 5e-5 * n * n)) with { Dashed = true, SameColorAs = "naive" },
+            Series.Of("flash: limit", Lengths, Lengths.Select(n => 1e-5 * n * n)) with { Dashed = true, SameColorAs = "flash" },
+            Series.Of("third", Lengths, Lengths.Select(n => 1e-3 * n)),
+        ], logX: true, logY: true);
+        var root = SvgAssert.Parse(figure);
+        var lines = root.Descendants(SvgAssert.Ns + "polyline").ToList();
+        var samples = SvgAssert.WithClass(root, "legend").Single().Elements(SvgAssert.Ns + "line").ToList();
+        string[] colours = lines.Select(l => Stroke(l, "stroke")).ToArray();
+        string[] dashes = lines.Select(l => Stroke(l, "stroke-dasharray")).ToArray();
+        // The limits share their measurement's colour; the fifth series takes the third colour, not the fifth.
+        Assert.Equal([Palette.Series[0], Palette.Series[1], Palette.Series[0], Palette.Series[1], Palette.Series[2]], colours);
+        Assert.Equal(["none", "none", "6 3", "6 3", "none"], dashes);
+        Assert.Equal(colours, samples.Select(l => Stroke(l, "stroke")));
+        Assert.Equal(dashes, samples.Select(l => Stroke(l, "stroke-dasharray")));
+        var (data, _) = PlotlyJson.Parse(figure);
+        Assert.Equal(colours, data.EnumerateArray().Select(t => t.GetProperty("line").GetProperty("color").GetString()!));
+        Assert.Equal(["solid", "solid", "dash", "dash", "solid"], data.EnumerateArray().Select(t => t.GetProperty("line").GetProperty("dash").GetString()!));
+    }
+
+    [Fact]
+    public void Series_without_a_style_keep_one_colour_each_in_order_and_dash_only_when_the_colours_run_out()
+    {
+        var many = Enumerable.Range(0, Palette.Series.Length + 1).Select(k => Series.Of($"s{k}", Lengths, Lengths.Select(n => (double)n + k))).ToArray();
+        var lines = SvgAssert.Parse(Plot.Line(many)).Descendants(SvgAssert.Ns + "polyline").ToList();
+        Assert.Equal(Palette.Series.Append(Palette.Series[0]), lines.Select(l => Stroke(l, "stroke")));
+        Assert.Equal(Enumerable.Repeat("none", Palette.Series.Length).Append("6 3"), lines.Select(l => Stroke(l, "stroke-dasharray")));
+    }
+
+    /// <summary>An SVG element's stroke attribute, "none" when it has none.</summary>
+    private static string Stroke(System.Xml.Linq.XElement element, string attribute) => (string?)element.Attribute(attribute) ?? "none";
+
+    [Fact]
+    public void Asking_for_the_colour_of_a_series_that_is_not_earlier_in_the_chart_is_an_error_naming_both()
+    {
+        var limit = Series.Of("flash: limit", Lengths, Lengths.Select(n => 1.0 * n)) with { SameColorAs = "flash" };
+        var later = Assert.Throws<ArgumentException>(() => Plot.Line([Series.Of("naive", Lengths, Lengths.Select(n => 2.0 * n)), limit, Benchmark()[1]]));
+        Assert.Equal("series", later.ParamName);
+        Assert.StartsWith("series[1] \"flash: limit\" asks for the colour of \"flash\", but no earlier series has that name (earlier: \"naive\").", later.Message);
+        var first = Assert.Throws<ArgumentException>(() => Plot.Line([limit]));
+        Assert.StartsWith("series[0] \"flash: limit\" asks for the colour of \"flash\", but no earlier series has that name (it is the first series).", first.Message);
+        var itself = Assert.Throws<ArgumentException>(() => Plot.Line([Series.Of("x", Lengths, Lengths.Select(n => 1.0 * n)) with { SameColorAs = "x" }]));
+        Assert.Contains("no earlier series has that name", itself.Message);
     }
 
     [Fact]

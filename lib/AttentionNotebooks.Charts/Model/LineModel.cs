@@ -8,7 +8,7 @@ namespace AttentionNotebooks.Charts;
 /// <param name="X">x of each point.</param>
 /// <param name="Y">y of each point.</param>
 /// <param name="Color">The line's and markers' colour.</param>
-/// <param name="Dashed">Whether the line is dashed (the colours have run out and start again).</param>
+/// <param name="Dashed">Whether the line is dashed: the series asked for it (<see cref="Charts.Series.Dashed"/>), or the colours have run out and start again.</param>
 /// <param name="PointTexts">What hovering each point says: <c>name: (x, y)</c>, up to 6 significant digits.</param>
 /// <param name="Markers">Whether each point is drawn as a marker: only for series of at most <see cref="LineModel.MaxMarkers"/> points (beyond, markers hide the line).</param>
 internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, bool Dashed, IReadOnlyList<string> PointTexts, bool Markers);
@@ -73,9 +73,37 @@ internal sealed record LineModel(IReadOnlyList<LineSeries> Series, string? XTitl
         double[]? dataTicks = logX ? DataTicks(all, x) : null;
         if (dataTicks is not null)
             x = x.WithTicksAt(dataTicks);
-        var lines = all.Select((s, k) => new LineSeries(s.Name, s.X, s.Y, Palette.Series[k % Palette.Series.Length], k >= Palette.Series.Length,
+        int[] slots = ColorSlots(all);
+        var lines = all.Select((s, k) => new LineSeries(s.Name, s.X, s.Y, Palette.Series[slots[k] % Palette.Series.Length], s.Dashed || slots[k] >= Palette.Series.Length,
             s.X.Select((v, i) => $"{s.Name}: ({Number(v)}, {Number(s.Y[i])})").ToArray(), s.X.Count <= MaxMarkers)).ToArray();
         return new LineModel(lines, string.IsNullOrEmpty(xTitle) ? null : xTitle, string.IsNullOrEmpty(yTitle) ? null : yTitle, logX, logY, x, y, dataTicks, yFromZero);
+    }
+
+    /// <summary>
+    /// Each series' place in the palette: the next free one, or that of the first earlier series named by its
+    /// <see cref="Charts.Series.SameColorAs"/>, so that only series of their own colour use up the palette.
+    /// </summary>
+    private static int[] ColorSlots(Series[] series)
+    {
+        var slots = new int[series.Length];
+        int next = 0;
+        for (int k = 0; k < series.Length; k++)
+        {
+            string? other = series[k].SameColorAs;
+            if (other is null)
+            {
+                slots[k] = next++;
+                continue;
+            }
+            int earlier = Array.FindIndex(series, 0, k, s => s.Name == other);
+            if (earlier < 0)
+                throw new ArgumentException(
+                    $"series[{k}] \"{ChartText.Display(series[k].Name, ChartText.LabelLength)}\" asks for the colour of \"{ChartText.Display(other, ChartText.LabelLength)}\", " +
+                    $"but no earlier series has that name ({(k == 0 ? "it is the first series" : "earlier: " + string.Join(", ", series.Take(k).Select(s => $"\"{ChartText.Display(s.Name, ChartText.LabelLength)}\"")))}).",
+                    nameof(series));
+            slots[k] = slots[earlier];
+        }
+        return slots;
     }
 
     /// <summary>Whether the chart has a legend: when it has more than one series.</summary>
