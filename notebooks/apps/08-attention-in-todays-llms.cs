@@ -202,7 +202,7 @@ Console.WriteLine($"decoded values identical to the bit with the whole forward p
 show(20, Plot.Line([Series.Of("without the cache", contexts, withoutCache), Series.Of("with the cache", contexts, withCache)],
     "Time per new token (one layer, 64 features, 4 heads)", "tokens already generated", "milliseconds", logX: true, logY: true));
 
-// Without the cache each step redoes a $T \times T$ attention and $T$ projections, so its time grows roughly with the square of the context; with the cache it grows roughly linearly. On the two-core machine that ran this notebook the cache made a new token 5.4 to 68.6 times faster between 32 and 512 tokens; run the cell to see your machine's numbers.
+// Without the cache each step redoes a $T \times T$ attention and $T$ projections, so its time grows roughly with the square of the context; with the cache it grows roughly linearly. On the two-core machine that ran this notebook the cache made a new token 6.6 to 132.6 times faster between 32 and 512 tokens; run the cell to see your machine's numbers.
 //
 // The price is memory. Per token and layer the cache holds a key and a value per head: $2 \cdot n_{kv} \cdot d_{head}$ numbers, stored in 16 bits by today's inference engines. For GPT-2 small (12 layers, 12 heads of 64) that is $2 \cdot 12 \cdot 12 \cdot 64 \cdot 2 = 36{,}864$ bytes per token — 37.7 MB for its full context of 1,024 tokens, per sequence. The next sections are three ways to shrink it.
 
@@ -291,15 +291,14 @@ var elsewhere = Written(16 << 20, 4);                                       // 6
 var newQuery = Written(qHeads * perHead, 3);                                // (12, 1, 64): one new token
 var context1 = new float[newQuery.Length];
 var oneThread = new FlashAttentionOptions { MaxDegreeOfParallelism = 1 };
-double ReadGBs(float[] buffer) => buffer.Length * 4.0 / ThreadClock.Seconds(() => MemoryBandwidth.Read(buffer, 1)) / 1e9;
-double gbPerSecond = Enumerable.Range(0, 5).Max(_ => ReadGBs(cachedKeys));  // raised below by every faster read of elsewhere
+double gbPerSecond = MemoryBandwidth.Read(cachedKeys, passes: 5).GigabytesPerSecond;   // 100 MB, the best of 5 passes
 
 double FastestMicroseconds(int kvHeads, int cache)                         // the fastest of 5: the least disturbed by other work
 {
     int floats = kvHeads * cache * perHead;                                 // the first kvHeads·cache rows serve as a (kvHeads, cache, 64) cache
     void Step() => FlashAttention.Decode(newQuery, cachedKeys.AsSpan(0, floats), cachedValues.AsSpan(0, floats), context1, 1, qHeads, kvHeads, 1, cache, perHead, oneThread);
     Step();
-    var times = Enumerable.Range(0, 5).Select(_ => { gbPerSecond = Math.Max(gbPerSecond, ReadGBs(elsewhere)); return ThreadClock.Seconds(Step) * 1e6; }).ToArray();
+    var times = Enumerable.Range(0, 5).Select(_ => { MemoryBandwidth.Read(elsewhere, 1); return ThreadClock.Seconds(Step) * 1e6; }).ToArray();
     return times.Min();
 }
 double LimitMicroseconds(int kvHeads, int cache) => 2.0 * kvHeads * cache * perHead * sizeof(float) / (gbPerSecond * 1e3);
@@ -312,14 +311,17 @@ Console.WriteLine($"{"cache",7} " + string.Join(" ", kinds.Select(k => $"{k.Name
 for (int i = 0; i < cacheLengths.Length; i++)
     Console.WriteLine($"{cacheLengths[i],7} " + string.Join(" ", kinds.Select((k, j) => $"{stepTimes[j][i],26:F0} ({LimitMicroseconds(k.KvHeads, cacheLengths[i]) / stepTimes[j][i],5:P0})")));
 show(31, Plot.Line(
-    kinds.Select((k, j) => Series.Of(k.Name, cacheLengths, stepTimes[j]))
-        .Concat(kinds.Select(k => Series.Of(k.Name + ": bytes ÷ bandwidth", cacheLengths, cacheLengths.Select(t => LimitMicroseconds(k.KvHeads, t)))))
-        .ToArray(),
+    kinds.SelectMany((k, j) => new[]
+    {
+        Series.Of(k.Name, cacheLengths, stepTimes[j]),                                                  // measured
+        Series.Of(k.Name + ": bytes ÷ bandwidth", cacheLengths, cacheLengths.Select(t => LimitMicroseconds(k.KvHeads, t)))
+            with { Dashed = true, SameColorAs = k.Name },                                                // its limit: dashed, same colour
+    }).ToArray(),
     "One decode step: 12 query heads × 64, one thread", "tokens in the cache", "µs per token (thread's processor time, best of 5)", logX: true, logY: true));
 
-// **The line between the two.** On the machine that ran this notebook one core did 94.9 GFLOP/s of multiply-adds and read 14.9 GB/s, so a kernel needed 6.4 FLOPs per byte to keep its arithmetic busy: prefill, at 512, is far above that line, decoding, at 0.5 to 6, below it.
+// **The line between the two.** On the machine that ran this notebook one core did 226.6 GFLOP/s of multiply-adds and read 40.7 GB/s, so a kernel needed 5.6 FLOPs per byte to keep its arithmetic busy: prefill, at 512, is far above that line; decoding with multi-head and grouped-query attention, at 0.5 and 2, is below it, and multi-query attention, at 6, just above it.
 //
-// **Reading the chart.** The bandwidth lines are straight: the bytes grow with the cache. Where a measured line runs just above its own bandwidth line, the step is limited by reading the cache; where it lies far above, by something else. Two things bend the picture. Small caches — a processor's last-level cache holds a few to tens of MB, and MHA's cache is $2 \cdot 12 \cdot 64 \cdot 4$ = 6,144 bytes per token — may still sit partly in that cache although the cell reads 64 MB of other data before each step, and then a step can even beat its line; in a real model dozens of layers, each with its own cache, come between two steps of the same layer. And on a shared machine other programs still share the memory and the caches, which the processor clock does not hide: the stored output above comes from a two-core virtual machine and shows the shape, not this kernel's best speed — run the cell to see yours. On the machine this was run on, GQA and MQA came out below MHA at every length — GQA 2.6 to 3.8 times faster, MQA 4.6 to 7.7 times — by less than their factor of bytes (4 and 12), and further from their bandwidth lines than MHA at every length: MHA's steps read at 55 to 70 % of the bandwidth, GQA's at 42 to 58 %, MQA's at 23 to 39 %: as the bytes shrink, the arithmetic this kernel does per query row and cached token — a dot product, an exponential, a weighted sum of the value — becomes a limit of its own, as MQA's six FLOPs per byte come close to the line of 6.4 above. `benchmarks/README.md` (the `decode` command) makes the same comparison with the calls interleaved round by round and libtorch's `scaled_dot_product_attention` alongside.
+// **Reading the chart.** Each dashed line is the bandwidth line of the solid line in its colour, and it is straight: the bytes grow with the cache. Where a measured line runs just above its own bandwidth line, the step is limited by reading the cache; where it lies far above, by something else. Two things bend the picture. Small caches — a processor's last-level cache holds a few to tens of MB, and MHA's cache is $2 \cdot 12 \cdot 64 \cdot 4$ = 6,144 bytes per token — may still sit partly in that cache although the cell reads 64 MB of other data before each step, and then a step can even beat its line; in a real model dozens of layers, each with its own cache, come between two steps of the same layer. And on a shared machine other programs still share the memory and the caches, which the processor clock does not hide: the stored output above comes from a two-core virtual machine and shows the shape, not this kernel's best speed — run the cell to see yours. On the machine this was run on, GQA and MQA came out below MHA at every length — GQA 2.6 to 3.5 times faster, MQA 3.9 to 6.8 times — by less than their factor of bytes (4 and 12), and further from their bandwidth lines than MHA at every length: MHA's steps read at 63 to 86 % of the bandwidth, GQA's at 51 to 59 %, MQA's at 26 to 37 %: as the bytes shrink, the arithmetic this kernel does per query row and cached token — a dot product, an exponential, a weighted sum of the value — becomes a limit of its own, as MQA's six FLOPs per byte pass the line of 5.6 above. `benchmarks/README.md` (the `decode` command) makes the same comparison with the calls interleaved round by round and libtorch's `scaled_dot_product_attention` alongside.
 
 // ## 4 · Sliding windows
 //
