@@ -69,7 +69,7 @@ public sealed class ThreadClockTests
         // The thread clock's own 100 ns ticks advance 10⁷ times per second of spinning: the fastest of 50 windows of 1 ms,
         // one of which at least the other processes of a busy machine leave alone, finds that.
         double rate = ThreadClock.FastestRate(() => ThreadClock.Now.Ticks, windows: 50, TimeSpan.FromMilliseconds(1));
-        Assert.InRange(rate, 0.95e7, 1.01e7);
+        Assert.InRange(rate, 0.95e7, 1.0002e7);                        // never above: a window's thread time is within its wall time (± a 100 ns tick)
     }
 
     [Fact]
