@@ -80,7 +80,7 @@ public sealed class FeedForward
     {
         var preActivation = Up.Apply(inputs);                                  // (T, h)  X·W₁ᵀ + b₁
         Overflow.InProjection(preActivation, "hidden features", inputs, name, Up, "Up", "");
-        var hidden = preActivation.Map(Gelu.Forward);                          // (T, h)  GELU, element by element
+        var hidden = GeluMap.Apply(preActivation);                             // (T, h)  GELU, element by element
         var outputs = Down.Apply(hidden);                                      // (T, d)  H·W₂ᵀ + b₂
         Overflow.InProjection(outputs, "outputs", hidden, "the hidden features", Down, "Down", "");
         return outputs;
