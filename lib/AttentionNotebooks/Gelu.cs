@@ -18,8 +18,11 @@ public static class Gelu
     {
         if (float.IsNegativeInfinity(x))
             return 0f;
-        return (float)(x * 0.5 * (1.0 + Erf(x / Math.Sqrt(2.0))));
+        return FromErf(x, Erf(x / Math.Sqrt(2.0)));
     }
+
+    /// <summary>x · ½ · (1 + erf(x / √2)) rounded to float32, given that erf: the last step, shared with <see cref="GeluMap"/>.</summary>
+    internal static float FromErf(float x, double erf) => (float)(x * 0.5 * (1.0 + erf));
 
     /// <summary>
     /// The error function erf(x) = (2/√π) ∫₀ˣ e^(−t²) dt, to about 1e-15 (tested against tabulated values). Two
@@ -48,8 +51,11 @@ public static class Gelu
             term *= 2.0 * a2 / (2 * n + 1);
             sum += term;
         }
-        return 2.0 / Math.Sqrt(Math.PI) * Math.Exp(-a2) * sum;
+        return SeriesValue(a, sum);
     }
+
+    /// <summary>The series' last step, erf(a) = (2/√π) · e^(−a²) · Σ, shared with <see cref="GeluMap"/>.</summary>
+    internal static double SeriesValue(double a, double sum) => 2.0 / Math.Sqrt(Math.PI) * Math.Exp(-(a * a)) * sum;
 
     /// <summary>A&amp;S 7.1.14 for a ≥ 3: erfc(a) = e^(−a²)/√π · 1/(a + (1/2)/(a + (2/2)/(a + (3/2)/(a + …)))), from the bottom up.</summary>
     private static double ContinuedFraction(double a)

@@ -60,8 +60,8 @@ internal static class GeluMap
                 for (int lane = 0; lane < Lanes; lane++)
                 {
                     float xi = x[i + lane];
-                    double erf = xi / Math.Sqrt(2.0) < 0 ? -values[lane] : values[lane];
-                    y[i + lane] = (float)(xi * 0.5 * (1.0 + erf));
+                    double erf = xi / Math.Sqrt(2.0) < 0 ? -values[lane] : values[lane];   // erf is odd, as Gelu.Erf applies it
+                    y[i + lane] = Gelu.FromErf(xi, erf);
                 }
             }
         }
@@ -77,7 +77,7 @@ internal static class GeluMap
         low.CopyTo(sums);
         high.CopyTo(sums[4..]);
         for (int lane = 0; lane < Lanes; lane++)
-            erf[lane] = 2.0 / Math.Sqrt(Math.PI) * Math.Exp(-(a[lane] * a[lane])) * sums[lane];   // Gelu.Erf's Series, its last line
+            erf[lane] = Gelu.SeriesValue(a[lane], sums[lane]);
     }
 
     /// <summary>
